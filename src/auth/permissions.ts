@@ -1,0 +1,57 @@
+import { deny, shield } from 'graphql-shield';
+import type { IRules } from 'graphql-shield';
+import { forbiddenError, isAnyone, isOperator } from './rules.js';
+
+/**
+ * Who may read and call what, field by field. Anything not named here is denied (fallbackRule: deny),
+ * and a test fails when a schema field is reachable by no entry of this map.
+ */
+export const permissionMap = {
+  Query: {
+    viewer: isAnyone,
+    attributeDefinitions: isAnyone,
+    consentPurposes: isAnyone,
+    customer: isOperator,
+    customers: isOperator,
+    changeEvents: isOperator,
+  },
+  Mutation: {
+    capture: isAnyone,
+    register: isAnyone,
+    updateProfile: isOperator,
+    disableCustomer: isOperator,
+    enableCustomer: isOperator,
+    grantConsent: isOperator,
+    withdrawConsent: isOperator,
+    defineAttribute: isOperator,
+    removeAttribute: isOperator,
+    definePurpose: isOperator,
+  },
+  // The public learns only the id of the customer it captured or registered, and whether it was new.
+  CapturePayload: isAnyone,
+  RegisterPayload: isAnyone,
+  Customer: { '*': isOperator, id: isAnyone },
+  Viewer: isAnyone,
+  AttributeDefinition: isAnyone,
+  ConsentPurpose: isAnyone,
+  AttributeValue: isOperator,
+  Consent: isOperator,
+  ConsentRecord: isOperator,
+  ConsentPayload: isOperator,
+  CustomerConnection: isOperator,
+  CustomerEdge: isOperator,
+  CustomerPayload: isOperator,
+  UpdateProfilePayload: isOperator,
+  ChangeEvent: isOperator,
+  ChangeEventConnection: isOperator,
+  ChangeEventEdge: isOperator,
+  PageInfo: isOperator,
+} satisfies IRules;
+
+export const permissions = shield(permissionMap, {
+  fallbackRule: deny,
+  fallbackError: forbiddenError,
+  // Resolver errors (NOT_FOUND, CONFLICT, ...) pass through instead of becoming the fallback error.
+  allowExternalErrors: true,
+  debug: false,
+});

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+
+/** Kith's settings, read once from the environment, checked, and frozen. */
+export interface Config {
+  readonly production: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** PostgreSQL when set; otherwise embedded PGlite in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly dbPoolSize: number;
+  /** Bearer key of the operator principal; null disables operator access. */
+  readonly operatorKey: string | null;
+  /** True when no key was configured and a development key was made for this process. */
+  readonly operatorKeyGenerated: boolean;
+  readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
+  /** Largest request body accepted, in bytes. */
+  readonly bodyLimit: number;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://.');
+  }
+  let operatorKey = env.KITH_OPERATOR_KEY || null;
+  let operatorKeyGenerated = false;
+  if (operatorKey !== null && operatorKey.length < 32) {
+    throw new ConfigError('KITH_OPERATOR_KEY must have at least 32 characters (try: openssl rand -hex 32).');
+  }
+  if (operatorKey === null && !production) {
+    operatorKey = randomBytes(24).toString('base64url');
+    operatorKeyGenerated = true;
+  }
+  return Object.freeze({
+    production,
+    host: env.HOST || 'localhost',
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    databaseUrl,
+    dataDir: env.KITH_DATA_DIR || '.data',
+    dbPoolSize: integer(env, 'KITH_DB_POOL_SIZE', 10, 1, 200),
+    operatorKey,
+    operatorKeyGenerated,
+    argon2: Object.freeze({
+      memoryCost: integer(env, 'KITH_ARGON2_MEMORY_KIB', 19_456, 8_192, 1_048_576),
+      timeCost: integer(env, 'KITH_ARGON2_ITERATIONS', 2, 1, 20),
+      parallelism: 1,
+    }),
+    bodyLimit: integer(env, 'KITH_BODY_LIMIT_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
+    logLevel: env.LOG_LEVEL || (production ? 'info' : 'warn'),
+  });
+}

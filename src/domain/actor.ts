@@ -1,0 +1,6 @@
+/** Who made a change, as recorded in the change log and the consent history. */
+export type Actor = { kind: 'public' } | { kind: 'operator' } | { kind: 'system' };
+
+export function actorLabel(actor: Actor): string {
+  return actor.kind;
+}

@@ -1,0 +1,252 @@
+import { type Actor, actorLabel } from '../actor.js';
+import type { AttributeInput } from '../catalog/attribute-input.js';
+import { validateAttributeInputs } from '../catalog/attribute-input.js';
+import type { Clock } from '../clock.js';
+import type { ConsentSource } from '../consents/consent.js';
+import { decideConsents, requirePurposes } from '../consents/consent-rules.js';
+import type { PasswordHasher } from '../credentials/credential-store.js';
+import type { PasswordPolicy } from '../credentials/password-policy.js';
+import { conflict, notFound } from '../errors.js';
+import type { NewChangeEvent } from '../events/change-event.js';
+import { bounds, checkAnonymousId, checkListSize } from '../input-bounds.js';
+import type { Stores, UnitOfWork } from '../stores.js';
+import type { Customer, CustomerStatus } from './customer.js';
+import { normaliseEmail } from './email.js';
+import { type MergeMode, planProfileChanges } from './profile.js';
+
+export interface CaptureCommand {
+  email: string;
+  attributes?: readonly AttributeInput[] | null;
+  anonymousId?: string | null;
+  consents?: readonly string[] | null;
+  consentSource?: ConsentSource | null;
+}
+
+export interface RegisterCommand {
+  email: string;
+  password: string;
+  attributes?: readonly AttributeInput[] | null;
+  anonymousId?: string | null;
+  consents?: readonly string[] | null;
+}
+
+export interface UpdateProfileCommand {
+  customerId: string;
+  attributes: readonly AttributeInput[];
+  expectedVersion?: number | null;
+}
+
+export interface CustomerServiceDeps {
+  uow: UnitOfWork;
+  clock: Clock;
+  newId: () => string;
+  hasher: PasswordHasher;
+  passwordPolicy: PasswordPolicy;
+}
+
+export type CustomerService = ReturnType<typeof createCustomerService>;
+
+/** Capture, registration and profile changes: each one transaction that also appends its change events. */
+export function createCustomerService(deps: CustomerServiceDeps) {
+  const { uow, clock } = deps;
+
+  function assertActive(customer: Customer): void {
+    if (customer.status === 'DISABLED') throw conflict('This account is disabled.', 'email');
+    if (customer.status === 'DELETED') throw conflict('This account was deleted.', 'email');
+  }
+
+  function blankCustomer(email: string, status: CustomerStatus, at: Date): Customer {
+    return {
+      id: deps.newId(),
+      status,
+      email,
+      emailVerified: false,
+      givenName: null,
+      familyName: null,
+      phoneNumber: null,
+      phoneNumberVerified: false,
+      locale: null,
+      attributes: {},
+      anonymousIds: [],
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    };
+  }
+
+  /**
+   * The shared body of capture and register: create the customer with its values, or merge them into the
+   * existing one under a row lock; record consents; append the events. Concurrent writers of the same new
+   * email serialise on the unique index: one inserts, the other finds the row and merges.
+   */
+  async function writeJourneyStep(
+    tx: Stores,
+    step: {
+      email: string;
+      /** Status of a new customer; an existing one is moved to it only when `upgradeExisting` is set. */
+      status: CustomerStatus;
+      upgradeExisting: boolean;
+      attributes: CaptureCommand['attributes'];
+      anonymousId: string | null;
+      consentKeys: readonly string[];
+      consentSource: ConsentSource;
+      mergeMode: (existing: Customer) => MergeMode;
+      onExisting: (existing: Customer) => void;
+      extraChangedFields: string[];
+      actor: string;
+    },
+  ): Promise<{ customer: Customer; created: boolean; events: NewChangeEvent[] }> {
+    const values = validateAttributeInputs(await tx.catalog.listAttributes(), step.attributes, { allowRemoval: false });
+    const purposes = await requirePurposes(tx, step.consentKeys, 'consents');
+    const at = clock.now();
+    const decide = (customerId: string) =>
+      decideConsents(tx, { customerId, purposes, status: 'GRANTED', source: step.consentSource, actor: step.actor, at });
+
+    let existing = await tx.customers.lockByEmail(step.email);
+    if (!existing) {
+      const blank = blankCustomer(step.email, step.status, at);
+      const plan = planProfileChanges(blank, values, 'merge', step.anonymousId);
+      const inserted = await tx.customers.insertIfAbsent({ ...blank, ...plan.changes });
+      if (inserted) {
+        const fields = ['email', 'status', ...plan.changedFields, ...step.extraChangedFields];
+        const created: NewChangeEvent = { customerId: inserted.id, type: 'customer.created', changedFields: fields, actor: step.actor, occurredAt: at };
+        return { customer: inserted, created: true, events: [created, ...(await decide(inserted.id))] };
+      }
+      existing = await tx.customers.lockByEmail(step.email);
+      if (!existing) throw new Error('customer vanished between insert conflict and lock');
+    }
+
+    step.onExisting(existing);
+    const plan = planProfileChanges(existing, values, step.mergeMode(existing), step.anonymousId);
+    const fields = [...plan.changedFields];
+    if (step.upgradeExisting && existing.status !== step.status) {
+      plan.changes.status = step.status;
+      fields.push('status', ...step.extraChangedFields);
+    }
+    const consentEvents = await decide(existing.id);
+    if (fields.length === 0 && consentEvents.length === 0) return { customer: existing, created: false, events: [] };
+    const updated = await tx.customers.update(existing.id, existing.version, plan.changes, at);
+    if (!updated) throw new Error('locked customer changed under its lock');
+    const events: NewChangeEvent[] =
+      fields.length > 0 ? [{ customerId: existing.id, type: 'customer.updated', changedFields: fields, actor: step.actor, occurredAt: at }] : [];
+    return { customer: updated, created: false, events: [...events, ...consentEvents] };
+  }
+
+  return {
+    /** Captures a light account; idempotent per email. See planProfileChanges for how values merge. */
+    async capture(command: CaptureCommand, actor: Actor): Promise<{ customer: Customer; created: boolean }> {
+      const email = normaliseEmail(command.email);
+      const consentKeys = checkListSize(command.consents, bounds.consentsPerRequest, 'consents');
+      const anonymousId = command.anonymousId == null ? null : checkAnonymousId(command.anonymousId);
+      return uow.transaction(async (tx) => {
+        const result = await writeJourneyStep(tx, {
+          email,
+          status: 'LIGHT',
+          // Capture never changes status: a registered customer stays registered.
+          upgradeExisting: false,
+          attributes: command.attributes,
+          anonymousId,
+          consentKeys,
+          consentSource: command.consentSource ?? 'FORM',
+          // A registered profile belongs to its owner: an anonymous form only fills what is missing.
+          mergeMode: (existing) => (existing.status === 'REGISTERED' ? 'fill' : 'merge'),
+          onExisting: assertActive,
+          extraChangedFields: [],
+          actor: actorLabel(actor),
+        });
+        await tx.events.append(result.events);
+        return { customer: result.customer, created: result.created };
+      });
+    },
+
+    /** Self-registration: upgrades the light account with the same email, or creates a registered one. */
+    async register(command: RegisterCommand, actor: Actor): Promise<{ customer: Customer; created: boolean }> {
+      const email = normaliseEmail(command.email);
+      deps.passwordPolicy.check(command.password, { email });
+      const consentKeys = checkListSize(command.consents, bounds.consentsPerRequest, 'consents');
+      const anonymousId = command.anonymousId == null ? null : checkAnonymousId(command.anonymousId);
+      // Hash before the transaction: argon2 takes tens of milliseconds and must not hold a row lock.
+      const passwordHash = await deps.hasher.hash(command.password);
+      return uow.transaction(async (tx) => {
+        const label = actorLabel(actor);
+        const result = await writeJourneyStep(tx, {
+          email,
+          status: 'REGISTERED',
+          upgradeExisting: true,
+          attributes: command.attributes,
+          anonymousId,
+          consentKeys,
+          consentSource: 'APP',
+          mergeMode: () => 'merge',
+          onExisting: (existing) => {
+            assertActive(existing);
+            if (existing.status === 'REGISTERED') {
+              throw conflict('An account with this email is already registered: sign in or recover the password.', 'email');
+            }
+          },
+          extraChangedFields: ['credentials.password'],
+          actor: label,
+        });
+        await tx.credentials.setPassword(result.customer.id, passwordHash, result.customer.updatedAt);
+        const registered: NewChangeEvent = {
+          customerId: result.customer.id,
+          type: 'customer.registered',
+          changedFields: ['status', 'credentials.password'],
+          actor: label,
+          occurredAt: result.customer.updatedAt,
+        };
+        await tx.events.append([...result.events, registered]);
+        return { customer: result.customer, created: result.created };
+      });
+    },
+
+    /** Sets or removes attributes; refuses with CONFLICT when `expectedVersion` is stale. */
+    async updateProfile(command: UpdateProfileCommand, actor: Actor): Promise<Customer> {
+      return uow.transaction(async (tx) => {
+        const values = validateAttributeInputs(await tx.catalog.listAttributes(), command.attributes, { allowRemoval: true });
+        const customer = await tx.customers.lockById(command.customerId);
+        if (!customer) throw notFound(`No customer has id ${command.customerId}.`);
+        if (customer.status === 'DELETED') throw conflict('This account was deleted.');
+        if (command.expectedVersion != null && command.expectedVersion !== customer.version) {
+          throw conflict(
+            `The customer changed since version ${command.expectedVersion} (it is at ${customer.version}): read it again and retry.`,
+            'expectedVersion',
+          );
+        }
+        const plan = planProfileChanges(customer, values, 'replace');
+        if (plan.changedFields.length === 0) return customer;
+        const at = clock.now();
+        const updated = await tx.customers.update(customer.id, customer.version, plan.changes, at);
+        if (!updated) throw new Error('locked customer changed under its lock');
+        await tx.events.append([
+          { customerId: customer.id, type: 'customer.updated', changedFields: plan.changedFields, actor: actorLabel(actor), occurredAt: at },
+        ]);
+        return updated;
+      });
+    },
+
+    /** Disables an active account, or enables a disabled one (back to REGISTERED when it has a password). */
+    async setEnabled(customerId: string, enabled: boolean, actor: Actor): Promise<Customer> {
+      return uow.transaction(async (tx) => {
+        const customer = await tx.customers.lockById(customerId);
+        if (!customer) throw notFound(`No customer has id ${customerId}.`);
+        if (customer.status === 'DELETED') throw conflict('This account was deleted.');
+        if ((customer.status === 'DISABLED') !== enabled) return customer;
+        const status: CustomerStatus = !enabled
+          ? 'DISABLED'
+          : (await tx.credentials.findPasswordHash(customer.id))
+            ? 'REGISTERED'
+            : 'LIGHT';
+        const at = clock.now();
+        const updated = await tx.customers.update(customer.id, customer.version, { status }, at);
+        if (!updated) throw new Error('locked customer changed under its lock');
+        await tx.events.append([
+          { customerId, type: enabled ? 'customer.enabled' : 'customer.disabled', changedFields: ['status'], actor: actorLabel(actor), occurredAt: at },
+        ]);
+        return updated;
+      });
+    },
+
+    findByIds: (ids: readonly string[]) => uow.read.customers.findByIds(ids),
+  };
+}

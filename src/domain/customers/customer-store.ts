@@ -1,0 +1,40 @@
+import type { Customer, CustomerStatus, ProfileChanges } from './customer.js';
+import type { AttributeValue } from '../catalog/attribute.js';
+
+/** Conditions of a customer search; every condition given must hold. Values are already validated. */
+export interface CustomerQuery {
+  statuses?: CustomerStatus[];
+  email?: string;
+  anonymousId?: string;
+  /** Built-in attributes compare their column, custom ones the attribute map; values are typed. */
+  attributes?: { name: string; builtin: boolean; value: AttributeValue }[];
+  consents?: { purposeKey: string; status: 'GRANTED' | 'WITHDRAWN' }[];
+  createdAfter?: Date;
+  createdBefore?: Date;
+  updatedAfter?: Date;
+  updatedBefore?: Date;
+}
+
+/** Keyset position in the (createdAt, id) order. */
+export interface CustomerPosition {
+  createdAt: Date;
+  id: string;
+}
+
+/** Persistence of customers. Reads outside a transaction see committed data only. */
+export interface CustomerStore {
+  /** The customers with these ids, in no particular order; unknown ids are absent. */
+  findByIds(ids: readonly string[]): Promise<Customer[]>;
+  /** The customer with this email (case-insensitive), locked for update until the transaction ends. */
+  lockByEmail(email: string): Promise<Customer | null>;
+  /** The customer with this id, locked for update until the transaction ends. */
+  lockById(id: string): Promise<Customer | null>;
+  /** Inserts a customer unless one with the same email exists; returns null in that case. */
+  insertIfAbsent(customer: Customer): Promise<Customer | null>;
+  /** Applies changes, bumps the version and sets updatedAt, if the customer is still at `version`; null otherwise. */
+  update(id: string, version: number, changes: ProfileChanges, at: Date): Promise<Customer | null>;
+  /** Up to `limit` customers matching the query after the position, in (createdAt, id) order. */
+  search(query: CustomerQuery, after: CustomerPosition | null, limit: number): Promise<Customer[]>;
+  /** Whether any customer holds a value for this custom attribute. */
+  anyHasAttribute(name: string): Promise<boolean>;
+}

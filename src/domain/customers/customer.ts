@@ -1,0 +1,35 @@
+import type { AttributeValue } from '../catalog/attribute.js';
+
+export const customerStatuses = ['LIGHT', 'REGISTERED', 'DISABLED', 'DELETED'] as const;
+export type CustomerStatus = (typeof customerStatuses)[number];
+
+/** A customer as the domain sees it: the profile, never the credentials. */
+export interface Customer {
+  id: string;
+  status: CustomerStatus;
+  email: string;
+  emailVerified: boolean;
+  givenName: string | null;
+  familyName: string | null;
+  phoneNumber: string | null;
+  phoneNumberVerified: boolean;
+  locale: string | null;
+  /** Custom catalog attributes (built-in ones are the typed fields above). */
+  attributes: Record<string, AttributeValue>;
+  anonymousIds: string[];
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+/** The profile fields a write may change: built-in attribute columns and the custom attribute map. */
+export interface ProfileChanges {
+  givenName?: string | null;
+  familyName?: string | null;
+  phoneNumber?: string | null;
+  phoneNumberVerified?: boolean;
+  locale?: string | null;
+  attributes?: Record<string, AttributeValue>;
+  anonymousIds?: string[];
+  status?: CustomerStatus;
+}

@@ -1,0 +1,28 @@
+/**
+ * Expected failures a client can cause. The closed list of codes is the contract: graphql/errors.ts maps
+ * each to `extensions.code`; the domain never speaks HTTP.
+ */
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The input field the error is about, such as `attributes.birthDate`, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const badInput = (message: string, field?: string) => new DomainError('BAD_USER_INPUT', message, field);
+export const notFound = (message: string) => new DomainError('NOT_FOUND', message);
+export const conflict = (message: string, field?: string) => new DomainError('CONFLICT', message, field);
+export const unauthenticated = (message: string) => new DomainError('UNAUTHENTICATED', message);
+export const forbidden = (message: string) => new DomainError('FORBIDDEN', message);
+
+/** Compile-time proof that a switch handled every member of a union. */
+export function unreachable(value: never): never {
+  throw new Error(`Unreachable case: ${String(value)}`);
+}

@@ -1,0 +1,14 @@
+import type { CatalogService } from './catalog/catalog-service.js';
+import type { ConsentService } from './consents/consent-service.js';
+import type { CustomerSearch } from './customers/customer-search.js';
+import type { CustomerService } from './customers/customer-service.js';
+import type { ChangeLog } from './events/change-log.js';
+
+/** Every domain service, as the composition root builds them and the GraphQL context carries them. */
+export interface Services {
+  customers: CustomerService;
+  customerSearch: CustomerSearch;
+  consents: ConsentService;
+  catalog: CatalogService;
+  changeLog: ChangeLog;
+}

@@ -1,0 +1,21 @@
+import type { CatalogStore } from './catalog/catalog-store.js';
+import type { ConsentStore } from './consents/consent-store.js';
+import type { CredentialStore } from './credentials/credential-store.js';
+import type { CustomerStore } from './customers/customer-store.js';
+import type { EventStore } from './events/event-store.js';
+
+/** Every store, bound either to the database (reads) or to one transaction. */
+export interface Stores {
+  customers: CustomerStore;
+  credentials: CredentialStore;
+  consents: ConsentStore;
+  catalog: CatalogStore;
+  events: EventStore;
+}
+
+/** Runs work in one transaction: all of it commits, or none of it does. */
+export interface UnitOfWork {
+  /** Stores outside any transaction, for reads. */
+  readonly read: Stores;
+  transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>;
+}

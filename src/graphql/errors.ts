@@ -1,0 +1,55 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { DomainError } from '../domain/errors.js';
+
+/** Codes a client can cause and may see as they are: GraphQL's own, Apollo's, and the domain's. */
+const clientCodes = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+]);
+
+function findCause(error: unknown, test: (e: Record<string, unknown>) => boolean): Record<string, unknown> | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth += 1) {
+    const candidate = current as Record<string, unknown>;
+    if (test(candidate)) return candidate;
+    current = candidate.cause;
+  }
+  return null;
+}
+
+/**
+ * The one place errors become what clients see: domain errors keep their code, message and field; a unique
+ * violation (PostgreSQL 23505) that slipped past a check is CONFLICT; anything else is masked as
+ * INTERNAL_SERVER_ERROR and reported to `logUnexpected`.
+ */
+export function createErrorFormatter(options: { production: boolean; logUnexpected: (error: unknown) => void }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (original instanceof DomainError) {
+      return { ...base, message: original.message, extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) } };
+    }
+    if (findCause(original, (e) => e.code === '23505')) {
+      return { ...base, message: 'This conflicts with an existing record.', extensions: { code: 'CONFLICT' } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && clientCodes.has(code)) return formatted;
+    options.logUnexpected(original);
+    const stacktrace = options.production ? undefined : formatted.extensions?.stacktrace;
+    return {
+      ...base,
+      message: 'Internal server error.',
+      extensions: { code: 'INTERNAL_SERVER_ERROR', ...(stacktrace ? { stacktrace } : {}) },
+    };
+  };
+}

@@ -1,0 +1,28 @@
+import DataLoader from 'dataloader';
+import type { Consent, ConsentRecord } from '../domain/consents/consent.js';
+import type { Customer } from '../domain/customers/customer.js';
+import type { Services } from '../domain/services.js';
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+function groupBy<T>(ids: readonly string[], rows: readonly T[], key: (row: T) => string): T[][] {
+  const groups = new Map<string, T[]>(ids.map((id) => [id, []]));
+  for (const row of rows) groups.get(key(row))?.push(row);
+  return ids.map((id) => groups.get(id)!);
+}
+
+/** Per-request batching: every edge of the graph is one statement per batch, never one per node. */
+export function createLoaders(services: Services) {
+  return {
+    customer: new DataLoader<string, Customer | null>(async (ids) => {
+      const byId = new Map((await services.customers.findByIds(ids)).map((c) => [c.id, c]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    consents: new DataLoader<string, Consent[]>(async (ids) =>
+      groupBy(ids, await services.consents.findCurrent(ids), (c) => c.customerId),
+    ),
+    consentHistory: new DataLoader<string, ConsentRecord[]>(async (ids) =>
+      groupBy(ids, await services.consents.findHistory(ids), (r) => r.customerId),
+    ),
+  };
+}

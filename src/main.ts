@@ -1,0 +1,31 @@
+import { ConfigError, loadConfig } from './config/config.js';
+import { createKith } from './server/app.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const kith = await createKith(config);
+  const address = await kith.app.listen({ host: config.host, port: config.port });
+  const shown = address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
+  const store = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
+  console.log(`Kith is listening on ${shown}/graphql (store: ${store})`);
+  if (config.operatorKeyGenerated) {
+    console.log(`No KITH_OPERATOR_KEY was set; operator key for this process only: ${config.operatorKey}`);
+  } else if (!config.operatorKey) {
+    console.log('Operator access is off: set KITH_OPERATOR_KEY to enable it.');
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    await kith.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  process.exit(1);
+});

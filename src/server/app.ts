@@ -1,0 +1,95 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { GraphQLError } from 'graphql';
+import { actorOf, createViewerResolver } from '../auth/viewer.js';
+import type { Config } from '../config/config.js';
+import { type Clock, systemClock } from '../domain/clock.js';
+import { DomainError } from '../domain/errors.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { createErrorFormatter } from '../graphql/errors.js';
+import { createLoaders } from '../graphql/loaders.js';
+import { buildSchema } from '../graphql/schema.js';
+import { type Database, openDatabase } from '../store/database.js';
+import { createServices } from './services.js';
+
+export interface Kith {
+  readonly app: FastifyInstance;
+  readonly database: Database;
+  /** Stops the server, then closes the database unless it was passed in. */
+  close(): Promise<void>;
+}
+
+export interface KithOptions {
+  /** An open database to use (tests share one per worker); otherwise one is opened from the config. */
+  database?: Database;
+  clock?: Clock;
+}
+
+/** The composition root: database, services, schema, Apollo and the HTTP routes. Does not listen. */
+export async function createKith(config: Config, options: KithOptions = {}): Promise<Kith> {
+  const ownsDatabase = !options.database;
+  const database =
+    options.database ??
+    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+  if (!database.migrated()) await database.migrate();
+
+  const services = createServices({ config, database, clock: options.clock ?? systemClock });
+  const resolveViewer = createViewerResolver({ operatorKey: config.operatorKey });
+  const app = Fastify({ bodyLimit: config.bodyLimit, logger: { level: config.logLevel } });
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: buildSchema(),
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production,
+    maxRecursiveSelections: true,
+    parseOptions: { maxTokens: 5_000 },
+    csrfPrevention: true,
+    formatError: createErrorFormatter({
+      production: config.production,
+      logUnexpected: (error) => app.log.error({ err: error }, 'unexpected error in a GraphQL request'),
+    }),
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+    ],
+  });
+  await apollo.start();
+
+  await app.register(fastifyApollo(apollo), {
+    path: '/graphql',
+    context: async (request): Promise<GraphQLContext> => {
+      let viewer;
+      try {
+        viewer = resolveViewer(request.headers.authorization);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+      }
+      return { viewer, actor: actorOf(viewer), services, loaders: createLoaders(services) };
+    },
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      if (!database.migrated()) throw new Error('migrations not applied');
+      await database.ping();
+      return { status: 'ready', driver: database.driver };
+    } catch (error) {
+      return reply.code(503).send({ status: 'unavailable', reason: (error as Error).message });
+    }
+  });
+
+  return {
+    app,
+    database,
+    async close() {
+      await app.close();
+      if (ownsDatabase) await database.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { loadCommonPasswords } from '../auth/common-passwords.js';
+import { createArgon2Hasher } from '../auth/password-hasher.js';
+import type { Config } from '../config/config.js';
+import { createCatalogService } from '../domain/catalog/catalog-service.js';
+import type { Clock } from '../domain/clock.js';
+import { createConsentService } from '../domain/consents/consent-service.js';
+import { createPasswordPolicy } from '../domain/credentials/password-policy.js';
+import { createCustomerSearch } from '../domain/customers/customer-search.js';
+import { createCustomerService } from '../domain/customers/customer-service.js';
+import { createChangeLog } from '../domain/events/change-log.js';
+import type { Services } from '../domain/services.js';
+import type { Database } from '../store/database.js';
+import { createUnitOfWork } from '../store/unit-of-work.js';
+
+/** Wires every domain service to the store, the clock and the hasher. */
+export function createServices(deps: { config: Config; database: Database; clock: Clock }): Services {
+  const uow = createUnitOfWork(deps.database);
+  const { clock } = deps;
+  return {
+    customers: createCustomerService({
+      uow,
+      clock,
+      newId: randomUUID,
+      hasher: createArgon2Hasher(deps.config.argon2),
+      passwordPolicy: createPasswordPolicy({ commonPasswords: loadCommonPasswords() }),
+    }),
+    customerSearch: createCustomerSearch({ uow }),
+    consents: createConsentService({ uow, clock }),
+    catalog: createCatalogService({ uow, clock }),
+    changeLog: createChangeLog({ uow }),
+  };
+}

@@ -1,0 +1,102 @@
+import { and, asc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import type { Customer, CustomerStatus } from '../domain/customers/customer.js';
+import type { CustomerStore } from '../domain/customers/customer-store.js';
+import type { Db } from './database.js';
+import { consents, customers, type CustomerRow } from './tables/index.js';
+
+export function toCustomer(row: CustomerRow): Customer {
+  return { ...row, status: row.status as CustomerStatus };
+}
+
+const byColumn = {
+  givenName: customers.givenName,
+  familyName: customers.familyName,
+  phoneNumber: customers.phoneNumber,
+  locale: customers.locale,
+} as const;
+
+/** Statements prepared once per database for the hot read paths. */
+export function prepareCustomerReads(db: Db) {
+  return {
+    byIds: db
+      .select()
+      .from(customers)
+      .where(sql`${customers.id} = any(${sql.placeholder('ids')}::uuid[])`)
+      .prepare('kith_customers_by_ids'),
+  };
+}
+
+export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepareCustomerReads>): CustomerStore {
+  const lockWhere = (where: SQL) => db.select().from(customers).where(where).for('update');
+  return {
+    async findByIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = prepared
+        ? await prepared.byIds.execute({ ids: [...ids] })
+        : await db.select().from(customers).where(inArray(customers.id, [...ids]));
+      return rows.map(toCustomer);
+    },
+
+    async lockByEmail(email) {
+      const [row] = await lockWhere(sql`lower(${customers.email}) = lower(${email})`);
+      return row ? toCustomer(row) : null;
+    },
+
+    async lockById(id) {
+      const [row] = await lockWhere(eq(customers.id, id));
+      return row ? toCustomer(row) : null;
+    },
+
+    async insertIfAbsent(customer) {
+      const [row] = await db.insert(customers).values(customer).onConflictDoNothing().returning();
+      return row ? toCustomer(row) : null;
+    },
+
+    async update(id, version, changes, at) {
+      const [row] = await db
+        .update(customers)
+        .set({ ...changes, updatedAt: at, version: sql`${customers.version} + 1` })
+        .where(and(eq(customers.id, id), eq(customers.version, version)))
+        .returning();
+      return row ? toCustomer(row) : null;
+    },
+
+    async search(query, after, limit) {
+      const where: SQL[] = [];
+      if (query.statuses) where.push(inArray(customers.status, query.statuses));
+      if (query.email) where.push(sql`lower(${customers.email}) = lower(${query.email})`);
+      if (query.anonymousId) where.push(sql`${customers.anonymousIds} @> array[${query.anonymousId}]::text[]`);
+      for (const { name, builtin, value } of query.attributes ?? []) {
+        where.push(
+          builtin
+            ? eq(byColumn[name as keyof typeof byColumn], String(value))
+            : sql`${customers.attributes} @> ${JSON.stringify({ [name]: value })}::jsonb`,
+        );
+      }
+      for (const { purposeKey, status } of query.consents ?? []) {
+        where.push(
+          sql`exists (select 1 from ${consents} where ${consents.customerId} = ${customers.id} and ${consents.purposeKey} = ${purposeKey} and ${consents.status} = ${status})`,
+        );
+      }
+      if (query.createdAfter) where.push(gt(customers.createdAt, query.createdAfter));
+      if (query.createdBefore) where.push(lt(customers.createdAt, query.createdBefore));
+      if (query.updatedAfter) where.push(gt(customers.updatedAt, query.updatedAfter));
+      if (query.updatedBefore) where.push(lt(customers.updatedAt, query.updatedBefore));
+      if (after) {
+        where.push(sql`(${customers.createdAt}, ${customers.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
+      }
+      const rows = await db
+        .select()
+        .from(customers)
+        .where(where.length > 0 ? and(...where) : undefined)
+        .orderBy(asc(customers.createdAt), asc(customers.id))
+        .limit(limit);
+      return rows.map(toCustomer);
+    },
+
+    async anyHasAttribute(name) {
+      const rows = await db.select({ one: sql`1` }).from(customers).where(sql`${customers.attributes} ? ${name}`).limit(1);
+      return rows.length > 0;
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export * from './catalog.js';
+export * from './consents.js';
+export * from './credentials.js';
+export * from './customers.js';
+export * from './events.js';

@@ -1,0 +1,30 @@
+import type { Stores, UnitOfWork } from '../domain/stores.js';
+import { createCatalogStore, prepareCatalogReads } from './catalog-store.js';
+import { createConsentStore, prepareConsentReads } from './consent-store.js';
+import { createCredentialStore } from './credential-store.js';
+import { createCustomerStore, prepareCustomerReads } from './customer-store.js';
+import type { Database, Db } from './database.js';
+import { createEventStore } from './event-store.js';
+
+function storesFor(db: Db, prepared?: ReturnType<typeof prepareReads>): Stores {
+  return {
+    customers: createCustomerStore(db, prepared?.customers),
+    credentials: createCredentialStore(db),
+    consents: createConsentStore(db, prepared?.consents),
+    catalog: createCatalogStore(db, prepared?.catalog),
+    events: createEventStore(db),
+  };
+}
+
+function prepareReads(db: Db) {
+  return { customers: prepareCustomerReads(db), consents: prepareConsentReads(db), catalog: prepareCatalogReads(db) };
+}
+
+/** The stores over one database: prepared statements for reads, a fresh set bound to each transaction. */
+export function createUnitOfWork(database: Database): UnitOfWork {
+  const { db } = database;
+  return {
+    read: storesFor(db, prepareReads(db)),
+    transaction: (work) => db.transaction((tx) => work(storesFor(tx as unknown as Db))),
+  };
+}
