@@ -48,10 +48,13 @@ export const permissionMap = {
   PageInfo: isOperator,
 } satisfies IRules;
 
-export const permissions = shield(permissionMap, {
+/** Fail closed: graphql-shield's own defaults allow unnamed fields and swallow resolver errors. */
+export const shieldOptions = {
   fallbackRule: deny,
   fallbackError: forbiddenError,
   // Resolver errors (NOT_FOUND, CONFLICT, ...) pass through instead of becoming the fallback error.
   allowExternalErrors: true,
   debug: false,
-});
+};
+
+export const permissions = shield(permissionMap, shieldOptions);

@@ -19,7 +19,8 @@ export function createViewerResolver(options: { operatorKey: string | null }) {
   const operatorDigest = options.operatorKey ? digest(options.operatorKey) : null;
   return function resolveViewer(authorization: string | undefined): Viewer {
     if (authorization === undefined || authorization === '') return PUBLIC;
-    const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(authorization);
+    // The scheme name is case-insensitive (RFC 7235 section 2.1).
+    const match = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(authorization);
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
     if (operatorDigest && timingSafeEqual(digest(match[1]!), operatorDigest)) return OPERATOR;
     throw unauthenticated('The bearer token is not valid.');

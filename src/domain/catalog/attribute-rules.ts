@@ -39,8 +39,11 @@ export function validateAttributeValue(def: AttributeDefinition, value: unknown,
     case 'DATE': {
       const m = typeof value === 'string' ? ISO_DATE.exec(value) : null;
       if (!m) return fail('a date as YYYY-MM-DD');
-      const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-      if (date.toISOString().slice(0, 10) !== value) return fail('a real calendar date as YYYY-MM-DD');
+      const date = new Date(0);
+      // setUTCFullYear, unlike Date.UTC, does not read years 0-99 as 1900-1999.
+      date.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+      const [year, month, day] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
+      if (year !== Number(m[1]) || month !== Number(m[2]) || day !== Number(m[3])) return fail('a real calendar date as YYYY-MM-DD');
       return value as string;
     }
     case 'PHONE_NUMBER': {
@@ -99,8 +102,8 @@ export function validateDefinition(input: {
     if (input.allowedValues.length === 0 || input.allowedValues.length > 100) {
       throw badInput('allowedValues takes 1 to 100 values.', 'allowedValues');
     }
-    if (input.allowedValues.some((v) => v.length === 0 || v.length > 200)) {
-      throw badInput('each allowed value takes 1 to 200 characters.', 'allowedValues');
+    if (input.allowedValues.some((v) => v.length === 0 || v.length > 200 || v.trim() !== v)) {
+      throw badInput('each allowed value takes 1 to 200 characters, with no space at either end (input is trimmed).', 'allowedValues');
     }
   }
 }

@@ -3,16 +3,16 @@ import type { NewChangeEvent } from '../events/change-event.js';
 import type { Stores } from '../stores.js';
 import type { ConsentPurpose, ConsentSource, ConsentStatus } from './consent.js';
 
-/** Looks up purposes by key; any unknown key is BAD_USER_INPUT naming it. Duplicates are folded. */
+/** Looks up purposes by key, in the order given; any unknown key is BAD_USER_INPUT. Duplicates are folded. */
 export async function requirePurposes(stores: Stores, keys: readonly string[], field: string): Promise<ConsentPurpose[]> {
   const unique = [...new Set(keys)];
   if (unique.length === 0) return [];
-  const found = await stores.catalog.findPurposes(unique);
-  const missing = unique.filter((key) => !found.some((p) => p.key === key));
+  const found = new Map((await stores.catalog.findPurposes(unique)).map((p) => [p.key, p]));
+  const missing = unique.filter((key) => !found.has(key));
   if (missing.length > 0) {
     throw badInput(`${field}: unknown purpose ${missing.join(', ')}; see consentPurposes.`, field);
   }
-  return found;
+  return unique.map((key) => found.get(key)!);
 }
 
 /**

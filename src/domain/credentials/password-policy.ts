@@ -15,14 +15,15 @@ export interface PasswordPolicy {
 export function createPasswordPolicy(deps: { commonPasswords: ReadonlySet<string> }): PasswordPolicy {
   return {
     check(password, { email }) {
-      const length = [...password.normalize('NFKC')].length;
+      const normalised = password.normalize('NFKC');
+      const length = [...normalised].length;
       if (length < PASSWORD_MIN_LENGTH) {
         throw badInput(`password must have at least ${PASSWORD_MIN_LENGTH} characters.`, 'password');
       }
       if (length > PASSWORD_MAX_LENGTH) {
         throw badInput(`password must have at most ${PASSWORD_MAX_LENGTH} characters.`, 'password');
       }
-      const lowered = password.toLowerCase();
+      const lowered = normalised.toLowerCase();
       if (deps.commonPasswords.has(lowered)) {
         throw badInput('password is one of the most common passwords; choose one that is harder to guess.', 'password');
       }

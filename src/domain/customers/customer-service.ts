@@ -10,7 +10,7 @@ import { conflict, notFound } from '../errors.js';
 import type { NewChangeEvent } from '../events/change-event.js';
 import { bounds, checkAnonymousId, checkListSize } from '../input-bounds.js';
 import type { Stores, UnitOfWork } from '../stores.js';
-import type { Customer, CustomerStatus } from './customer.js';
+import { type Customer, type CustomerStatus, newCustomer } from './customer.js';
 import { normaliseEmail } from './email.js';
 import { type MergeMode, planProfileChanges } from './profile.js';
 
@@ -55,25 +55,6 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     if (customer.status === 'DELETED') throw conflict('This account was deleted.', 'email');
   }
 
-  function blankCustomer(email: string, status: CustomerStatus, at: Date): Customer {
-    return {
-      id: deps.newId(),
-      status,
-      email,
-      emailVerified: false,
-      givenName: null,
-      familyName: null,
-      phoneNumber: null,
-      phoneNumberVerified: false,
-      locale: null,
-      attributes: {},
-      anonymousIds: [],
-      createdAt: at,
-      updatedAt: at,
-      version: 1,
-    };
-  }
-
   /**
    * The shared body of capture and register: create the customer with its values, or merge them into the
    * existing one under a row lock; record consents; append the events. Concurrent writers of the same new
@@ -104,7 +85,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
 
     let existing = await tx.customers.lockByEmail(step.email);
     if (!existing) {
-      const blank = blankCustomer(step.email, step.status, at);
+      const blank = newCustomer({ id: deps.newId(), email: step.email, status: step.status, at });
       const plan = planProfileChanges(blank, values, 'merge', step.anonymousId);
       const inserted = await tx.customers.insertIfAbsent({ ...blank, ...plan.changes });
       if (inserted) {

@@ -22,6 +22,26 @@ export interface Customer {
   version: number;
 }
 
+/** A customer as first written: nothing known but the email, unverified, at version 1. */
+export function newCustomer(fields: { id: string; email: string; status: CustomerStatus; at: Date }): Customer {
+  return {
+    id: fields.id,
+    status: fields.status,
+    email: fields.email,
+    emailVerified: false,
+    givenName: null,
+    familyName: null,
+    phoneNumber: null,
+    phoneNumberVerified: false,
+    locale: null,
+    attributes: {},
+    anonymousIds: [],
+    createdAt: fields.at,
+    updatedAt: fields.at,
+    version: 1,
+  };
+}
+
 /** The profile fields a write may change: built-in attribute columns and the custom attribute map. */
 export interface ProfileChanges {
   givenName?: string | null;

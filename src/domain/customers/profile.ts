@@ -8,7 +8,8 @@ export const MAX_ANONYMOUS_IDS = 50;
 /** The value of one attribute, built-in or custom, or null. */
 export function attributeOf(customer: Customer, name: string): AttributeValue | null {
   if (isBuiltinAttribute(name)) return customer[name];
-  return customer.attributes[name] ?? null;
+  // Own keys only: a name such as `toString` must not read Object.prototype.
+  return Object.hasOwn(customer.attributes, name) ? customer.attributes[name]! : null;
 }
 
 /** Every attribute the customer has a value for, built-in ones included, sorted by name. */

@@ -1,0 +1,116 @@
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { graphql, isObjectType } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { shield } from 'graphql-shield';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { permissionMap, shieldOptions } from '../../src/auth/permissions.js';
+import { buildUnguardedSchema } from '../../src/graphql/schema.js';
+import { startKith, type TestKith, uniqueEmail } from '../support/kith.js';
+import { CAPTURE } from './operations.js';
+
+let k: TestKith;
+beforeAll(async () => {
+  k = await startKith();
+});
+
+describe('the permission map', () => {
+  it('names a rule for every field of every object type (no field falls through to the default)', () => {
+    const schema = buildUnguardedSchema();
+    const missing: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      const entry = (permissionMap as Record<string, unknown>)[type.name];
+      for (const field of Object.keys(type.getFields())) {
+        const covered = entry != null && (typeof entry !== 'object' || field in entry || '*' in entry || 'resolve' in entry);
+        if (!covered) missing.push(`${type.name}.${field}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('exposes no credential material anywhere in the schema', () => {
+    const schema = buildUnguardedSchema();
+    const names = Object.values(schema.getTypeMap())
+      .filter(isObjectType)
+      .flatMap((type) => Object.keys(type.getFields()).map((field) => `${type.name}.${field}`));
+    expect(names.filter((n) => /password|secret|hash|credential/i.test(n))).toEqual([]);
+  });
+
+  it('denies, with FORBIDDEN and no stack, a field the map does not name', async () => {
+    const schema = makeExecutableSchema({ typeDefs: 'type Query { named: Int, unnamed: Int }', resolvers: { Query: { named: () => 1, unnamed: () => 2 } } });
+    const guarded = applyMiddleware(schema, shield({ Query: { named: permissionMap.Query.viewer } }, shieldOptions));
+    const result = await graphql({ schema: guarded, source: '{ named unnamed }', contextValue: {} });
+    expect(result.data).toEqual({ named: 1, unnamed: null });
+    expect(result.errors?.map((e) => [e.path?.join('.'), e.extensions?.code])).toEqual([['unnamed', 'FORBIDDEN']]);
+    expect(result.errors?.[0]?.extensions?.stacktrace).toBeUndefined();
+  });
+});
+
+describe('who may do what over HTTP', () => {
+  const operatorOnly: [string, string, Record<string, unknown>][] = [
+    ['customer', `query($id: ID!) { customer(id: $id) { id } }`, { id: '00000000-0000-4000-8000-000000000000' }],
+    ['customers', `{ customers { edges { node { id } } } }`, {}],
+    ['changeEvents', `{ changeEvents { edges { node { type } } } }`, {}],
+    ['updateProfile', `mutation { updateProfile(input: { customerId: "00000000-0000-4000-8000-000000000000", attributes: [] }) { customer { id } } }`, {}],
+    ['disableCustomer', `mutation { disableCustomer(id: "00000000-0000-4000-8000-000000000000") { customer { id } } }`, {}],
+    ['enableCustomer', `mutation { enableCustomer(id: "00000000-0000-4000-8000-000000000000") { customer { id } } }`, {}],
+    ['grantConsent', `mutation { grantConsent(input: { customerId: "00000000-0000-4000-8000-000000000000", purpose: "analytics" }) { consent { status } } }`, {}],
+    ['withdrawConsent', `mutation { withdrawConsent(input: { customerId: "00000000-0000-4000-8000-000000000000", purpose: "analytics" }) { consent { status } } }`, {}],
+    ['defineAttribute', `mutation { defineAttribute(input: { name: "pets", type: INTEGER }) { name } }`, {}],
+    ['removeAttribute', `mutation { removeAttribute(name: "company") }`, {}],
+    ['definePurpose', `mutation { definePurpose(input: { key: "x", title: "x", description: "x" }) { key } }`, {}],
+  ];
+
+  it.each(operatorOnly)('the public may not call %s, and nothing happens', async (_name, query, variables) => {
+    const result = await k.gql(query, variables);
+    expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(Object.values(result.data ?? {}).every((value) => value === null)).toBe(true);
+  });
+
+  it('the operator may call them (they reach the resolver)', async () => {
+    for (const [name, query, variables] of operatorOnly.slice(0, 3)) {
+      const result = await k.gql(query, variables, { as: 'operator' });
+      expect(result.errors, name).toBeUndefined();
+    }
+    const missing = await k.gql(operatorOnly[3]![1], {}, { as: 'operator' });
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('the public sees only the id of the customer it captured', async () => {
+    const email = uniqueEmail();
+    const own = await k.gql(CAPTURE, { input: { email } });
+    expect(own.data?.capture.customer.id).toMatch(/^[0-9a-f-]{36}$/);
+    const leak = await k.gql(`mutation($input: CaptureInput!) { capture(input: $input) { customer { id email givenName } } }`, {
+      input: { email },
+    });
+    expect(leak.errors?.map((e) => [e.path?.join('.'), e.extensions?.code]).sort()).toEqual([
+      ['capture.customer.email', 'UNAUTHENTICATED'],
+      ['capture.customer.givenName', 'UNAUTHENTICATED'],
+    ]);
+    expect(JSON.stringify(leak.data ?? null)).not.toContain(email);
+  });
+
+  it('the public reads the catalogs and who it is', async () => {
+    const result = await k.ok(`{ viewer { role } consentPurposes { key version } attributeDefinitions { name type builtin } }`);
+    expect(result.viewer.role).toBe('PUBLIC');
+    expect(result.consentPurposes.map((p: any) => p.key)).toEqual(expect.arrayContaining(['marketing_email', 'product_updates', 'analytics', 'partner_sharing']));
+    expect(result.attributeDefinitions).toContainEqual({ name: 'givenName', type: 'STRING', builtin: true });
+    expect((await k.ok(`{ viewer { role } }`, {}, { as: 'operator' })).viewer.role).toBe('OPERATOR');
+  });
+
+  it.each([
+    ['a wrong key', 'Bearer wrong-key-wrong-key-wrong-key-wrong'],
+    ['another scheme', 'Basic dXNlcjpwYXNz'],
+    ['an empty bearer', 'Bearer '],
+  ])('refuses %s with 401 UNAUTHENTICATED rather than serving the public', async (_label, authorization) => {
+    const response = await fetch(k.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify({ query: '{ viewer { role } }' }),
+    });
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as any;
+    expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(body.data).toBeUndefined();
+  });
+});

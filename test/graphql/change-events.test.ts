@@ -1,0 +1,74 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startKith, type TestKith, uniqueEmail } from '../support/kith.js';
+import { CAPTURE } from './operations.js';
+
+let k: TestKith;
+beforeAll(async () => {
+  k = await startKith();
+});
+
+const READ = `query($id: ID, $first: Int, $after: String) {
+  changeEvents(customerId: $id, first: $first, after: $after) {
+    edges { cursor node { cursor type customerId changedFields actor occurredAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+describe('changeEvents', () => {
+  it('follows a cursor through the log without repeating or skipping an event', async () => {
+    const { capture } = await k.ok(CAPTURE, { input: { email: uniqueEmail(), consents: ['analytics', 'marketing_email', 'product_updates'] } });
+    const id = capture.customer.id;
+    const types: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const { changeEvents }: any = await k.ok(READ, { id, first: 2, after }, { as: 'operator' });
+      for (const edge of changeEvents.edges) {
+        expect(edge.node.cursor).toBe(edge.cursor);
+        expect(edge.node.customerId).toBe(id);
+        types.push(`${edge.node.type}:${edge.node.changedFields.join(',')}`);
+      }
+      after = changeEvents.pageInfo.hasNextPage ? changeEvents.pageInfo.endCursor : null;
+      pages += 1;
+    } while (after);
+    expect(pages).toBe(2);
+    expect(types).toEqual([
+      'customer.created:email,status',
+      'consent.granted:consents.analytics',
+      'consent.granted:consents.marketing_email',
+      'consent.granted:consents.product_updates',
+    ]);
+  });
+
+  it('reads the whole log in commit order from a cursor, with later writes after it', async () => {
+    const { changeEvents: head }: any = await k.ok(READ, { first: 1 }, { as: 'operator' });
+    expect(head.edges).toHaveLength(1);
+    let cursor: string = head.pageInfo.endCursor;
+    // Drain to the end of the log as it stands.
+    for (;;) {
+      const { changeEvents }: any = await k.ok(READ, { first: 500, after: cursor }, { as: 'operator' });
+      if (changeEvents.edges.length === 0) break;
+      cursor = changeEvents.pageInfo.endCursor;
+    }
+    const { capture } = await k.ok(CAPTURE, { input: { email: uniqueEmail() } });
+    const { changeEvents: tail }: any = await k.ok(READ, { first: 500, after: cursor }, { as: 'operator' });
+    const mine = tail.edges.filter((e: any) => e.node.customerId === capture.customer.id);
+    expect(mine.map((e: any) => e.node.type)).toEqual(['customer.created']);
+  });
+
+  it('writes no event when a write is refused', async () => {
+    const email = uniqueEmail();
+    const { capture } = await k.ok(CAPTURE, { input: { email } });
+    const refused = await k.gql(CAPTURE, { input: { email, attributes: [{ name: 'givenName', value: 'Ok' }], consents: ['no_such_purpose'] } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const { changeEvents }: any = await k.ok(READ, { id: capture.customer.id }, { as: 'operator' });
+    expect(changeEvents.edges.map((e: any) => e.node.type)).toEqual(['customer.created']);
+  });
+
+  it('refuses a malformed cursor and a page above 500', async () => {
+    const bad = await k.gql(READ, { after: 'e1:1:x' }, { as: 'operator' });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    const big = await k.gql(READ, { first: 501 }, { as: 'operator' });
+    expect(big.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+});

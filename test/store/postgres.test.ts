@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { createKith, type Kith } from '../../src/server/app.js';
+import { openDatabase } from '../../src/store/database.js';
+import { OPERATOR_KEY, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
+
+const url = process.env.DATABASE_URL;
+
+/** A URL for another database on the same server as DATABASE_URL. */
+function sibling(name: string): string {
+  const u = new URL(url!);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+describe.runIf(url)('on PostgreSQL', () => {
+  it('migrates a fresh database from several processes at once, exactly once', async () => {
+    const name = `kith_migrate_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const admin = postgres(url!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    try {
+      const databases = await Promise.all([1, 2, 3].map(() => openDatabase({ databaseUrl: sibling(name), dataDir: '', poolSize: 1 })));
+      await Promise.all(databases.map((d) => d.migrate()));
+      await Promise.all(databases.map((d) => d.migrate()));
+      await Promise.all(databases.map((d) => d.close()));
+      const check = postgres(sibling(name), { max: 1, onnotice: () => {} });
+      const [journal] = await check`select count(*)::int as n from drizzle.__drizzle_migrations`;
+      const [purposes] = await check`select count(*)::int as n from consent_purposes`;
+      await check.end();
+      expect(journal!.n).toBe(2);
+      expect(purposes!.n).toBe(4);
+    } finally {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  });
+
+  describe('several Kith processes on one database', () => {
+    let a: TestKith;
+    let b: Kith;
+    let bUrl: string;
+    beforeAll(async () => {
+      a = await startKith();
+      // A second instance with its own pool, as another process would have.
+      b = await createKith(loadConfig({ DATABASE_URL: url, KITH_OPERATOR_KEY: OPERATOR_KEY, NODE_ENV: 'test', KITH_DB_POOL_SIZE: '3' }));
+      bUrl = `${await b.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
+    });
+    afterAll(async () => {
+      await b?.close();
+    });
+
+    const post = async (target: string, query: string, variables: Record<string, unknown>) => {
+      const response = await fetch(target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR_KEY}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as any;
+    };
+    const CAPTURE = `mutation($input: CaptureInput!) { capture(input: $input) { created customer { id } } }`;
+
+    it('sees on one what the other wrote', async () => {
+      const email = uniqueEmail();
+      const made = await post(a.url, CAPTURE, { input: { email, attributes: [{ name: 'givenName', value: 'Shared' }] } });
+      const read = await post(bUrl, `query($id: ID!) { customer(id: $id) { email givenName } }`, { id: made.data.capture.customer.id });
+      expect(read.data.customer).toEqual({ email, givenName: 'Shared' });
+    });
+
+    it('creates one customer when both capture the same new email at once', async () => {
+      const email = uniqueEmail();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => post(i % 2 ? bUrl : a.url, CAPTURE, { input: { email, consents: ['analytics'] } })),
+      );
+      expect(results.every((r) => !r.errors)).toBe(true);
+      expect(results.filter((r) => r.data.capture.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.data.capture.customer.id)).size).toBe(1);
+    });
+
+    it('never lets a reader pass an event whose transaction commits late', async () => {
+      const sql = postgres(url!, { max: 2, onnotice: () => {} });
+      const READ = `query($after: String) { changeEvents(first: 500, after: $after) { edges { node { type customerId } } pageInfo { endCursor } } }`;
+      const drain = async (after: string | null) => {
+        const seen: string[] = [];
+        for (;;) {
+          const page = await post(a.url, READ, { after });
+          if (page.data.changeEvents.edges.length === 0) return { after, seen };
+          seen.push(...page.data.changeEvents.edges.map((e: any) => e.node.customerId));
+          after = page.data.changeEvents.pageInfo.endCursor;
+        }
+      };
+      try {
+        let { after } = await drain(null);
+        const early = randomUUID();
+        const late = randomUUID();
+        const slow = await sql.reserve();
+        await slow`begin`;
+        await slow`insert into events (customer_id, type, changed_fields, actor, occurred_at) values (${early}, 'customer.updated', '{}', 'test', now())`;
+        // A later transaction commits first; its event has a higher tx id than the open one.
+        await sql`insert into events (customer_id, type, changed_fields, actor, occurred_at) values (${late}, 'customer.updated', '{}', 'test', now())`;
+        const whileOpen = await drain(after);
+        expect(whileOpen.seen).not.toContain(late);
+        expect(whileOpen.seen).not.toContain(early);
+        after = whileOpen.after;
+        await slow`commit`;
+        slow.release();
+        const afterCommit = await drain(after);
+        expect(afterCommit.seen.filter((id) => id === early || id === late)).toEqual([early, late]);
+      } finally {
+        await sql.end();
+      }
+    });
+  });
+});

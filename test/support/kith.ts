@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../../src/config/config.js';
+import { createKith, type Kith } from '../../src/server/app.js';
+import { type Database, openDatabase } from '../../src/store/database.js';
+
+/** The test database: PostgreSQL when DATABASE_URL is set, otherwise PGlite in memory. One per worker. */
+let shared: Promise<Database> | null = null;
+export function testDatabase(): Promise<Database> {
+  shared ??= (async () => {
+    const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: 'memory://', poolSize: 5 });
+    await database.migrate();
+    return database;
+  })();
+  return shared;
+}
+
+export const OPERATOR_KEY = 'test-operator-key-0123456789abcdef0123456789';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; field?: string; [k: string]: unknown } }[];
+}
+
+export interface TestKith {
+  kith: Kith;
+  url: string;
+  database: Database;
+  /** POSTs an operation as the public, or as the operator with `{ as: 'operator' }`. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { as?: 'operator' | 'public'; token?: string }): Promise<GraphQLResponse<T>>;
+  /** Like gql, but fails the test on any error and returns data. */
+  ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { as?: 'operator' | 'public' }): Promise<T>;
+}
+
+const servers = new Map<string, Promise<TestKith>>();
+
+/** A Kith listening on 127.0.0.1 over the worker's database; `env` entries make a separately configured one. */
+export function startKith(env: Record<string, string> = {}): Promise<TestKith> {
+  const key = JSON.stringify(env);
+  let server = servers.get(key);
+  if (!server) {
+    server = (async () => {
+      const database = await testDatabase();
+      const config = loadConfig({ KITH_OPERATOR_KEY: OPERATOR_KEY, NODE_ENV: 'test', KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1', ...env });
+      const kith = await createKith(config, { database });
+      const address = await kith.app.listen({ host: '127.0.0.1', port: 0 });
+      const url = `${address}/graphql`;
+      const gql: TestKith['gql'] = async (query, variables, options = {}) => {
+        const token = options.token ?? (options.as === 'operator' ? OPERATOR_KEY : undefined);
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify({ query, variables }),
+        });
+        return { status: response.status, ...((await response.json()) as object) };
+      };
+      const ok: TestKith['ok'] = async (query, variables, options) => {
+        const result = await gql(query, variables, options);
+        if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+        return result.data as never;
+      };
+      return { kith, url, database, gql, ok };
+    })();
+    servers.set(key, server);
+  }
+  return server;
+}
+
+/** An email no other test uses. */
+export function uniqueEmail(prefix = 'c'): string {
+  return `${prefix}-${randomUUID()}@example.com`;
+}
+
+/** A value no other test uses, for tagging a test's customers (e.g. the `company` attribute). */
+export function uniqueTag(): string {
+  return `tag-${randomUUID()}`;
+}

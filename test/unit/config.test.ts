@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+const KEY = '0123456789abcdef0123456789abcdef'; // 32 characters
+
+function configErrorOf(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).name).toBe('ConfigError');
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig(${JSON.stringify(env)}) did not throw`);
+}
+
+describe('loadConfig', () => {
+  it('has development defaults for an empty environment', () => {
+    const { operatorKey, ...config } = loadConfig({});
+    expect(config).toEqual({
+      production: false,
+      host: 'localhost',
+      port: 4000,
+      databaseUrl: undefined,
+      dataDir: '.data',
+      dbPoolSize: 10,
+      operatorKeyGenerated: true,
+      argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
+      bodyLimit: 256 * 1024,
+      logLevel: 'warn',
+    });
+    expect(operatorKey).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  });
+
+  it('generates a different development key each time', () => {
+    expect(loadConfig({}).operatorKey).not.toBe(loadConfig({}).operatorKey);
+  });
+
+  it('leaves operator access off in production when no key is set', () => {
+    const config = loadConfig({ NODE_ENV: 'production', KITH_OPERATOR_KEY: '' });
+    expect(config).toMatchObject({ production: true, operatorKey: null, operatorKeyGenerated: false, logLevel: 'info' });
+  });
+
+  it('uses a configured key of 32 characters or more, in any environment', () => {
+    expect(loadConfig({ KITH_OPERATOR_KEY: KEY })).toMatchObject({ operatorKey: KEY, operatorKeyGenerated: false });
+    expect(loadConfig({ NODE_ENV: 'production', KITH_OPERATOR_KEY: KEY })).toMatchObject({ operatorKey: KEY, operatorKeyGenerated: false });
+  });
+
+  it.each([undefined, 'production'])('refuses a key shorter than 32 characters (NODE_ENV %j)', (NODE_ENV) => {
+    const error = configErrorOf({ NODE_ENV, KITH_OPERATOR_KEY: KEY.slice(1) });
+    expect(error.message).toMatch(/^KITH_OPERATOR_KEY must have at least 32 characters/);
+  });
+
+  it('reads the other settings', () => {
+    const config = loadConfig({
+      HOST: '0.0.0.0',
+      PORT: '8080',
+      KITH_DATA_DIR: '/var/lib/kith',
+      KITH_DB_POOL_SIZE: '200',
+      KITH_ARGON2_MEMORY_KIB: '65536',
+      KITH_ARGON2_ITERATIONS: '3',
+      KITH_BODY_LIMIT_BYTES: '1024',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      dataDir: '/var/lib/kith',
+      dbPoolSize: 200,
+      argon2: { memoryCost: 65_536, timeCost: 3, parallelism: 1 },
+      bodyLimit: 1024,
+      logLevel: 'debug',
+    });
+  });
+
+  it.each([
+    ['', 4000],
+    ['0', 0],
+    ['65535', 65535],
+  ])('reads PORT %j as %j', (PORT, port) => {
+    expect(loadConfig({ PORT }).port).toBe(port);
+  });
+
+  it.each(['abc', '65536', '-1', '80.5', '80abc'])('refuses PORT %j', (PORT) => {
+    expect(configErrorOf({ PORT }).message).toBe(`PORT must be a whole number from 0 to 65535, got "${PORT}".`);
+  });
+
+  it.each([
+    ['KITH_DB_POOL_SIZE', '0'],
+    ['KITH_DB_POOL_SIZE', '201'],
+    ['KITH_ARGON2_MEMORY_KIB', '8191'],
+    ['KITH_ARGON2_ITERATIONS', '21'],
+    ['KITH_BODY_LIMIT_BYTES', '1023'],
+  ])('refuses %s=%j', (name, value) => {
+    expect(configErrorOf({ [name]: value }).message).toMatch(new RegExp(`^${name} must be a whole number from \\d+ to \\d+, got "${value}"\\.$`));
+  });
+
+  it.each(['postgres://kith@db:5432/kith', 'postgresql://kith:secret@localhost/kith'])('accepts DATABASE_URL %j', (url) => {
+    expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+  });
+
+  it('treats an empty DATABASE_URL as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+  });
+
+  it.each(['mysql://kith@db/kith', 'http://postgres://x', 'postgres:/kith', 'kith.db'])('refuses DATABASE_URL %j', (url) => {
+    expect(configErrorOf({ DATABASE_URL: url }).message).toBe('DATABASE_URL must start with postgres:// or postgresql://.');
+  });
+
+  it('returns a frozen object, nested settings included', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.argon2)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+});
