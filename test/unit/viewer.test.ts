@@ -20,6 +20,11 @@ describe('createViewerResolver with an operator key', () => {
     expect(resolve(`Bearer ${KEY}`)).toEqual({ role: 'OPERATOR' });
   });
 
+  it('reads the scheme name case-insensitively (RFC 7235), never the token', () => {
+    expect(resolve(`bearer ${KEY}`)).toEqual({ role: 'OPERATOR' });
+    expect(resolve(`BEARER ${KEY}`)).toEqual({ role: 'OPERATOR' });
+  });
+
   it.each([
     ['another token', 'Bearer not-the-key'],
     ['the key with a suffix', `Bearer ${KEY}x`],
