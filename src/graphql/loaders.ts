@@ -13,14 +13,22 @@ function groupBy<T>(ids: readonly string[], rows: readonly T[], key: (row: T) =>
 
 /** Per-request batching: every edge of the graph is one statement per batch, never one per node. */
 export function createLoaders(services: Services) {
+  const consents = new DataLoader<string, Consent[]>(async (ids) =>
+    groupBy(ids, await services.consents.findCurrent(ids), (c) => c.customerId),
+  );
   return {
     customer: new DataLoader<string, Customer | null>(async (ids) => {
       const byId = new Map((await services.customers.findByIds(ids)).map((c) => [c.id, c]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
-    consents: new DataLoader<string, Consent[]>(async (ids) =>
-      groupBy(ids, await services.consents.findCurrent(ids), (c) => c.customerId),
-    ),
+    /** Customers whose consents the operation also reads: one statement for both, consents primed. */
+    customerWithConsents: new DataLoader<string, Customer | null>(async (ids) => {
+      const rows = await services.customers.findByIdsWithConsents(ids);
+      for (const row of rows) consents.prime(row.customer.id, row.consents);
+      const byId = new Map(rows.map((row) => [row.customer.id, row.customer]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    consents,
     consentHistory: new DataLoader<string, ConsentRecord[]>(async (ids) =>
       groupBy(ids, await services.consents.findHistory(ids), (r) => r.customerId),
     ),

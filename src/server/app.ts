@@ -1,5 +1,5 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -48,12 +48,16 @@ export async function createKith(config: Config, options: KithOptions = {}): Pro
     maxRecursiveSelections: true,
     parseOptions: { maxTokens: 5_000 },
     csrfPrevention: true,
+    // Compact JSON: Apollo pretty-prints by default, which costs on every page of customers.
+    stringifyResult: (value) => JSON.stringify(value),
     formatError: createErrorFormatter({
       production: config.production,
       logUnexpected: (error) => app.log.error({ err: error }, 'unexpected error in a GraphQL request'),
     }),
     plugins: [
       fastifyApolloDrainPlugin(app),
+      // Kith sets no cache hints; the default plugin would add a hook to every resolved field.
+      ApolloServerPluginCacheControlDisabled(),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });

@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { AttributeDefinition, AttributeType } from '../domain/catalog/attribute.js';
 import type { CatalogStore } from '../domain/catalog/catalog-store.js';
 import type { Db } from './database.js';
@@ -37,10 +37,6 @@ export function createCatalogStore(db: Db, prepared?: ReturnType<typeof prepareC
       return rows.length > 0;
     },
     listPurposes: () => reads().purposes.execute(),
-    async findPurposes(keys) {
-      if (keys.length === 0) return [];
-      return db.select().from(consentPurposes).where(inArray(consentPurposes.key, [...keys]));
-    },
     async lockPurpose(key) {
       const [row] = await db.select().from(consentPurposes).where(eq(consentPurposes.key, key)).for('update');
       return row ?? null;

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Consent, ConsentRecord, ConsentSource, ConsentStatus } from '../domain/consents/consent.js';
 import type { ConsentStore } from '../domain/consents/consent-store.js';
 import type { Db } from './database.js';
@@ -59,51 +59,48 @@ export function createConsentStore(db: Db, prepared?: ReturnType<typeof prepareC
       return (await reads().history.execute({ ids: [...customerIds] })).map(toRecord);
     },
 
-    async lockCurrent(customerId, purposeKey) {
-      const [row] = await db
-        .select(currentColumns)
-        .from(consents)
-        .innerJoin(consentPurposes, eq(consentPurposes.key, consents.purposeKey))
-        .where(and(eq(consents.customerId, customerId), eq(consents.purposeKey, purposeKey)))
-        .for('update', { of: consents });
-      return row ? toConsent(row) : null;
-    },
-
-    async record(change) {
-      const granted = change.status === 'GRANTED';
+    async recordMany(changes) {
+      if (changes.length === 0) return;
       await db
         .insert(consents)
-        .values({
+        .values(
+          changes.map((change) => {
+            const granted = change.status === 'GRANTED';
+            return {
+              customerId: change.customerId,
+              purposeKey: change.purposeKey,
+              purposeVersion: change.purposeVersion,
+              status: change.status,
+              source: change.source,
+              grantedAt: granted ? change.at : null,
+              withdrawnAt: granted ? null : change.at,
+              updatedAt: change.at,
+            };
+          }),
+        )
+        .onConflictDoUpdate({
+          target: [consents.customerId, consents.purposeKey],
+          set: {
+            purposeVersion: sql`excluded.purpose_version`,
+            status: sql`excluded.status`,
+            source: sql`excluded.source`,
+            // A withdrawal keeps the time of the grant it withdraws; a grant clears the withdrawal.
+            grantedAt: sql`coalesce(excluded.granted_at, ${consents.grantedAt})`,
+            withdrawnAt: sql`excluded.withdrawn_at`,
+            updatedAt: sql`excluded.updated_at`,
+          },
+        });
+      await db.insert(consentRecords).values(
+        changes.map((change) => ({
           customerId: change.customerId,
           purposeKey: change.purposeKey,
           purposeVersion: change.purposeVersion,
           status: change.status,
           source: change.source,
-          grantedAt: granted ? change.at : null,
-          withdrawnAt: granted ? null : change.at,
-          updatedAt: change.at,
-        })
-        .onConflictDoUpdate({
-          target: [consents.customerId, consents.purposeKey],
-          set: {
-            purposeVersion: change.purposeVersion,
-            status: change.status,
-            source: change.source,
-            // A withdrawal keeps the time of the grant it withdraws; a grant clears the withdrawal.
-            grantedAt: granted ? change.at : sql`${consents.grantedAt}`,
-            withdrawnAt: granted ? null : change.at,
-            updatedAt: change.at,
-          },
-        });
-      await db.insert(consentRecords).values({
-        customerId: change.customerId,
-        purposeKey: change.purposeKey,
-        purposeVersion: change.purposeVersion,
-        status: change.status,
-        source: change.source,
-        actor: change.actor,
-        recordedAt: change.at,
-      });
+          actor: change.actor,
+          recordedAt: change.at,
+        })),
+      );
     },
   };
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Customer, CustomerStatus } from '../domain/customers/customer.js';
-import type { CustomerStore } from '../domain/customers/customer-store.js';
+import type { CustomerPosition, CustomerQuery, CustomerStore } from '../domain/customers/customer-store.js';
+import { customerWithConsentsColumns, toCustomerWithConsents } from './customer-reads.js';
 import type { Db } from './database.js';
 import { consents, customers, type CustomerRow } from './tables/index.js';
 
@@ -15,15 +16,56 @@ const byColumn = {
   locale: customers.locale,
 } as const;
 
-/** Statements prepared once per database for the hot read paths. */
+const byIdsWhere = sql`${customers.id} = any(${sql.placeholder('ids')}::uuid[])`;
+const afterWhere = sql`(${customers.createdAt}, ${customers.id}) > (${sql.placeholder('createdAt')}::timestamptz, ${sql.placeholder('id')}::uuid)`;
+const order = [asc(customers.createdAt), asc(customers.id)] as const;
+
+/** Statements prepared once per database for the hot read paths: by ids, and unfiltered pages. */
 export function prepareCustomerReads(db: Db) {
+  const plain = () => db.select().from(customers);
+  const withConsents = () => db.select(customerWithConsentsColumns).from(customers);
   return {
-    byIds: db
-      .select()
-      .from(customers)
-      .where(sql`${customers.id} = any(${sql.placeholder('ids')}::uuid[])`)
-      .prepare('kith_customers_by_ids'),
+    byIds: plain().where(byIdsWhere).prepare('kith_customers_by_ids'),
+    byIdsWithConsents: withConsents().where(byIdsWhere).prepare('kith_customers_by_ids_with_consents'),
+    page: plain().orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page'),
+    pageAfter: plain().where(afterWhere).orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page_after'),
+    pageWithConsents: withConsents().orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page_with_consents'),
+    pageAfterWithConsents: withConsents()
+      .where(afterWhere)
+      .orderBy(...order)
+      .limit(sql.placeholder('limit'))
+      .prepare('kith_customers_page_after_with_consents'),
   };
+}
+
+const hasConditions = (query: CustomerQuery) => Object.values(query).some((value) => value !== undefined);
+
+/** The WHERE conditions of a search, every value a bound parameter. */
+function searchConditions(query: CustomerQuery, after: CustomerPosition | null): SQL | undefined {
+  const where: SQL[] = [];
+  if (query.statuses) where.push(inArray(customers.status, query.statuses));
+  if (query.email) where.push(sql`lower(${customers.email}) = lower(${query.email})`);
+  if (query.anonymousId) where.push(sql`${customers.anonymousIds} @> array[${query.anonymousId}]::text[]`);
+  for (const { name, builtin, value } of query.attributes ?? []) {
+    where.push(
+      builtin
+        ? eq(byColumn[name as keyof typeof byColumn], String(value))
+        : sql`${customers.attributes} @> ${JSON.stringify({ [name]: value })}::jsonb`,
+    );
+  }
+  for (const { purposeKey, status } of query.consents ?? []) {
+    where.push(
+      sql`exists (select 1 from ${consents} where ${consents.customerId} = ${customers.id} and ${consents.purposeKey} = ${purposeKey} and ${consents.status} = ${status})`,
+    );
+  }
+  if (query.createdAfter) where.push(gt(customers.createdAt, query.createdAfter));
+  if (query.createdBefore) where.push(lt(customers.createdAt, query.createdBefore));
+  if (query.updatedAfter) where.push(gt(customers.updatedAt, query.updatedAfter));
+  if (query.updatedBefore) where.push(lt(customers.updatedAt, query.updatedBefore));
+  if (after) {
+    where.push(sql`(${customers.createdAt}, ${customers.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
+  }
+  return where.length > 0 ? and(...where) : undefined;
 }
 
 export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepareCustomerReads>): CustomerStore {
@@ -35,6 +77,14 @@ export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepare
         ? await prepared.byIds.execute({ ids: [...ids] })
         : await db.select().from(customers).where(inArray(customers.id, [...ids]));
       return rows.map(toCustomer);
+    },
+
+    async findByIdsWithConsents(ids) {
+      if (ids.length === 0) return [];
+      const rows = prepared
+        ? await prepared.byIdsWithConsents.execute({ ids: [...ids] })
+        : await db.select(customerWithConsentsColumns).from(customers).where(inArray(customers.id, [...ids]));
+      return rows.map(toCustomerWithConsents);
     },
 
     async lockByEmail(email) {
@@ -62,36 +112,30 @@ export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepare
     },
 
     async search(query, after, limit) {
-      const where: SQL[] = [];
-      if (query.statuses) where.push(inArray(customers.status, query.statuses));
-      if (query.email) where.push(sql`lower(${customers.email}) = lower(${query.email})`);
-      if (query.anonymousId) where.push(sql`${customers.anonymousIds} @> array[${query.anonymousId}]::text[]`);
-      for (const { name, builtin, value } of query.attributes ?? []) {
-        where.push(
-          builtin
-            ? eq(byColumn[name as keyof typeof byColumn], String(value))
-            : sql`${customers.attributes} @> ${JSON.stringify({ [name]: value })}::jsonb`,
-        );
+      if (prepared && !hasConditions(query)) {
+        const rows = after
+          ? await prepared.pageAfter.execute({ createdAt: after.createdAt.toISOString(), id: after.id, limit })
+          : await prepared.page.execute({ limit });
+        return rows.map(toCustomer);
       }
-      for (const { purposeKey, status } of query.consents ?? []) {
-        where.push(
-          sql`exists (select 1 from ${consents} where ${consents.customerId} = ${customers.id} and ${consents.purposeKey} = ${purposeKey} and ${consents.status} = ${status})`,
-        );
-      }
-      if (query.createdAfter) where.push(gt(customers.createdAt, query.createdAfter));
-      if (query.createdBefore) where.push(lt(customers.createdAt, query.createdBefore));
-      if (query.updatedAfter) where.push(gt(customers.updatedAt, query.updatedAfter));
-      if (query.updatedBefore) where.push(lt(customers.updatedAt, query.updatedBefore));
-      if (after) {
-        where.push(sql`(${customers.createdAt}, ${customers.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
+      const rows = await db.select().from(customers).where(searchConditions(query, after)).orderBy(...order).limit(limit);
+      return rows.map(toCustomer);
+    },
+
+    async searchWithConsents(query, after, limit) {
+      if (prepared && !hasConditions(query)) {
+        const rows = after
+          ? await prepared.pageAfterWithConsents.execute({ createdAt: after.createdAt.toISOString(), id: after.id, limit })
+          : await prepared.pageWithConsents.execute({ limit });
+        return rows.map(toCustomerWithConsents);
       }
       const rows = await db
-        .select()
+        .select(customerWithConsentsColumns)
         .from(customers)
-        .where(where.length > 0 ? and(...where) : undefined)
-        .orderBy(asc(customers.createdAt), asc(customers.id))
+        .where(searchConditions(query, after))
+        .orderBy(...order)
         .limit(limit);
-      return rows.map(toCustomer);
+      return rows.map(toCustomerWithConsents);
     },
 
     async anyHasAttribute(name) {

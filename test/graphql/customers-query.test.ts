@@ -49,6 +49,15 @@ describe('customers', () => {
     expect(pages).toEqual([true, true, false]);
   });
 
+  it('pages without a filter through the same keyset order', async () => {
+    await tagged(6);
+    const six = await page({ first: 6 });
+    const firstThree = await page({ first: 3 });
+    const nextThree = await page({ first: 3, after: firstThree.pageInfo.endCursor });
+    expect([...firstThree.edges, ...nextThree.edges].map((e) => e.node.id)).toEqual(six.edges.map((e) => e.node.id));
+    expect(firstThree.pageInfo.hasNextPage).toBe(true);
+  });
+
   it('filters by status, email ignoring case, anonymous id and attribute', async () => {
     const { ids, filter } = await tagged(3, (i) => (i === 1 ? { anonymousId: 'visitor-filter-test' } : {}));
     const email = uniqueEmail();
@@ -114,6 +123,16 @@ describe('customers', () => {
     it.each(cases)('refuses %s with BAD_USER_INPUT', async (_label, variables, field) => {
       const result = await k.gql(PAGE, variables, { as: 'operator' });
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    });
+
+    it.each([
+      ['an unknown enum value', { filter: { status: ['NOPE'] } }, /CustomerStatus/],
+      ['a string for an Int', { first: 'ten' }, /Int/],
+    ])('refuses %s in a variable with BAD_USER_INPUT and HTTP 400', async (_label, variables, message) => {
+      const result = await k.gql(PAGE, variables, { as: 'operator' });
+      expect(result.status).toBe(400);
+      expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0]?.message).toMatch(message);
     });
 
     it('refuses a malformed DateTime', async () => {

@@ -11,8 +11,6 @@ export interface CatalogStore {
   deleteAttribute(name: string): Promise<boolean>;
   /** Every purpose, by key. */
   listPurposes(): Promise<ConsentPurpose[]>;
-  /** The purposes with these keys; unknown keys are absent. */
-  findPurposes(keys: readonly string[]): Promise<ConsentPurpose[]>;
   /** The purpose with this key, locked until the transaction ends. */
   lockPurpose(key: string): Promise<ConsentPurpose | null>;
   /** Inserts or replaces a purpose as given. */

@@ -1,13 +1,15 @@
 import { badInput } from '../errors.js';
 import type { NewChangeEvent } from '../events/change-event.js';
+import type { CatalogStore } from '../catalog/catalog-store.js';
 import type { Stores } from '../stores.js';
-import type { ConsentPurpose, ConsentSource, ConsentStatus } from './consent.js';
+import type { Consent, ConsentPurpose, ConsentSource, ConsentStatus } from './consent.js';
+import type { ConsentChange } from './consent-store.js';
 
 /** Looks up purposes by key, in the order given; any unknown key is BAD_USER_INPUT. Duplicates are folded. */
-export async function requirePurposes(stores: Stores, keys: readonly string[], field: string): Promise<ConsentPurpose[]> {
+export async function requirePurposes(catalog: CatalogStore, keys: readonly string[], field: string): Promise<ConsentPurpose[]> {
   const unique = [...new Set(keys)];
   if (unique.length === 0) return [];
-  const found = new Map((await stores.catalog.findPurposes(unique)).map((p) => [p.key, p]));
+  const found = new Map((await catalog.listPurposes()).map((p) => [p.key, p]));
   const missing = unique.filter((key) => !found.has(key));
   if (missing.length > 0) {
     throw badInput(`${field}: unknown purpose ${missing.join(', ')}; see consentPurposes.`, field);
@@ -17,10 +19,13 @@ export async function requirePurposes(stores: Stores, keys: readonly string[], f
 
 /**
  * Records one decision per purpose unless it would change nothing: a grant of a purpose already granted
- * at its current version, or a withdrawal of one already withdrawn. Returns the change events to append.
+ * at its current version, or a withdrawal of one already withdrawn. `current` is the customer's current
+ * consents, read under the customer's row lock (an empty list for a customer created in this transaction).
+ * Returns the change events to append.
  */
 export async function decideConsents(
   tx: Stores,
+  current: readonly Consent[],
   decision: {
     customerId: string;
     purposes: readonly ConsentPurpose[];
@@ -30,15 +35,13 @@ export async function decideConsents(
     at: Date;
   },
 ): Promise<NewChangeEvent[]> {
-  const events: NewChangeEvent[] = [];
+  const changes: ConsentChange[] = [];
   for (const purpose of decision.purposes) {
-    const current = await tx.consents.lockCurrent(decision.customerId, purpose.key);
+    const now = current.find((c) => c.purpose.key === purpose.key);
     const unchanged =
-      current !== null &&
-      current.status === decision.status &&
-      (decision.status === 'WITHDRAWN' || current.purposeVersion === purpose.version);
+      now !== undefined && now.status === decision.status && (decision.status === 'WITHDRAWN' || now.purposeVersion === purpose.version);
     if (unchanged) continue;
-    await tx.consents.record({
+    changes.push({
       customerId: decision.customerId,
       purposeKey: purpose.key,
       purposeVersion: purpose.version,
@@ -47,13 +50,13 @@ export async function decideConsents(
       actor: decision.actor,
       at: decision.at,
     });
-    events.push({
-      customerId: decision.customerId,
-      type: decision.status === 'GRANTED' ? 'consent.granted' : 'consent.withdrawn',
-      changedFields: [`consents.${purpose.key}`],
-      actor: decision.actor,
-      occurredAt: decision.at,
-    });
   }
-  return events;
+  if (changes.length > 0) await tx.consents.recordMany(changes);
+  return changes.map((change) => ({
+    customerId: change.customerId,
+    type: change.status === 'GRANTED' ? 'consent.granted' : 'consent.withdrawn',
+    changedFields: [`consents.${change.purposeKey}`],
+    actor: change.actor,
+    occurredAt: change.at,
+  }));
 }

@@ -19,13 +19,14 @@ export function createConsentService(deps: { uow: UnitOfWork; clock: Clock }) {
   const { uow, clock } = deps;
 
   async function decide(change: ConsentChange, status: ConsentStatus, actor: Actor): Promise<{ consent: Consent; customer: Customer }> {
+    const [purpose] = await requirePurposes(uow.read.catalog, [change.purpose], 'purpose');
     return uow.transaction(async (tx: Stores) => {
-      const [purpose] = await requirePurposes(tx, [change.purpose], 'purpose');
       const customer = await tx.customers.lockById(change.customerId);
       if (!customer) throw notFound(`No customer has id ${change.customerId}.`);
       if (customer.status === 'DELETED') throw conflict('This account was deleted.');
       const at = clock.now();
-      const events = await decideConsents(tx, {
+      const current = await tx.consents.findCurrent([customer.id]);
+      const events = await decideConsents(tx, current, {
         customerId: customer.id,
         purposes: [purpose!],
         status,
@@ -40,7 +41,7 @@ export function createConsentService(deps: { uow: UnitOfWork; clock: Clock }) {
         stored = updated;
         await tx.events.append(events);
       }
-      const consent = await tx.consents.lockCurrent(customer.id, purpose!.key);
+      const consent = (await tx.consents.findCurrent([customer.id])).find((c) => c.purpose.key === purpose!.key);
       if (!consent) throw new Error('consent missing after it was recorded');
       return { consent, customer: stored };
     });

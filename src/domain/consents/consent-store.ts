@@ -6,19 +6,20 @@ export interface ConsentStore {
   findCurrent(customerIds: readonly string[]): Promise<Consent[]>;
   /** History of these customers, oldest first per customer. */
   findHistory(customerIds: readonly string[]): Promise<ConsentRecord[]>;
-  /** The current consent of one customer to one purpose, locked until the transaction ends. */
-  lockCurrent(customerId: string, purposeKey: string): Promise<Consent | null>;
   /**
-   * Writes the new current state for (customer, purpose) and appends the same decision to the history.
-   * `purposeVersion` is the version of the purpose the decision was made on.
+   * Writes the new current state for each (customer, purpose) and appends the same decisions to the
+   * history, in two statements. Callers hold the customer's row lock, which serialises consent writes.
    */
-  record(change: {
-    customerId: string;
-    purposeKey: string;
-    purposeVersion: number;
-    status: ConsentStatus;
-    source: ConsentSource;
-    actor: string;
-    at: Date;
-  }): Promise<void>;
+  recordMany(changes: readonly ConsentChange[]): Promise<void>;
+}
+
+/** One decision to record; `purposeVersion` is the version of the purpose it was made on. */
+export interface ConsentChange {
+  customerId: string;
+  purposeKey: string;
+  purposeVersion: number;
+  status: ConsentStatus;
+  source: ConsentSource;
+  actor: string;
+  at: Date;
 }

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '../catalog/attribute.js';
 import { isBuiltinAttribute } from '../catalog/attribute.js';
 import { validateAttributeValue } from '../catalog/attribute-rules.js';
-import type { ConsentStatus } from '../consents/consent.js';
+import type { Consent, ConsentStatus } from '../consents/consent.js';
 import { requirePurposes } from '../consents/consent-rules.js';
 import { badInput } from '../errors.js';
 import { bounds, checkAnonymousId, checkListSize, pageSize } from '../input-bounds.js';
@@ -47,7 +47,7 @@ export function createCustomerSearch(deps: { uow: UnitOfWork }) {
     }
     const consents = checkListSize(filter.consents, bounds.filterConditions, 'filter.consents');
     if (consents.length > 0) {
-      await requirePurposes(uow.read, consents.map((c) => c.purpose), 'filter.consents');
+      await requirePurposes(uow.read.catalog, consents.map((c) => c.purpose), 'filter.consents');
       query.consents = consents.map((c) => ({ purposeKey: c.purpose, status: c.status }));
     }
     for (const key of ['createdAfter', 'createdBefore', 'updatedAfter', 'updatedBefore'] as const) {
@@ -58,15 +58,26 @@ export function createCustomerSearch(deps: { uow: UnitOfWork }) {
   }
 
   return {
+    /** One page; with `withConsents`, each customer's current consents come in the same statement. */
     async search(
       filter: CustomerFilter | null | undefined,
       first: number | null | undefined,
       after: CustomerPosition | null,
-    ): Promise<{ customers: Customer[]; hasNextPage: boolean }> {
+      options: { withConsents: boolean } = { withConsents: false },
+    ): Promise<{ customers: Customer[]; consents: Map<string, Consent[]> | null; hasNextPage: boolean }> {
       const limit = pageSize(first, PAGE_SIZE);
       const query = await toQuery(filter ?? {});
+      if (options.withConsents) {
+        const rows = (await uow.read.customers.searchWithConsents(query, after, limit + 1)).slice(0, limit + 1);
+        const page = rows.slice(0, limit);
+        return {
+          customers: page.map((row) => row.customer),
+          consents: new Map(page.map((row) => [row.customer.id, row.consents])),
+          hasNextPage: rows.length > limit,
+        };
+      }
       const rows = await uow.read.customers.search(query, after, limit + 1);
-      return { customers: rows.slice(0, limit), hasNextPage: rows.length > limit };
+      return { customers: rows.slice(0, limit), consents: null, hasNextPage: rows.length > limit };
     },
   };
 }

@@ -2,7 +2,8 @@ import { type Actor, actorLabel } from '../actor.js';
 import type { AttributeInput } from '../catalog/attribute-input.js';
 import { validateAttributeInputs } from '../catalog/attribute-input.js';
 import type { Clock } from '../clock.js';
-import type { ConsentSource } from '../consents/consent.js';
+import type { AttributeValue } from '../catalog/attribute.js';
+import type { ConsentPurpose, ConsentSource } from '../consents/consent.js';
 import { decideConsents, requirePurposes } from '../consents/consent-rules.js';
 import type { PasswordHasher } from '../credentials/credential-store.js';
 import type { PasswordPolicy } from '../credentials/password-policy.js';
@@ -55,10 +56,17 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     if (customer.status === 'DELETED') throw conflict('This account was deleted.', 'email');
   }
 
+  /** Checks a step's attributes and purposes against the catalog, before any transaction is opened. */
+  async function validateStep(attributes: CaptureCommand['attributes'], consentKeys: readonly string[]) {
+    const values = validateAttributeInputs(await uow.read.catalog.listAttributes(), attributes, { allowRemoval: false });
+    const purposes = await requirePurposes(uow.read.catalog, consentKeys, 'consents');
+    return { values, purposes };
+  }
+
   /**
    * The shared body of capture and register: create the customer with its values, or merge them into the
-   * existing one under a row lock; record consents; append the events. Concurrent writers of the same new
-   * email serialise on the unique index: one inserts, the other finds the row and merges.
+   * existing one under its row lock; record consents; return the events to append. Concurrent writers of
+   * the same new email serialise on the unique index: one inserts, the other finds the row and merges.
    */
   async function writeJourneyStep(
     tx: Stores,
@@ -67,9 +75,9 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       /** Status of a new customer; an existing one is moved to it only when `upgradeExisting` is set. */
       status: CustomerStatus;
       upgradeExisting: boolean;
-      attributes: CaptureCommand['attributes'];
+      values: ReadonlyMap<string, AttributeValue | null>;
+      purposes: readonly ConsentPurpose[];
       anonymousId: string | null;
-      consentKeys: readonly string[];
       consentSource: ConsentSource;
       mergeMode: (existing: Customer) => MergeMode;
       onExisting: (existing: Customer) => void;
@@ -77,34 +85,31 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       actor: string;
     },
   ): Promise<{ customer: Customer; created: boolean; events: NewChangeEvent[] }> {
-    const values = validateAttributeInputs(await tx.catalog.listAttributes(), step.attributes, { allowRemoval: false });
-    const purposes = await requirePurposes(tx, step.consentKeys, 'consents');
     const at = clock.now();
-    const decide = (customerId: string) =>
-      decideConsents(tx, { customerId, purposes, status: 'GRANTED', source: step.consentSource, actor: step.actor, at });
+    const grant = { purposes: step.purposes, status: 'GRANTED' as const, source: step.consentSource, actor: step.actor, at };
 
-    let existing = await tx.customers.lockByEmail(step.email);
-    if (!existing) {
-      const blank = newCustomer({ id: deps.newId(), email: step.email, status: step.status, at });
-      const plan = planProfileChanges(blank, values, 'merge', step.anonymousId);
-      const inserted = await tx.customers.insertIfAbsent({ ...blank, ...plan.changes });
-      if (inserted) {
-        const fields = ['email', 'status', ...plan.changedFields, ...step.extraChangedFields];
-        const created: NewChangeEvent = { customerId: inserted.id, type: 'customer.created', changedFields: fields, actor: step.actor, occurredAt: at };
-        return { customer: inserted, created: true, events: [created, ...(await decide(inserted.id))] };
-      }
-      existing = await tx.customers.lockByEmail(step.email);
-      if (!existing) throw new Error('customer vanished between insert conflict and lock');
+    // Insert first: a new email costs one statement, an existing one falls through to the locked merge.
+    const blank = newCustomer({ id: deps.newId(), email: step.email, status: step.status, at });
+    const initial = planProfileChanges(blank, step.values, 'merge', step.anonymousId);
+    const inserted = await tx.customers.insertIfAbsent({ ...blank, ...initial.changes });
+    if (inserted) {
+      const fields = ['email', 'status', ...initial.changedFields, ...step.extraChangedFields];
+      const created: NewChangeEvent = { customerId: inserted.id, type: 'customer.created', changedFields: fields, actor: step.actor, occurredAt: at };
+      const consentEvents = await decideConsents(tx, [], { ...grant, customerId: inserted.id });
+      return { customer: inserted, created: true, events: [created, ...consentEvents] };
     }
+    const existing = await tx.customers.lockByEmail(step.email);
+    if (!existing) throw new Error('customer vanished between insert conflict and lock');
 
     step.onExisting(existing);
-    const plan = planProfileChanges(existing, values, step.mergeMode(existing), step.anonymousId);
+    const plan = planProfileChanges(existing, step.values, step.mergeMode(existing), step.anonymousId);
     const fields = [...plan.changedFields];
     if (step.upgradeExisting && existing.status !== step.status) {
       plan.changes.status = step.status;
       fields.push('status', ...step.extraChangedFields);
     }
-    const consentEvents = await decide(existing.id);
+    const current = step.purposes.length > 0 ? await tx.consents.findCurrent([existing.id]) : [];
+    const consentEvents = await decideConsents(tx, current, { ...grant, customerId: existing.id });
     if (fields.length === 0 && consentEvents.length === 0) return { customer: existing, created: false, events: [] };
     const updated = await tx.customers.update(existing.id, existing.version, plan.changes, at);
     if (!updated) throw new Error('locked customer changed under its lock');
@@ -119,15 +124,16 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       const email = normaliseEmail(command.email);
       const consentKeys = checkListSize(command.consents, bounds.consentsPerRequest, 'consents');
       const anonymousId = command.anonymousId == null ? null : checkAnonymousId(command.anonymousId);
+      const { values, purposes } = await validateStep(command.attributes, consentKeys);
       return uow.transaction(async (tx) => {
         const result = await writeJourneyStep(tx, {
           email,
           status: 'LIGHT',
           // Capture never changes status: a registered customer stays registered.
           upgradeExisting: false,
-          attributes: command.attributes,
+          values,
+          purposes,
           anonymousId,
-          consentKeys,
           consentSource: command.consentSource ?? 'FORM',
           // A registered profile belongs to its owner: an anonymous form only fills what is missing.
           mergeMode: (existing) => (existing.status === 'REGISTERED' ? 'fill' : 'merge'),
@@ -146,6 +152,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       deps.passwordPolicy.check(command.password, { email });
       const consentKeys = checkListSize(command.consents, bounds.consentsPerRequest, 'consents');
       const anonymousId = command.anonymousId == null ? null : checkAnonymousId(command.anonymousId);
+      const { values, purposes } = await validateStep(command.attributes, consentKeys);
       // Hash before the transaction: argon2 takes tens of milliseconds and must not hold a row lock.
       const passwordHash = await deps.hasher.hash(command.password);
       return uow.transaction(async (tx) => {
@@ -154,9 +161,9 @@ export function createCustomerService(deps: CustomerServiceDeps) {
           email,
           status: 'REGISTERED',
           upgradeExisting: true,
-          attributes: command.attributes,
+          values,
+          purposes,
           anonymousId,
-          consentKeys,
           consentSource: 'APP',
           mergeMode: () => 'merge',
           onExisting: (existing) => {
@@ -183,8 +190,8 @@ export function createCustomerService(deps: CustomerServiceDeps) {
 
     /** Sets or removes attributes; refuses with CONFLICT when `expectedVersion` is stale. */
     async updateProfile(command: UpdateProfileCommand, actor: Actor): Promise<Customer> {
+      const values = validateAttributeInputs(await uow.read.catalog.listAttributes(), command.attributes, { allowRemoval: true });
       return uow.transaction(async (tx) => {
-        const values = validateAttributeInputs(await tx.catalog.listAttributes(), command.attributes, { allowRemoval: true });
         const customer = await tx.customers.lockById(command.customerId);
         if (!customer) throw notFound(`No customer has id ${command.customerId}.`);
         if (customer.status === 'DELETED') throw conflict('This account was deleted.');
@@ -229,5 +236,6 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     },
 
     findByIds: (ids: readonly string[]) => uow.read.customers.findByIds(ids),
+    findByIdsWithConsents: (ids: readonly string[]) => uow.read.customers.findByIdsWithConsents(ids),
   };
 }

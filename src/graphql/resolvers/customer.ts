@@ -2,13 +2,17 @@ import { attributeList, attributeOf } from '../../domain/customers/profile.js';
 import { checkId } from '../../domain/input-bounds.js';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { customerCursor, parseCustomerCursor } from '../cursors.js';
+import { selectsPath } from '../lookahead.js';
 
 export const customerResolvers: Resolvers = {
   Query: {
-    customer: (_, { id }, { loaders }) => loaders.customer.load(checkId(id, 'id')),
-    customers: async (_, { filter, first, after }, { services, loaders }) => {
-      const page = await services.customerSearch.search(filter, first, parseCustomerCursor(after));
+    customer: (_, { id }, { loaders }, info) =>
+      (selectsPath(info, ['consents']) ? loaders.customerWithConsents : loaders.customer).load(checkId(id, 'id')),
+    customers: async (_, { filter, first, after }, { services, loaders }, info) => {
+      const withConsents = selectsPath(info, ['edges', 'node', 'consents']);
+      const page = await services.customerSearch.search(filter, first, parseCustomerCursor(after), { withConsents });
       for (const customer of page.customers) loaders.customer.prime(customer.id, customer);
+      for (const [id, consents] of page.consents ?? []) loaders.consents.prime(id, consents);
       const edges = page.customers.map((node) => ({ node, cursor: customerCursor(node) }));
       return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
     },
