@@ -1,0 +1,151 @@
+import autocannon from 'autocannon';
+import type { Scenario } from './scenarios.js';
+
+/** One target (Kith or the baseline) under one scenario. */
+export interface LoadTarget {
+  readonly url: string;
+  readonly operatorKey: string;
+  readonly scenario: Scenario;
+}
+
+export interface Measurement {
+  readonly requestsPerSecond: number;
+  /** Latency percentiles in milliseconds. */
+  readonly p50: number;
+  readonly p99: number;
+  readonly requests: number;
+  readonly seconds: number;
+  readonly non2xx: number;
+  /** 2xx responses whose body carried `"errors"`. */
+  readonly errorBodies: number;
+  /** Connection errors, timeouts included. */
+  readonly socketErrors: number;
+  /** Requests per second of each measured run, in order. */
+  readonly roundsPerSecond: readonly number[];
+}
+
+export class BenchFailure extends Error {
+  override name = 'BenchFailure';
+}
+
+const headersFor = (target: LoadTarget) => ({
+  'content-type': 'application/json',
+  authorization: `Bearer ${target.operatorKey}`,
+});
+
+/**
+ * Sends a few requests one by one and checks every answer in full (status, no errors, the expected data).
+ * Throws with the offending body, so a broken scenario fails before anything is measured.
+ */
+export async function sampleCheck(target: LoadTarget, count = 5): Promise<void> {
+  for (let i = 0; i < count; i += 1) {
+    const body = target.scenario.nextBody();
+    const response = await fetch(target.url, { method: 'POST', headers: headersFor(target), body });
+    const text = await response.text();
+    let problem: string | null = response.status === 200 ? null : `HTTP ${response.status}`;
+    if (!problem) {
+      try {
+        problem = target.scenario.check(JSON.parse(text), body);
+      } catch {
+        problem = 'the body is not JSON';
+      }
+    }
+    if (problem) {
+      throw new BenchFailure(`${target.scenario.title} at ${target.url}: ${problem}\n  request: ${body}\n  response: ${text.slice(0, 500)}`);
+    }
+  }
+}
+
+/** Runs autocannon for `seconds`; every response is counted, and its body scanned for `"errors"`. */
+export async function runLoad(target: LoadTarget, seconds: number, connections: number): Promise<Measurement> {
+  let errorBodies = 0;
+  let firstErrorBody: string | null = null;
+  const result = await autocannon({
+    url: target.url,
+    method: 'POST',
+    headers: headersFor(target),
+    connections,
+    duration: seconds,
+    timeout: 10,
+    requests: [
+      {
+        setupRequest: (request) => ({ ...request, body: target.scenario.nextBody() }),
+        onResponse: (status, body) => {
+          // A cheap scan, not a parse: GraphQL puts "errors" at the top level of any failed response.
+          if (status >= 200 && status < 300 && body.includes('"errors"')) {
+            errorBodies += 1;
+            firstErrorBody ??= body.slice(0, 500);
+          }
+        },
+      },
+    ],
+  });
+  if (firstErrorBody) console.error(`  ${target.scenario.title} at ${target.url}: a response had errors: ${firstErrorBody}`);
+  const requests = result.requests.total;
+  return {
+    requestsPerSecond: requests / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests,
+    seconds: result.duration,
+    non2xx: result.non2xx,
+    errorBodies,
+    socketErrors: result.errors,
+    roundsPerSecond: [requests / result.duration],
+  };
+}
+
+/** Several runs of one side as one measurement: throughput over all of them, percentiles weighted by requests. */
+function combine(runs: readonly Measurement[]): Measurement {
+  const sum = (pick: (m: Measurement) => number) => runs.reduce((total, m) => total + pick(m), 0);
+  const requests = sum((m) => m.requests);
+  const seconds = sum((m) => m.seconds);
+  // Percentiles of separate runs cannot be merged exactly; a request-weighted mean is close when runs are alike.
+  const weighted = (pick: (m: Measurement) => number) => (requests === 0 ? 0 : sum((m) => pick(m) * m.requests) / requests);
+  return {
+    requestsPerSecond: seconds === 0 ? 0 : requests / seconds,
+    p50: weighted((m) => m.p50),
+    p99: weighted((m) => m.p99),
+    requests,
+    seconds,
+    non2xx: sum((m) => m.non2xx),
+    errorBodies: sum((m) => m.errorBodies),
+    socketErrors: sum((m) => m.socketErrors),
+    roundsPerSecond: runs.flatMap((m) => m.roundsPerSecond),
+  };
+}
+
+export interface MeasureOptions {
+  /** Measured seconds per side, split over the rounds. */
+  readonly seconds: number;
+  readonly rounds: number;
+  readonly warmupSeconds: number;
+  readonly connections: number;
+}
+
+/**
+ * Measures Kith and the baseline on the same scenario: checks a few answers of each, then runs the rounds in
+ * ABBA order (Kith, baseline, baseline, Kith, ...) so slow drift and bursts elsewhere hit both sides alike.
+ * Each side gets its warm-up (unmeasured load) just before its first measured run.
+ */
+export async function measurePair(
+  kith: LoadTarget,
+  baseline: LoadTarget,
+  options: MeasureOptions,
+): Promise<{ kith: Measurement; baseline: Measurement }> {
+  await sampleCheck(kith);
+  await sampleCheck(baseline);
+  const sides = { kith: { target: kith, runs: [] as Measurement[] }, baseline: { target: baseline, runs: [] as Measurement[] } };
+  const perRun = options.seconds / options.rounds;
+  for (let round = 0; round < options.rounds; round += 1) {
+    const order = round % 2 === 0 ? [sides.kith, sides.baseline] : [sides.baseline, sides.kith];
+    for (const side of order) {
+      if (side.runs.length === 0 && options.warmupSeconds > 0) await runLoad(side.target, options.warmupSeconds, options.connections);
+      side.runs.push(await runLoad(side.target, perRun, options.connections));
+    }
+  }
+  return { kith: combine(sides.kith.runs), baseline: combine(sides.baseline.runs) };
+}
+
+/** How many measured requests failed in any way; the bench fails loudly when this is not zero. */
+export const failures = (m: Measurement) => m.non2xx + m.errorBodies + m.socketErrors;

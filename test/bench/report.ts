@@ -1,0 +1,92 @@
+import type { Driver } from './bench-options.js';
+import { failures, type Measurement } from './load.js';
+import type { Scenario } from './scenarios.js';
+
+/** One scenario on one driver: both measurements, or why it could not be measured. */
+export interface ScenarioResult {
+  readonly driver: Driver;
+  readonly scenario: Scenario['name'];
+  readonly title: string;
+  readonly target: number;
+  readonly kith: Measurement | null;
+  readonly baseline: Measurement | null;
+  /** Kith's requests per second over the baseline's. */
+  readonly ratio: number | null;
+  /** Set when a sample check failed, a request failed, or the servers could not be measured. */
+  readonly error: string | null;
+}
+
+export function scenarioResult(
+  driver: Driver,
+  scenario: Scenario,
+  kith: Measurement | null,
+  baseline: Measurement | null,
+  error: string | null = null,
+): ScenarioResult {
+  const failed = [kith && failures(kith) > 0 ? `Kith had ${describeFailures(kith)}` : null, baseline && failures(baseline) > 0 ? `the baseline had ${describeFailures(baseline)}` : null]
+    .filter((m) => m !== null)
+    .join('; ');
+  return {
+    driver,
+    scenario: scenario.name,
+    title: scenario.title,
+    target: scenario.target,
+    kith,
+    baseline,
+    ratio: kith && baseline && baseline.requestsPerSecond > 0 ? kith.requestsPerSecond / baseline.requestsPerSecond : null,
+    error: error ?? (failed === '' ? null : `${failed}: the numbers are not valid`),
+  };
+}
+
+function describeFailures(m: Measurement): string {
+  return `${m.non2xx} non-2xx, ${m.errorBodies} bodies with errors, ${m.socketErrors} socket errors of ${m.requests}`;
+}
+
+const rps = (m: Measurement | null) => (m ? Math.round(m.requestsPerSecond).toLocaleString('en-US') : '-');
+const ms = (value: number | undefined) => (value === undefined ? '-' : value < 10 ? value.toFixed(1) : value.toFixed(0));
+
+/** The verdict against the target; the targets are for PostgreSQL, PGlite's ratio is informative. */
+function verdict(result: ScenarioResult): string {
+  if (result.error) return 'FAILED';
+  if (result.ratio === null) return '-';
+  if (result.driver !== 'postgres') return 'info';
+  return result.ratio >= result.target ? 'met' : 'MISSED';
+}
+
+/** A line as soon as one scenario is done. */
+export function formatScenarioLine(result: ScenarioResult): string {
+  const runs = (m: Measurement | null) => (m && m.roundsPerSecond.length > 1 ? ` (runs ${m.roundsPerSecond.map((r) => Math.round(r)).join(', ')})` : '');
+  const side = (name: string, m: Measurement | null) =>
+    `${name} ${rps(m)} req/s${runs(m)}, p50 ${ms(m?.p50)} ms, p99 ${ms(m?.p99)} ms`;
+  const ratio = result.ratio === null ? '-' : result.ratio.toFixed(2);
+  const target = result.driver === 'postgres' ? `target >= ${result.target}` : `target >= ${result.target} applies to PostgreSQL`;
+  const lines = [
+    `  [${result.driver}] ${result.title}: ${side('Kith', result.kith)} | ${side('baseline', result.baseline)}`,
+    `  [${result.driver}] ${result.title}: ratio ${ratio} (${target}) ${verdict(result)}`,
+  ];
+  if (result.error) lines.push(`  [${result.driver}] ${result.title}: ERROR ${result.error}`);
+  return lines.join('\n');
+}
+
+/** The final compact table of every scenario on every driver. */
+export function formatTable(results: readonly ScenarioResult[]): string {
+  const header = ['driver', 'scenario', 'Kith req/s', 'p50 ms', 'p99 ms', 'base req/s', 'p50 ms', 'p99 ms', 'ratio', 'target', 'verdict'];
+  const rows = results.map((r) => [
+    r.driver,
+    r.title,
+    rps(r.kith),
+    ms(r.kith?.p50),
+    ms(r.kith?.p99),
+    rps(r.baseline),
+    ms(r.baseline?.p50),
+    ms(r.baseline?.p99),
+    r.ratio === null ? '-' : r.ratio.toFixed(2),
+    `>= ${r.target.toFixed(2)}`,
+    verdict(r),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  // Text columns left-aligned, numbers right-aligned.
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i < 2 || i === 10 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import type { ScenarioName } from './bench-options.js';
+import { BENCH_PURPOSES } from './seed-data.js';
+
+/**
+ * The three workloads. Kith and the baseline receive byte-for-byte the same request body (a GraphQL
+ * `{ query, variables }` document) and must answer with the same JSON shape, so one validator checks both.
+ */
+export interface Scenario {
+  readonly name: ScenarioName;
+  readonly title: string;
+  /** The path the baseline server answers this scenario on (Kith is always /graphql). */
+  readonly baselinePath: string;
+  /** Kith's throughput divided by the baseline's must reach this on PostgreSQL. */
+  readonly target: number;
+  /** The body of the next request; called once per request, so it can vary ids and emails. */
+  nextBody(): string;
+  /** Why a parsed response body is wrong, or null when it is the answer this scenario expects. */
+  check(body: unknown, requestBody: string): string | null;
+}
+
+export const POINT_QUERY =
+  'query($id: ID!) { customer(id: $id) { id email status givenName consents { purpose { key version } status grantedAt } } }';
+export const GRAPH_QUERY =
+  '{ customers(first: 50) { edges { node { id email status consents { purpose { key title version } status grantedAt } } } pageInfo { hasNextPage endCursor } } }';
+export const CAPTURE_MUTATION = 'mutation($input: CaptureInput!) { capture(input: $input) { created customer { id } } }';
+
+/** The variables of capture, which the baseline reads from the same body. */
+export interface CaptureVariables {
+  input: { email: string; attributes: { name: 'company'; value: string }[]; consents: string[] };
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The `data` of a response, or a reason it has none (errors, wrong shape). */
+function dataOf(body: unknown): Json | string {
+  if (!isObject(body)) return 'the body is not a JSON object';
+  if (body.errors !== undefined) return `errors: ${JSON.stringify(body.errors).slice(0, 300)}`;
+  return isObject(body.data) ? body.data : 'the body has no data';
+}
+
+function checkConsents(consents: unknown, withTitle: boolean): string | null {
+  if (!Array.isArray(consents) || consents.length === 0) return 'a seeded customer has no consents';
+  for (const consent of consents) {
+    if (!isObject(consent) || !isObject(consent.purpose)) return 'a consent has no purpose';
+    const { purpose } = consent;
+    if (!(BENCH_PURPOSES as readonly unknown[]).includes(purpose.key) || purpose.version !== 1) return 'a consent has a wrong purpose';
+    if (withTitle !== (typeof purpose.title === 'string')) return 'a consent purpose title is missing or unexpected';
+    if (consent.status !== 'GRANTED' || typeof consent.grantedAt !== 'string' || !ISO.test(consent.grantedAt)) {
+      return 'a consent has a wrong status or grantedAt';
+    }
+  }
+  return null;
+}
+
+function checkCustomer(node: unknown, withGivenName: boolean): string | null {
+  if (!isObject(node)) return 'a customer is missing';
+  if (typeof node.id !== 'string' || typeof node.email !== 'string' || !/^bench-\d+@example\.com$/.test(node.email)) {
+    return 'a customer has a wrong id or email';
+  }
+  if (node.status !== 'LIGHT' && node.status !== 'REGISTERED') return 'a customer has a wrong status';
+  if (withGivenName && typeof node.givenName !== 'string') return 'a customer has no givenName';
+  return checkConsents(node.consents, !withGivenName);
+}
+
+/** Point reads pick a random seeded customer for every request. */
+function pointScenario(ids: readonly string[]): Scenario {
+  return {
+    name: 'point',
+    title: 'point read',
+    baselinePath: '/point',
+    target: 0.4,
+    nextBody: () => JSON.stringify({ query: POINT_QUERY, variables: { id: ids[Math.floor(Math.random() * ids.length)] } }),
+    check(body, requestBody) {
+      const data = dataOf(body);
+      if (typeof data === 'string') return data;
+      const wanted = (JSON.parse(requestBody) as { variables: { id: string } }).variables.id;
+      if (!isObject(data.customer) || data.customer.id !== wanted) return `customer ${wanted} was not returned`;
+      return checkCustomer(data.customer, true);
+    },
+  };
+}
+
+/** The first page of 50 customers, the same page every time. */
+function graphScenario(): Scenario {
+  const body = JSON.stringify({ query: GRAPH_QUERY });
+  return {
+    name: 'graph',
+    title: 'graph read (50)',
+    baselinePath: '/graph',
+    target: 0.5,
+    nextBody: () => body,
+    check(response) {
+      const data = dataOf(response);
+      if (typeof data === 'string') return data;
+      const page = data.customers;
+      if (!isObject(page) || !Array.isArray(page.edges) || page.edges.length !== 50) return 'the page does not have 50 edges';
+      if (!isObject(page.pageInfo) || page.pageInfo.hasNextPage !== true || typeof page.pageInfo.endCursor !== 'string') {
+        return 'pageInfo is wrong';
+      }
+      for (const edge of page.edges) {
+        const problem = isObject(edge) ? checkCustomer(edge.node, false) : 'an edge is not an object';
+        if (problem) return problem;
+      }
+      return null;
+    },
+  };
+}
+
+/** Captures a new customer per request: a unique email, one attribute and one consent. */
+function captureScenario(): Scenario {
+  // A per-process random prefix and a counter: unique across runs, Kith and the baseline.
+  const prefix = randomBytes(4).toString('hex');
+  let counter = 0;
+  return {
+    name: 'capture',
+    title: 'capture',
+    baselinePath: '/capture',
+    target: 0.4,
+    nextBody() {
+      counter += 1;
+      const variables: CaptureVariables = {
+        input: {
+          email: `cap-${prefix}-${counter}@example.com`,
+          attributes: [{ name: 'company', value: `Company ${counter % 97}` }],
+          consents: [BENCH_PURPOSES[counter % BENCH_PURPOSES.length]!],
+        },
+      };
+      return JSON.stringify({ query: CAPTURE_MUTATION, variables });
+    },
+    check(body) {
+      const data = dataOf(body);
+      if (typeof data === 'string') return data;
+      const capture = data.capture;
+      if (!isObject(capture) || capture.created !== true) return 'capture did not create a customer';
+      if (!isObject(capture.customer) || typeof capture.customer.id !== 'string') return 'capture returned no customer id';
+      return null;
+    },
+  };
+}
+
+export function createScenario(name: ScenarioName, ids: readonly string[]): Scenario {
+  switch (name) {
+    case 'point':
+      return pointScenario(ids);
+    case 'graph':
+      return graphScenario();
+    case 'capture':
+      return captureScenario();
+    default: {
+      const unreachable: never = name;
+      throw new Error(`unknown scenario ${String(unreachable)}`);
+    }
+  }
+}
