@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { AttributeDefinition, AttributeType } from '../domain/catalog/attribute.js';
 import type { CatalogStore } from '../domain/catalog/catalog-store.js';
 import type { Db } from './database.js';
@@ -8,8 +8,17 @@ function toDefinition(row: typeof attributeDefinitions.$inferSelect): AttributeD
   return { ...row, type: row.type as AttributeType };
 }
 
+/** Both tables as two JSON arrays in one row (column names as in the tables). */
+const snapshotColumns = {
+  attributes: sql<Record<string, unknown>[] | string>`(select coalesce(json_agg(a order by a.name), '[]'::json) from ${attributeDefinitions} a)`,
+  purposes: sql<Record<string, unknown>[] | string>`(select coalesce(json_agg(p order by p.key), '[]'::json) from ${consentPurposes} p)`,
+};
+
+const parseJson = (value: Record<string, unknown>[] | string) => (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, any>[];
+
 export function prepareCatalogReads(db: Db) {
   return {
+    snapshot: db.select(snapshotColumns).from(sql`(select 1) as one`).prepare('kith_catalog_snapshot'),
     attributes: db.select().from(attributeDefinitions).orderBy(asc(attributeDefinitions.name)).prepare('kith_attribute_definitions'),
     purposes: db.select().from(consentPurposes).orderBy(asc(consentPurposes.key)).prepare('kith_consent_purposes'),
   };
@@ -20,6 +29,31 @@ export function createCatalogStore(db: Db, prepared?: ReturnType<typeof prepareC
   let prepared_ = prepared;
   const reads = () => (prepared_ ??= prepareCatalogReads(db));
   return {
+    async snapshot() {
+      const [row] = await reads().snapshot.execute();
+      return {
+        attributes: parseJson(row!.attributes).map((a) =>
+          toDefinition({
+            name: a.name,
+            type: a.type,
+            description: a.description,
+            personalData: a.personal_data,
+            builtin: a.builtin,
+            constraints: a.constraints,
+            createdAt: new Date(a.created_at),
+            updatedAt: new Date(a.updated_at),
+          }),
+        ),
+        purposes: parseJson(row!.purposes).map((p) => ({
+          key: p.key,
+          title: p.title,
+          description: p.description,
+          version: p.version,
+          createdAt: new Date(p.created_at),
+          updatedAt: new Date(p.updated_at),
+        })),
+      };
+    },
     async listAttributes() {
       return (await reads().attributes.execute()).map(toDefinition);
     },

@@ -1,4 +1,5 @@
 /** What one `npm run bench` does, from its command-line flags and BENCH_* environment variables. */
+import { DEFAULT_DB_POOL_SIZE } from '../../src/config/config.js';
 
 export const DRIVERS = ['postgres', 'pglite'] as const;
 export type Driver = (typeof DRIVERS)[number];
@@ -22,7 +23,7 @@ export interface BenchOptions {
   readonly connections: number;
   /** Customers seeded before measuring (BENCH_CUSTOMERS, default 10000). */
   readonly customers: number;
-  /** PostgreSQL connections of Kith's pool and of the baseline's, each (BENCH_POOL_SIZE, default 10: Kith's default). */
+  /** PostgreSQL connections of Kith's pool and of the baseline's, each (BENCH_POOL_SIZE, default: Kith's default, DEFAULT_DB_POOL_SIZE). */
   readonly poolSize: number;
   /** Where a fresh PostgreSQL database is created, without the database name (BENCH_PG_URL_BASE). */
   readonly pgUrlBase: string;
@@ -34,7 +35,7 @@ export const USAGE = `Usage: npm run bench -- [--driver postgres|pglite] [--scen
   Both flags may be repeated or given comma-separated lists; without them everything runs.
   Environment: BENCH_SECONDS (10, measured per side), BENCH_ROUNDS (2, alternating runs sharing them),
   BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (32), BENCH_CUSTOMERS (10000),
-  BENCH_POOL_SIZE (10, PostgreSQL connections of Kith and of the baseline each),
+  BENCH_POOL_SIZE (${DEFAULT_DB_POOL_SIZE}, Kith's default; PostgreSQL connections of Kith and of the baseline each),
   BENCH_PG_URL_BASE (postgres://postgres@127.0.0.1:5432), BENCH_OUT (a path for the JSON results; unset: print only).`;
 
 export class UsageError extends Error {
@@ -85,7 +86,7 @@ export function parseBenchOptions(argv: readonly string[], env: Env = process.en
     warmupSeconds: positive(env, 'BENCH_WARMUP_SECONDS', 2, 0, 60),
     connections: Math.round(positive(env, 'BENCH_CONNECTIONS', 32, 1, 1000)),
     customers: Math.round(positive(env, 'BENCH_CUSTOMERS', 10_000, 100, 1_000_000)),
-    poolSize: Math.round(positive(env, 'BENCH_POOL_SIZE', 10, 1, 200)),
+    poolSize: Math.round(positive(env, 'BENCH_POOL_SIZE', DEFAULT_DB_POOL_SIZE, 1, 200)),
     pgUrlBase: (env.BENCH_PG_URL_BASE || 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, ''),
     out: env.BENCH_OUT || null,
   });

@@ -61,12 +61,17 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts `node --import tsx <script>` with the given extra environment and waits for its ready message.
+ * Starts `node [flags] --import tsx <script>` with the given extra environment and waits for its ready message.
  * The child's stderr and stdout (but its ready line) pass through, so its errors show up in the bench output.
  */
-export async function startChild(script: string, env: Record<string, string>, timeoutMs = 180_000): Promise<BenchChild> {
+export async function startChild(
+  script: string,
+  env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
+  timeoutMs = 180_000,
+): Promise<BenchChild> {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', path], {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path], {
     // `--import tsx` resolves from the working directory: run from the project root whatever the caller's.
     cwd: fileURLToPath(new URL('../../', import.meta.url)),
     env: { ...process.env, ...env },

@@ -8,6 +8,7 @@ import { type BenchChild, startChild } from './child-process.js';
 import { measurePair } from './load.js';
 import { formatScenarioLine, formatTable, type ScenarioResult, scenarioResult } from './report.js';
 import { createScenario } from './scenarios.js';
+import { startNodeFlags } from '../support/start-flags.js';
 import { benchCustomerIds, seedCustomers } from './seed-data.js';
 
 /**
@@ -98,7 +99,7 @@ async function benchPostgres(run: Run): Promise<ScenarioResult[]> {
     log(`postgres: seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; starting Kith and the baseline`);
     const env = { ...serverEnv(run), DATABASE_URL: databaseUrl, BENCH_DATABASE_URL: databaseUrl };
     const [kith, baseline] = await Promise.all([
-      startChild('./kith-server.ts', { ...env, BENCH_DRIVER: 'postgres' }),
+      startChild('./kith-server.ts', { ...env, BENCH_DRIVER: 'postgres' }, startNodeFlags()),
       startChild('./baseline-server.ts', env),
     ]);
     children.push(kith, baseline);
@@ -118,7 +119,7 @@ async function benchPglite(run: Run): Promise<ScenarioResult[]> {
     BENCH_DRIVER: 'pglite',
     BENCH_SEED: run.seed,
     BENCH_CUSTOMERS: String(run.ids.length),
-  });
+  }, startNodeFlags());
   const cleanup = () => child.stop();
   cleanups.add(cleanup);
   try {

@@ -4,17 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../support/kith.js';
+import { startNodeFlags } from '../support/start-flags.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'kith-main-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** Starts `src/main.ts` as `npm start` does, on the embedded store, and waits for its URL. */
+/** Starts `src/main.ts` with npm start's node flags, on the embedded store, and waits for its URL. */
 async function start(): Promise<{ child: ChildProcess; url: string; key: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', KITH_DATA_DIR: dataDir, NODE_ENV: 'development' };
   delete env.DATABASE_URL;
   delete env.KITH_OPERATOR_KEY;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...startNodeFlags(), '--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
   child.stderr!.on('data', (chunk) => (out += chunk));

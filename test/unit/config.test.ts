@@ -23,7 +23,7 @@ describe('loadConfig', () => {
       port: 4000,
       databaseUrl: undefined,
       dataDir: '.data',
-      dbPoolSize: 10,
+      dbPoolSize: 4,
       operatorKeyGenerated: true,
       argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
       bodyLimit: 256 * 1024,

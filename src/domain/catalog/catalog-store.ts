@@ -3,6 +3,8 @@ import type { AttributeDefinition } from './attribute.js';
 
 /** Persistence of the attribute and purpose catalogs. */
 export interface CatalogStore {
+  /** Both catalogs in one read, for writes that check attributes and purposes together. */
+  snapshot(): Promise<{ attributes: AttributeDefinition[]; purposes: ConsentPurpose[] }>;
   /** Every attribute definition, by name. */
   listAttributes(): Promise<AttributeDefinition[]>;
   /** Inserts or replaces a definition (createdAt is kept on replace). */

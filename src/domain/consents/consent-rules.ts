@@ -1,15 +1,14 @@
 import { badInput } from '../errors.js';
 import type { NewChangeEvent } from '../events/change-event.js';
-import type { CatalogStore } from '../catalog/catalog-store.js';
 import type { Stores } from '../stores.js';
 import type { Consent, ConsentPurpose, ConsentSource, ConsentStatus } from './consent.js';
 import type { ConsentChange } from './consent-store.js';
 
 /** Looks up purposes by key, in the order given; any unknown key is BAD_USER_INPUT. Duplicates are folded. */
-export async function requirePurposes(catalog: CatalogStore, keys: readonly string[], field: string): Promise<ConsentPurpose[]> {
+export function requirePurposes(catalog: readonly ConsentPurpose[], keys: readonly string[], field: string): ConsentPurpose[] {
   const unique = [...new Set(keys)];
   if (unique.length === 0) return [];
-  const found = new Map((await catalog.listPurposes()).map((p) => [p.key, p]));
+  const found = new Map(catalog.map((p) => [p.key, p]));
   const missing = unique.filter((key) => !found.has(key));
   if (missing.length > 0) {
     throw badInput(`${field}: unknown purpose ${missing.join(', ')}; see consentPurposes.`, field);

@@ -19,7 +19,7 @@ export function createConsentService(deps: { uow: UnitOfWork; clock: Clock }) {
   const { uow, clock } = deps;
 
   async function decide(change: ConsentChange, status: ConsentStatus, actor: Actor): Promise<{ consent: Consent; customer: Customer }> {
-    const [purpose] = await requirePurposes(uow.read.catalog, [change.purpose], 'purpose');
+    const [purpose] = requirePurposes(await uow.read.catalog.listPurposes(), [change.purpose], 'purpose');
     return uow.transaction(async (tx: Stores) => {
       const customer = await tx.customers.lockById(change.customerId);
       if (!customer) throw notFound(`No customer has id ${change.customerId}.`);

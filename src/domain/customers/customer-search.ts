@@ -47,7 +47,7 @@ export function createCustomerSearch(deps: { uow: UnitOfWork }) {
     }
     const consents = checkListSize(filter.consents, bounds.filterConditions, 'filter.consents');
     if (consents.length > 0) {
-      await requirePurposes(uow.read.catalog, consents.map((c) => c.purpose), 'filter.consents');
+      requirePurposes(await uow.read.catalog.listPurposes(), consents.map((c) => c.purpose), 'filter.consents');
       query.consents = consents.map((c) => ({ purposeKey: c.purpose, status: c.status }));
     }
     for (const key of ['createdAfter', 'createdBefore', 'updatedAfter', 'updatedBefore'] as const) {

@@ -58,8 +58,9 @@ export function createCustomerService(deps: CustomerServiceDeps) {
 
   /** Checks a step's attributes and purposes against the catalog, before any transaction is opened. */
   async function validateStep(attributes: CaptureCommand['attributes'], consentKeys: readonly string[]) {
-    const values = validateAttributeInputs(await uow.read.catalog.listAttributes(), attributes, { allowRemoval: false });
-    const purposes = await requirePurposes(uow.read.catalog, consentKeys, 'consents');
+    const catalog = await uow.read.catalog.snapshot();
+    const values = validateAttributeInputs(catalog.attributes, attributes, { allowRemoval: false });
+    const purposes = requirePurposes(catalog.purposes, consentKeys, 'consents');
     return { values, purposes };
   }
 
