@@ -7,7 +7,7 @@ export interface ScenarioResult {
   readonly driver: Driver;
   readonly scenario: Scenario['name'];
   readonly title: string;
-  readonly target: number;
+  readonly target: number | null;
   readonly kith: Measurement | null;
   readonly baseline: Measurement | null;
   /** Kith's requests per second over the baseline's. */
@@ -49,7 +49,7 @@ const ms = (value: number | undefined) => (value === undefined ? '-' : value < 1
 function verdict(result: ScenarioResult): string {
   if (result.error) return 'FAILED';
   if (result.ratio === null) return '-';
-  if (result.driver !== 'postgres') return 'info';
+  if (result.driver !== 'postgres' || result.target === null) return 'info';
   return result.ratio >= result.target ? 'met' : 'MISSED';
 }
 
@@ -59,7 +59,12 @@ export function formatScenarioLine(result: ScenarioResult): string {
   const side = (name: string, m: Measurement | null) =>
     `${name} ${rps(m)} req/s${runs(m)}, p50 ${ms(m?.p50)} ms, p99 ${ms(m?.p99)} ms`;
   const ratio = result.ratio === null ? '-' : result.ratio.toFixed(2);
-  const target = result.driver === 'postgres' ? `target >= ${result.target}` : `target >= ${result.target} applies to PostgreSQL`;
+  const target =
+    result.target === null
+      ? 'no target: the ceiling before SQL'
+      : result.driver === 'postgres'
+        ? `target >= ${result.target}`
+        : `target >= ${result.target} applies to PostgreSQL`;
   const lines = [
     `  [${result.driver}] ${result.title}: ${side('Kith', result.kith)} | ${side('baseline', result.baseline)}`,
     `  [${result.driver}] ${result.title}: ratio ${ratio} (${target}) ${verdict(result)}`,
@@ -81,7 +86,7 @@ export function formatTable(results: readonly ScenarioResult[]): string {
     ms(r.baseline?.p50),
     ms(r.baseline?.p99),
     r.ratio === null ? '-' : r.ratio.toFixed(2),
-    `>= ${r.target.toFixed(2)}`,
+    r.target === null ? '-' : `>= ${r.target.toFixed(2)}`,
     verdict(r),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));

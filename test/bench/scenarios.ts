@@ -11,8 +11,8 @@ export interface Scenario {
   readonly title: string;
   /** The path the baseline server answers this scenario on (Kith is always /graphql). */
   readonly baselinePath: string;
-  /** Kith's throughput divided by the baseline's must reach this on PostgreSQL. */
-  readonly target: number;
+  /** Kith's throughput divided by the baseline's must reach this on PostgreSQL; null: for information. */
+  readonly target: number | null;
   /** The body of the next request; called once per request, so it can vary ids and emails. */
   nextBody(): string;
   /** Why a parsed response body is wrong, or null when it is the answer this scenario expects. */
@@ -23,6 +23,7 @@ export const POINT_QUERY =
   'query($id: ID!) { customer(id: $id) { id email status givenName consents { purpose { key version } status grantedAt } } }';
 export const GRAPH_QUERY =
   '{ customers(first: 50) { edges { node { id email status consents { purpose { key title version } status grantedAt } } } pageInfo { hasNextPage endCursor } } }';
+export const FLOOR_QUERY = '{ viewer { role } }';
 export const CAPTURE_MUTATION = 'mutation($input: CaptureInput!) { capture(input: $input) { created customer { id } } }';
 
 /** The variables of capture, which the baseline reads from the same body. */
@@ -141,8 +142,30 @@ function captureScenario(): Scenario {
   };
 }
 
+/**
+ * No database at all: Kith answers who is asking (Apollo, shield and Fastify around a trivial resolver),
+ * the baseline the same JSON. Its ratio is the ceiling the stack leaves before any SQL, measured in the
+ * same run as the scenarios with targets.
+ */
+function floorScenario(): Scenario {
+  return {
+    name: 'floor',
+    title: 'floor (no SQL)',
+    baselinePath: '/floor',
+    target: null,
+    nextBody: () => JSON.stringify({ query: FLOOR_QUERY }),
+    check(body) {
+      const data = dataOf(body);
+      if (typeof data === 'string') return data;
+      return isObject(data.viewer) && data.viewer.role === 'OPERATOR' ? null : 'viewer is not the operator';
+    },
+  };
+}
+
 export function createScenario(name: ScenarioName, ids: readonly string[]): Scenario {
   switch (name) {
+    case 'floor':
+      return floorScenario();
     case 'point':
       return pointScenario(ids);
     case 'graph':
