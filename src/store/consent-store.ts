@@ -72,9 +72,9 @@ export function createConsentStore(db: Db, prepared?: ReturnType<typeof prepareC
               purposeVersion: change.purposeVersion,
               status: change.status,
               source: change.source,
-              grantedAt: granted ? change.at : null,
-              withdrawnAt: granted ? null : change.at,
-              updatedAt: change.at,
+              grantedAt: granted ? change.recordedAt : null,
+              withdrawnAt: granted ? null : change.recordedAt,
+              updatedAt: change.recordedAt,
             };
           }),
         )
@@ -90,17 +90,7 @@ export function createConsentStore(db: Db, prepared?: ReturnType<typeof prepareC
             updatedAt: sql`excluded.updated_at`,
           },
         });
-      await db.insert(consentRecords).values(
-        changes.map((change) => ({
-          customerId: change.customerId,
-          purposeKey: change.purposeKey,
-          purposeVersion: change.purposeVersion,
-          status: change.status,
-          source: change.source,
-          actor: change.actor,
-          recordedAt: change.at,
-        })),
-      );
+      await db.insert(consentRecords).values([...changes]);
     },
   };
 }

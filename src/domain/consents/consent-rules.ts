@@ -1,8 +1,7 @@
 import { badInput } from '../errors.js';
 import type { NewChangeEvent } from '../events/change-event.js';
 import type { Stores } from '../stores.js';
-import type { Consent, ConsentPurpose, ConsentSource, ConsentStatus } from './consent.js';
-import type { ConsentChange } from './consent-store.js';
+import type { Consent, ConsentPurpose, ConsentRecord, ConsentSource, ConsentStatus } from './consent.js';
 
 /** Looks up purposes by key, in the order given; any unknown key is BAD_USER_INPUT. Duplicates are folded. */
 export function requirePurposes(catalog: readonly ConsentPurpose[], keys: readonly string[], field: string): ConsentPurpose[] {
@@ -34,7 +33,7 @@ export async function decideConsents(
     at: Date;
   },
 ): Promise<NewChangeEvent[]> {
-  const changes: ConsentChange[] = [];
+  const changes: ConsentRecord[] = [];
   for (const purpose of decision.purposes) {
     const now = current.find((c) => c.purpose.key === purpose.key);
     const unchanged =
@@ -47,7 +46,7 @@ export async function decideConsents(
       status: decision.status,
       source: decision.source,
       actor: decision.actor,
-      at: decision.at,
+      recordedAt: decision.at,
     });
   }
   if (changes.length > 0) await tx.consents.recordMany(changes);
@@ -56,6 +55,6 @@ export async function decideConsents(
     type: change.status === 'GRANTED' ? 'consent.granted' : 'consent.withdrawn',
     changedFields: [`consents.${change.purposeKey}`],
     actor: change.actor,
-    occurredAt: change.at,
+    occurredAt: change.recordedAt,
   }));
 }
