@@ -28,6 +28,22 @@ function findCause(error: unknown, test: (e: Record<string, unknown>) => boolean
 }
 
 /**
+ * What may be logged of an unexpected error. A failed query's message and params carry customer data
+ * (emails, password hashes), so only its SQL text and the driver's code and message go to the log.
+ */
+export function describeForLog(error: unknown): unknown {
+  if (!(error instanceof Error)) return { message: 'non-error thrown', type: typeof error };
+  const failed = error as Error & { query?: unknown; params?: unknown; cause?: unknown };
+  if (typeof failed.query !== 'string') return error;
+  const cause = failed.cause as { code?: unknown; message?: unknown; severity?: unknown } | undefined;
+  return {
+    type: error.name,
+    query: failed.query,
+    cause: cause ? { code: cause.code, severity: cause.severity, message: cause.message } : undefined,
+  };
+}
+
+/**
  * The one place errors become what clients see: domain errors keep their code, message and field; a unique
  * violation (PostgreSQL 23505) that slipped past a check is CONFLICT; anything else is masked as
  * INTERNAL_SERVER_ERROR and reported to `logUnexpected`.
@@ -44,7 +60,7 @@ export function createErrorFormatter(options: { production: boolean; logUnexpect
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && clientCodes.has(code)) return formatted;
-    options.logUnexpected(original);
+    options.logUnexpected(describeForLog(original));
     const stacktrace = options.production ? undefined : formatted.extensions?.stacktrace;
     return {
       ...base,

@@ -34,3 +34,15 @@ export function createLoaders(services: Services) {
     ),
   };
 }
+
+/**
+ * After a write, what this request loaded about the customer is stale: the later fields of the same
+ * operation (mutations run one after another) must read it again. The written customer is primed.
+ */
+export function forgetCustomer(loaders: Loaders, customer: Customer): Customer {
+  loaders.customer.clear(customer.id).prime(customer.id, customer);
+  loaders.customerWithConsents.clear(customer.id);
+  loaders.consents.clear(customer.id);
+  loaders.consentHistory.clear(customer.id);
+  return customer;
+}

@@ -8,7 +8,9 @@ const invalid = (message: string) => new GraphQLError(message, { extensions: { c
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function parseDateTime(value: unknown): Date {
-  if (typeof value !== 'string' || !ISO_INSTANT.test(value) || Number.isNaN(Date.parse(value))) {
+  const year = typeof value === 'string' ? Number(value.slice(0, 4)) : 0;
+  // PostgreSQL's timestamps start at year 1; year 0 would parse here and fail in the database.
+  if (typeof value !== 'string' || !ISO_INSTANT.test(value) || Number.isNaN(Date.parse(value)) || year < 1) {
     throw invalid('DateTime must be an ISO 8601 string with a time zone, such as 2026-11-24T20:15:00Z.');
   }
   return new Date(value);

@@ -9,8 +9,9 @@ import type { Config } from '../config/config.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { DomainError } from '../domain/errors.js';
 import type { GraphQLContext } from '../graphql/context.js';
-import { createErrorFormatter } from '../graphql/errors.js';
+import { createErrorFormatter, describeForLog } from '../graphql/errors.js';
 import { createLoaders } from '../graphql/loaders.js';
+import { operationLimitsPlugin } from '../graphql/operation-limits.js';
 import { buildSchema } from '../graphql/schema.js';
 import { type Database, openDatabase } from '../store/database.js';
 import { createServices } from './services.js';
@@ -58,6 +59,7 @@ export async function createKith(config: Config, options: KithOptions = {}): Pro
       fastifyApolloDrainPlugin(app),
       // Kith sets no cache hints; the default plugin would add a hook to every resolved field.
       ApolloServerPluginCacheControlDisabled(),
+      operationLimitsPlugin({ publicMutationFields: 1, mutationFields: 20 }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
@@ -79,12 +81,14 @@ export async function createKith(config: Config, options: KithOptions = {}): Pro
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
+    if (!database.migrated()) return reply.code(503).send({ status: 'unavailable', reason: 'migrations not applied' });
     try {
-      if (!database.migrated()) throw new Error('migrations not applied');
       await database.ping();
       return { status: 'ready', driver: database.driver };
     } catch (error) {
-      return reply.code(503).send({ status: 'unavailable', reason: (error as Error).message });
+      // The driver's message names hosts and users: it goes to the log, not to the caller.
+      app.log.error({ err: describeForLog(error) }, 'readiness check: the database does not answer');
+      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
     }
   });
 

@@ -87,6 +87,10 @@ export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepare
       return rows.map(toCustomerWithConsents);
     },
 
+    async findByEmail(email) {
+      return (await db.select().from(customers).where(sql`lower(${customers.email}) = lower(${email})`)).map(toCustomer);
+    },
+
     async lockByEmail(email) {
       const [row] = await lockWhere(sql`lower(${customers.email}) = lower(${email})`);
       return row ? toCustomer(row) : null;

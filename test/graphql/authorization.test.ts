@@ -98,7 +98,31 @@ describe('who may do what over HTTP', () => {
     expect((await k.ok(`{ viewer { role } }`, {}, { as: 'operator' })).viewer.role).toBe('OPERATOR');
   });
 
+  describe('writes per request', () => {
+    const twoCaptures = `mutation($a: CaptureInput!, $b: CaptureInput!) { one: capture(input: $a) { created } ...More }
+      fragment More on Mutation { two: capture(input: $b) { created } }`;
+
+    it('the public may send one mutation field, aliases and fragments counted, and nothing runs otherwise', async () => {
+      const [a, b] = [uniqueEmail(), uniqueEmail()];
+      const result = await k.gql(twoCaptures, { a: { email: a }, b: { email: b } });
+      expect(result.status).toBe(400);
+      expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0]?.message).toMatch(/at most 1 mutation field/);
+      const found = await k.ok(`query($e: EmailAddress!) { customers(filter: { email: $e }) { edges { node { id } } } }`, { e: a }, { as: 'operator' });
+      expect(found.customers.edges).toEqual([]);
+    });
+
+    it('the operator may send a few, but not 21', async () => {
+      const ok = await k.gql(twoCaptures, { a: { email: uniqueEmail() }, b: { email: uniqueEmail() } }, { as: 'operator' });
+      expect(ok.errors).toBeUndefined();
+      const many = `mutation { ${Array.from({ length: 21 }, (_, i) => `m${i}: removeAttribute(name: "nothing${i}")`).join(' ')} }`;
+      const refused = await k.gql(many, {}, { as: 'operator' });
+      expect(refused.errors?.[0]?.message).toMatch(/at most 20 mutation field/);
+    });
+  });
+
   it.each([
+    ['an empty header', ''],
     ['a wrong key', 'Bearer wrong-key-wrong-key-wrong-key-wrong'],
     ['another scheme', 'Basic dXNlcjpwYXNz'],
     ['an empty bearer', 'Bearer '],

@@ -99,6 +99,47 @@ describe('capture', () => {
     expect(c.attributes).toContainEqual({ name: 'jobTitle', value: 'Engineer' });
   });
 
+  describe('an anonymous form cannot act for an existing account', () => {
+    const GRANTS = `query($id: ID!) { customer(id: $id) { anonymousIds consents { purpose { key } status source } } }`;
+
+    it('changes neither the consents nor the visitor ids of a registered account', async () => {
+      const email = uniqueEmail();
+      const { register } = await k.ok(REGISTER, { input: { email, password: 'a long enough passphrase', consents: ['analytics'] } });
+      await k.ok(`mutation($input: ConsentChangeInput!) { withdrawConsent(input: $input) { consent { status } } }`, {
+        input: { customerId: register.customer.id, purpose: 'analytics' },
+      }, { as: 'operator' });
+      await capture({ email: email.toUpperCase(), consents: ['analytics', 'partner_sharing'], anonymousId: 'attacker-device' });
+      const { customer: c } = await k.ok(GRANTS, { id: register.customer.id }, { as: 'operator' });
+      expect(c.anonymousIds).toEqual([]);
+      expect(c.consents).toEqual([{ purpose: { key: 'analytics' }, status: 'WITHDRAWN', source: 'API' }]);
+    });
+
+    it('grants only purposes a light account never decided on, and never undoes a withdrawal', async () => {
+      const email = uniqueEmail();
+      const { capture: made } = await capture({ email, consents: ['marketing_email'] });
+      await k.ok(`mutation($input: ConsentChangeInput!) { withdrawConsent(input: $input) { consent { status } } }`, {
+        input: { customerId: made.customer.id, purpose: 'marketing_email' },
+      }, { as: 'operator' });
+      await capture({ email, consents: ['marketing_email', 'product_updates'], anonymousId: 'second-visit' });
+      const { customer: c } = await k.ok(GRANTS, { id: made.customer.id }, { as: 'operator' });
+      expect(c.anonymousIds).toEqual(['second-visit']);
+      expect(c.consents.map((x: any) => [x.purpose.key, x.status])).toEqual([
+        ['marketing_email', 'WITHDRAWN'],
+        ['product_updates', 'GRANTED'],
+      ]);
+    });
+
+    it('may record only FORM as the source; an operator may record another', async () => {
+      const email = uniqueEmail();
+      const refused = await k.gql(CAPTURE, { input: { email, consents: ['analytics'], consentSource: 'SUPPORT' } });
+      expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect((await k.ok(CUSTOMER_BY_EMAIL, { email }, { as: 'operator' })).customers.edges).toEqual([]);
+      const { capture: made } = await k.ok(CAPTURE, { input: { email, consents: ['analytics'], consentSource: 'SUPPORT' } }, { as: 'operator' });
+      const { customer: c } = await k.ok(GRANTS, { id: made.customer.id }, { as: 'operator' });
+      expect(c.consents).toEqual([{ purpose: { key: 'analytics' }, status: 'GRANTED', source: 'SUPPORT' }]);
+    });
+  });
+
   it('appends change events in the same transaction', async () => {
     const email = uniqueEmail();
     const { capture: made } = await capture({ email, attributes: [{ name: 'givenName', value: 'Eve' }], consents: ['product_updates'] });

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startKith, type TestKith, uniqueEmail, uniqueTag } from '../support/kith.js';
 import { CAPTURE, CUSTOMER } from './operations.js';
@@ -48,6 +49,29 @@ describe('attribute catalog', () => {
     expect(gone.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const missing = await k.gql(REMOVE, { name }, { as: 'operator' });
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('refuses a type change while customers hold values of the old type', async () => {
+    const name = attributeName();
+    await k.ok(DEFINE, { input: { name, type: 'STRING' } }, { as: 'operator' });
+    const { capture } = await k.ok(CAPTURE, { input: { email: uniqueEmail(), attributes: [{ name, value: 'text' }] } });
+    const retype = await k.gql(DEFINE, { input: { name, type: 'INTEGER' } }, { as: 'operator' });
+    expect(retype.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'type' });
+    await k.ok(UPDATE, { input: { customerId: capture.customer.id, attributes: [{ name, value: null }] } }, { as: 'operator' });
+    const retyped = await k.ok(DEFINE, { input: { name, type: 'INTEGER' } }, { as: 'operator' });
+    expect(retyped.defineAttribute.type).toBe('INTEGER');
+  });
+
+  it('lets the operator remove a value whose attribute is no longer in the catalog', async () => {
+    const name = attributeName();
+    await k.ok(DEFINE, { input: { name, type: 'STRING' } }, { as: 'operator' });
+    const { capture } = await k.ok(CAPTURE, { input: { email: uniqueEmail(), attributes: [{ name, value: 'kept' }] } });
+    // Simulate the value outliving its definition (a removal racing a capture).
+    await k.database.db.execute(sql`delete from attribute_definitions where name = ${name}`);
+    const cleared = await k.ok(UPDATE, { input: { customerId: capture.customer.id, attributes: [{ name, value: null }] } }, { as: 'operator' });
+    expect(cleared.updateProfile.customer).toEqual({ version: 2, attributes: [] });
+    const setting = await k.gql(UPDATE, { input: { customerId: capture.customer.id, attributes: [{ name, value: 'again' }] } }, { as: 'operator' });
+    expect(setting.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `attributes.${name}` });
   });
 
   it('keeps built-in attributes: their type cannot change and they cannot be removed', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startKith, type TestKith, uniqueEmail } from '../support/kith.js';
 import { CAPTURE } from './operations.js';
@@ -6,6 +7,9 @@ let k: TestKith;
 beforeAll(async () => {
   k = await startKith();
 });
+
+/** Rows of a raw query on either driver (postgres.js returns an array, PGlite an object with rows). */
+const rowsOf = (result: unknown) => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { n: number }[];
 
 const READ = `query($id: ID, $first: Int, $after: String) {
   changeEvents(customerId: $id, first: $first, after: $after) {
@@ -63,6 +67,37 @@ describe('changeEvents', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const { changeEvents }: any = await k.ok(READ, { id: capture.customer.id }, { as: 'operator' });
     expect(changeEvents.edges.map((e: any) => e.node.type)).toEqual(['customer.created']);
+  });
+
+  it('writes nothing at all when the transaction fails after the customer is written', async () => {
+    // A real failure inside the transaction: a trigger refuses the change event of one marked email,
+    // after the customer and its consents were inserted. Nothing of the capture may remain.
+    const marker = `atomic-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const email = `${marker}@example.com`;
+    const fn = `kith_test_fail_${marker.replace(/[^a-z0-9]/g, '_')}`;
+    await k.database.db.execute(sql.raw(`create function ${fn}() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from customers where id = new.customer_id and email = '${email}') then
+          raise exception 'injected failure';
+        end if;
+        return new;
+      end $$`));
+    await k.database.db.execute(sql.raw(`create trigger ${fn} before insert on events for each row execute function ${fn}()`));
+    try {
+      const failed = await k.gql(CAPTURE, { input: { email, attributes: [{ name: 'givenName', value: 'Ghost' }], consents: ['analytics'] } });
+      expect(failed.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(failed.errors?.[0]?.message).toBe('Internal server error.');
+      expect(JSON.stringify(failed)).not.toContain(email);
+    } finally {
+      await k.database.db.execute(sql.raw(`drop trigger ${fn} on events`));
+      await k.database.db.execute(sql.raw(`drop function ${fn}()`));
+    }
+    // Consents and their history reference the customer, so with no customer row none of them can remain.
+    const customers = rowsOf(await k.database.db.execute(sql.raw(`select count(*)::int as n from customers where email = '${email}'`)));
+    expect(customers[0]!.n).toBe(0);
+    // With the trigger gone, the same capture goes through whole.
+    const { capture } = await k.ok(CAPTURE, { input: { email, consents: ['analytics'] } });
+    expect(capture.created).toBe(true);
   });
 
   it('refuses a malformed cursor and a page above 500', async () => {

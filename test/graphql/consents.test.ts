@@ -41,6 +41,25 @@ describe('consents', () => {
     expect(changeEvents.edges.map((e: any) => e.node.type)).toEqual(['customer.created', 'consent.granted', 'consent.withdrawn']);
   });
 
+  it('reads fresh consents after each write within one operation', async () => {
+    const id = await newCustomer();
+    const both = `mutation($w: ConsentChangeInput!, $g: ConsentChangeInput!) {
+      a: grantConsent(input: $w) { customer { consents { status } } }
+      b: withdrawConsent(input: $w) { customer { consents { status } consentHistory { status } } }
+      c: grantConsent(input: $g) { customer { version consents { purpose { key } status } consentHistory { purposeKey status } } }
+    }`;
+    const result = await k.ok(both, { w: { customerId: id, purpose: 'analytics' }, g: { customerId: id, purpose: 'product_updates' } }, { as: 'operator' });
+    expect(result.a.customer.consents).toEqual([{ status: 'GRANTED' }]);
+    expect(result.b.customer.consents).toEqual([{ status: 'WITHDRAWN' }]);
+    expect(result.b.customer.consentHistory).toEqual([{ status: 'GRANTED' }, { status: 'WITHDRAWN' }]);
+    expect(result.c.customer.version).toBe(4);
+    expect(result.c.customer.consents).toEqual([
+      { purpose: { key: 'analytics' }, status: 'WITHDRAWN' },
+      { purpose: { key: 'product_updates' }, status: 'GRANTED' },
+    ]);
+    expect(result.c.customer.consentHistory).toHaveLength(3);
+  });
+
   it('changes nothing when a grant or withdrawal repeats the current decision', async () => {
     const id = await newCustomer();
     await k.ok(GRANT, { input: { customerId: id, purpose: 'analytics' } }, { as: 'operator' });

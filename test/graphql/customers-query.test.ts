@@ -135,6 +135,11 @@ describe('customers', () => {
       expect(result.errors?.[0]?.message).toMatch(message);
     });
 
+    it('refuses a DateTime before year 1, which PostgreSQL cannot store', async () => {
+      const result = await k.gql(PAGE, { filter: { createdAfter: '0000-01-01T00:00:00Z' } }, { as: 'operator' });
+      expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    });
+
     it('refuses a malformed DateTime', async () => {
       const result = await k.gql(PAGE, { filter: { createdAfter: 'yesterday' } }, { as: 'operator' });
       expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

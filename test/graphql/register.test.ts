@@ -83,7 +83,7 @@ describe('register', () => {
     });
   });
 
-  it('refuses bad attributes before hashing or writing anything', async () => {
+  it('refuses bad attributes and writes nothing', async () => {
     const email = uniqueEmail();
     const result = await k.gql(REGISTER, { input: { email, password: PASSWORD, attributes: [{ name: 'phoneNumber', value: '555-0100' }] } });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'attributes.phoneNumber' });

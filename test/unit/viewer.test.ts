@@ -13,7 +13,10 @@ describe('createViewerResolver with an operator key', () => {
 
   it('serves a request with no header as PUBLIC', () => {
     expect(resolve(undefined)).toEqual({ role: 'PUBLIC' });
-    expect(resolve('')).toEqual({ role: 'PUBLIC' });
+  });
+
+  it('refuses an empty header rather than serving it as PUBLIC', () => {
+    expectDomainError(() => resolve(''), refusedAs(BAD_FORMAT));
   });
 
   it('serves the operator key as OPERATOR', () => {

@@ -44,6 +44,9 @@ export function createCatalogService(deps: { uow: UnitOfWork; clock: Clock }) {
         if (existing?.builtin && existing.type !== command.type) {
           throw conflict(`${command.name} is built in: its type stays ${existing.type}.`, 'type');
         }
+        if (existing && existing.type !== command.type && (await tx.customers.anyHasAttribute(command.name))) {
+          throw conflict(`Customers hold ${existing.type} values for ${command.name}: remove them before changing its type.`, 'type');
+        }
         const constraints: AttributeConstraints = {};
         if (command.maxLength != null) constraints.maxLength = command.maxLength;
         if (command.pattern != null) constraints.pattern = command.pattern;

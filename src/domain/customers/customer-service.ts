@@ -7,7 +7,7 @@ import type { ConsentPurpose, ConsentSource } from '../consents/consent.js';
 import { decideConsents, requirePurposes } from '../consents/consent-rules.js';
 import type { PasswordHasher } from '../credentials/credential-store.js';
 import type { PasswordPolicy } from '../credentials/password-policy.js';
-import { conflict, notFound } from '../errors.js';
+import { conflict, forbidden, notFound } from '../errors.js';
 import type { NewChangeEvent } from '../events/change-event.js';
 import { bounds, checkAnonymousId, checkListSize } from '../input-bounds.js';
 import type { Stores, UnitOfWork } from '../stores.js';
@@ -56,6 +56,14 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     if (customer.status === 'DELETED') throw conflict('This account was deleted.', 'email');
   }
 
+  /** Registration may only upgrade an active light account. */
+  function refuseRegistration(existing: Customer): void {
+    assertActive(existing);
+    if (existing.status === 'REGISTERED') {
+      throw conflict('An account with this email is already registered: sign in or recover the password.', 'email');
+    }
+  }
+
   /** Checks a step's attributes and purposes against the catalog, before any transaction is opened. */
   async function validateStep(attributes: CaptureCommand['attributes'], consentKeys: readonly string[]) {
     const catalog = await uow.read.catalog.snapshot();
@@ -83,11 +91,12 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       mergeMode: (existing: Customer) => MergeMode;
       onExisting: (existing: Customer) => void;
       extraChangedFields: string[];
-      actor: string;
+      actor: Actor;
     },
   ): Promise<{ customer: Customer; created: boolean; events: NewChangeEvent[] }> {
     const at = clock.now();
-    const grant = { purposes: step.purposes, status: 'GRANTED' as const, source: step.consentSource, actor: step.actor, at };
+    const actor = actorLabel(step.actor);
+    const grant = { status: 'GRANTED' as const, source: step.consentSource, actor, at };
 
     // Insert first: a new email costs one statement, an existing one falls through to the locked merge.
     const blank = newCustomer({ id: deps.newId(), email: step.email, status: step.status, at });
@@ -95,27 +104,38 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     const inserted = await tx.customers.insertIfAbsent({ ...blank, ...initial.changes });
     if (inserted) {
       const fields = ['email', 'status', ...initial.changedFields, ...step.extraChangedFields];
-      const created: NewChangeEvent = { customerId: inserted.id, type: 'customer.created', changedFields: fields, actor: step.actor, occurredAt: at };
-      const consentEvents = await decideConsents(tx, [], { ...grant, customerId: inserted.id });
+      const created: NewChangeEvent = { customerId: inserted.id, type: 'customer.created', changedFields: fields, actor, occurredAt: at };
+      const consentEvents = await decideConsents(tx, [], { ...grant, purposes: step.purposes, customerId: inserted.id });
       return { customer: inserted, created: true, events: [created, ...consentEvents] };
     }
     const existing = await tx.customers.lockByEmail(step.email);
     if (!existing) throw new Error('customer vanished between insert conflict and lock');
 
     step.onExisting(existing);
-    const plan = planProfileChanges(existing, step.values, step.mergeMode(existing), step.anonymousId);
+    // Anyone can type any email into a public form, so into an existing account it may add only what
+    // cannot hurt its owner: no visitor ids on a registered account, and consent only to purposes the
+    // customer never decided on (a withdrawal is never undone, a registered account's consents are its own).
+    const anonymous = step.actor.kind === 'public';
+    const ownedByItsOwner = anonymous && existing.status === 'REGISTERED';
+    const anonymousId = ownedByItsOwner ? null : step.anonymousId;
+    const plan = planProfileChanges(existing, step.values, step.mergeMode(existing), anonymousId);
     const fields = [...plan.changedFields];
     if (step.upgradeExisting && existing.status !== step.status) {
       plan.changes.status = step.status;
       fields.push('status', ...step.extraChangedFields);
     }
     const current = step.purposes.length > 0 ? await tx.consents.findCurrent([existing.id]) : [];
-    const consentEvents = await decideConsents(tx, current, { ...grant, customerId: existing.id });
+    const purposes = !anonymous
+      ? step.purposes
+      : ownedByItsOwner
+        ? []
+        : step.purposes.filter((purpose) => !current.some((c) => c.purpose.key === purpose.key));
+    const consentEvents = await decideConsents(tx, current, { ...grant, purposes, customerId: existing.id });
     if (fields.length === 0 && consentEvents.length === 0) return { customer: existing, created: false, events: [] };
     const updated = await tx.customers.update(existing.id, existing.version, plan.changes, at);
     if (!updated) throw new Error('locked customer changed under its lock');
     const events: NewChangeEvent[] =
-      fields.length > 0 ? [{ customerId: existing.id, type: 'customer.updated', changedFields: fields, actor: step.actor, occurredAt: at }] : [];
+      fields.length > 0 ? [{ customerId: existing.id, type: 'customer.updated', changedFields: fields, actor, occurredAt: at }] : [];
     return { customer: updated, created: false, events: [...events, ...consentEvents] };
   }
 
@@ -125,6 +145,10 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       const email = normaliseEmail(command.email);
       const consentKeys = checkListSize(command.consents, bounds.consentsPerRequest, 'consents');
       const anonymousId = command.anonymousId == null ? null : checkAnonymousId(command.anonymousId);
+      const consentSource = command.consentSource ?? 'FORM';
+      if (actor.kind === 'public' && consentSource !== 'FORM') {
+        throw forbidden('A public capture records consents from a FORM; other sources are for operators.');
+      }
       const { values, purposes } = await validateStep(command.attributes, consentKeys);
       return uow.transaction(async (tx) => {
         const result = await writeJourneyStep(tx, {
@@ -135,12 +159,12 @@ export function createCustomerService(deps: CustomerServiceDeps) {
           values,
           purposes,
           anonymousId,
-          consentSource: command.consentSource ?? 'FORM',
+          consentSource,
           // A registered profile belongs to its owner: an anonymous form only fills what is missing.
           mergeMode: (existing) => (existing.status === 'REGISTERED' ? 'fill' : 'merge'),
           onExisting: assertActive,
           extraChangedFields: [],
-          actor: actorLabel(actor),
+          actor,
         });
         await tx.events.append(result.events);
         return { customer: result.customer, created: result.created };
@@ -154,8 +178,12 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       const consentKeys = checkListSize(command.consents, bounds.consentsPerRequest, 'consents');
       const anonymousId = command.anonymousId == null ? null : checkAnonymousId(command.anonymousId);
       const { values, purposes } = await validateStep(command.attributes, consentKeys);
+      // Refuse a taken email before paying for a hash (the transaction checks again under the lock).
+      const [known] = await uow.read.customers.findByEmail(email);
+      if (known) refuseRegistration(known);
       // Hash before the transaction: argon2 takes tens of milliseconds and must not hold a row lock.
-      const passwordHash = await deps.hasher.hash(command.password);
+      // NIST SP 800-63B: normalise (NFKC) before hashing, so any Unicode form of the password matches.
+      const passwordHash = await deps.hasher.hash(command.password.normalize('NFKC'));
       return uow.transaction(async (tx) => {
         const label = actorLabel(actor);
         const result = await writeJourneyStep(tx, {
@@ -167,14 +195,9 @@ export function createCustomerService(deps: CustomerServiceDeps) {
           anonymousId,
           consentSource: 'APP',
           mergeMode: () => 'merge',
-          onExisting: (existing) => {
-            assertActive(existing);
-            if (existing.status === 'REGISTERED') {
-              throw conflict('An account with this email is already registered: sign in or recover the password.', 'email');
-            }
-          },
+          onExisting: refuseRegistration,
           extraChangedFields: ['credentials.password'],
-          actor: label,
+          actor,
         });
         await tx.credentials.setPassword(result.customer.id, passwordHash, result.customer.updatedAt);
         const registered: NewChangeEvent = {

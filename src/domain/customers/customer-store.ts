@@ -37,6 +37,8 @@ export interface CustomerStore {
   findByIds(ids: readonly string[]): Promise<Customer[]>;
   /** Like findByIds, each with its current consents, in one statement. */
   findByIdsWithConsents(ids: readonly string[]): Promise<CustomerWithConsents[]>;
+  /** The customer with this email (case-insensitive), if any, without locking it. */
+  findByEmail(email: string): Promise<Customer[]>;
   /** The customer with this email (case-insensitive), locked for update until the transaction ends. */
   lockByEmail(email: string): Promise<Customer | null>;
   /** The customer with this id, locked for update until the transaction ends. */

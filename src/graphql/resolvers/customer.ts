@@ -2,6 +2,7 @@ import { attributeList, attributeOf } from '../../domain/customers/profile.js';
 import { checkId } from '../../domain/input-bounds.js';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { customerCursor, parseCustomerCursor } from '../cursors.js';
+import { forgetCustomer } from '../loaders.js';
 import { selectsPath } from '../lookahead.js';
 
 export const customerResolvers: Resolvers = {
@@ -18,16 +19,25 @@ export const customerResolvers: Resolvers = {
     },
   },
   Mutation: {
-    capture: (_, { input }, { services, actor }) => services.customers.capture(input, actor),
-    register: (_, { input }, { services, actor }) => services.customers.register(input, actor),
-    updateProfile: async (_, { input }, { services, actor }) => ({
-      customer: await services.customers.updateProfile({ ...input, customerId: checkId(input.customerId, 'customerId') }, actor),
+    capture: async (_, { input }, { services, actor, loaders }) => {
+      const result = await services.customers.capture(input, actor);
+      return { ...result, customer: forgetCustomer(loaders, result.customer) };
+    },
+    register: async (_, { input }, { services, actor, loaders }) => {
+      const result = await services.customers.register(input, actor);
+      return { ...result, customer: forgetCustomer(loaders, result.customer) };
+    },
+    updateProfile: async (_, { input }, { services, actor, loaders }) => ({
+      customer: forgetCustomer(
+        loaders,
+        await services.customers.updateProfile({ ...input, customerId: checkId(input.customerId, 'customerId') }, actor),
+      ),
     }),
-    disableCustomer: async (_, { id }, { services, actor }) => ({
-      customer: await services.customers.setEnabled(checkId(id, 'id'), false, actor),
+    disableCustomer: async (_, { id }, { services, actor, loaders }) => ({
+      customer: forgetCustomer(loaders, await services.customers.setEnabled(checkId(id, 'id'), false, actor)),
     }),
-    enableCustomer: async (_, { id }, { services, actor }) => ({
-      customer: await services.customers.setEnabled(checkId(id, 'id'), true, actor),
+    enableCustomer: async (_, { id }, { services, actor, loaders }) => ({
+      customer: forgetCustomer(loaders, await services.customers.setEnabled(checkId(id, 'id'), true, actor)),
     }),
   },
   Customer: {
