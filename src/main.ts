@@ -13,6 +13,9 @@ async function main(): Promise<void> {
   } else if (!config.operatorKey) {
     console.log('Operator access is off: set KITH_OPERATOR_KEY to enable it.');
   }
+  if (config.keyEncryptionKeyIsDevelopmentDefault) {
+    console.log('No KITH_KEY_ENCRYPTION_KEY was set: signing keys are encrypted with a development-only secret.');
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

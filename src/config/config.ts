@@ -13,6 +13,12 @@ export interface Config {
   readonly operatorKey: string | null;
   /** True when no key was configured and a development key was made for this process. */
   readonly operatorKeyGenerated: boolean;
+  /** Secret the signing keys are encrypted with at rest; the same on every process of one database. */
+  readonly keyEncryptionKey: string;
+  /** True outside production when KITH_KEY_ENCRYPTION_KEY is unset and a fixed development secret is used. */
+  readonly keyEncryptionKeyIsDevelopmentDefault: boolean;
+  /** Lifetime of access tokens, in seconds. */
+  readonly accessTokenTtlSeconds: number;
   readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit: number;
@@ -20,6 +26,9 @@ export interface Config {
 }
 
 export const DEFAULT_DB_POOL_SIZE = 4;
+
+/** Outside production only: a stable secret, so a development store's keys survive restarts. */
+const DEVELOPMENT_KEY_ENCRYPTION_KEY = 'kith-development-only-key-encryption-key-do-not-use';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -52,8 +61,18 @@ export function loadConfig(env: Env = process.env): Config {
     operatorKey = randomBytes(24).toString('base64url');
     operatorKeyGenerated = true;
   }
+  const keyEncryptionKey = env.KITH_KEY_ENCRYPTION_KEY || null;
+  if (keyEncryptionKey !== null && keyEncryptionKey.length < 32) {
+    throw new ConfigError('KITH_KEY_ENCRYPTION_KEY must have at least 32 characters (try: openssl rand -hex 32).');
+  }
+  if (keyEncryptionKey === null && production) {
+    throw new ConfigError('KITH_KEY_ENCRYPTION_KEY is required in production: it encrypts the token signing keys at rest.');
+  }
   return Object.freeze({
     production,
+    keyEncryptionKey: keyEncryptionKey ?? DEVELOPMENT_KEY_ENCRYPTION_KEY,
+    keyEncryptionKeyIsDevelopmentDefault: keyEncryptionKey === null,
+    accessTokenTtlSeconds: integer(env, 'KITH_ACCESS_TOKEN_TTL_SECONDS', 600, 60, 3600),
     host: env.HOST || 'localhost',
     port: integer(env, 'PORT', 4000, 0, 65535),
     databaseUrl,

@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { GraphQLError } from 'graphql';
+import { createSigningKeys, type SigningKeys } from '../auth/signing-keys.js';
 import { actorOf, createViewerResolver } from '../auth/viewer.js';
 import type { Config } from '../config/config.js';
 import { type Clock, systemClock } from '../domain/clock.js';
@@ -14,11 +15,13 @@ import { createLoaders } from '../graphql/loaders.js';
 import { operationLimitsPlugin } from '../graphql/operation-limits.js';
 import { buildSchema } from '../graphql/schema.js';
 import { type Database, openDatabase } from '../store/database.js';
+import { createSigningKeyStore } from '../store/signing-key-store.js';
 import { createServices } from './services.js';
 
 export interface Kith {
   readonly app: FastifyInstance;
   readonly database: Database;
+  readonly signingKeys: SigningKeys;
   /** Stops the server, then closes the database unless it was passed in. */
   close(): Promise<void>;
 }
@@ -37,7 +40,15 @@ export async function createKith(config: Config, options: KithOptions = {}): Pro
     (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
   if (!database.migrated()) await database.migrate();
 
-  const services = createServices({ config, database, clock: options.clock ?? systemClock });
+  const clock = options.clock ?? systemClock;
+  const services = createServices({ config, database, clock });
+  const signingKeys = createSigningKeys({
+    store: createSigningKeyStore(database.db),
+    clock,
+    encryptionSecret: config.keyEncryptionKey,
+    tokenLifetimeSeconds: config.accessTokenTtlSeconds,
+  });
+  await signingKeys.ensureActive();
   const resolveViewer = createViewerResolver({ operatorKey: config.operatorKey });
   const app = Fastify({ bodyLimit: config.bodyLimit, logger: { level: config.logLevel } });
 
@@ -80,6 +91,11 @@ export async function createKith(config: Config, options: KithOptions = {}): Pro
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // Public keys for apps that verify Kith's tokens themselves; a retired key stays until its tokens expire.
+  app.get('/.well-known/jwks.json', async (_request, reply) => {
+    void reply.header('cache-control', 'public, max-age=300');
+    return signingKeys.jwks();
+  });
   app.get('/readyz', async (_request, reply) => {
     if (!database.migrated()) return reply.code(503).send({ status: 'unavailable', reason: 'migrations not applied' });
     try {
@@ -95,6 +111,7 @@ export async function createKith(config: Config, options: KithOptions = {}): Pro
   return {
     app,
     database,
+    signingKeys,
     async close() {
       await app.close();
       if (ownsDatabase) await database.close();

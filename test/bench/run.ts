@@ -35,6 +35,7 @@ const serverEnv = (run: Run) => ({
   NODE_ENV: 'production',
   LOG_LEVEL: 'error',
   KITH_OPERATOR_KEY: run.operatorKey,
+  KITH_KEY_ENCRYPTION_KEY: run.operatorKey,
   KITH_DB_POOL_SIZE: String(run.options.poolSize),
   BENCH_OPERATOR_KEY: run.operatorKey,
   BENCH_POOL_SIZE: String(run.options.poolSize),

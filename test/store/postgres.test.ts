@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSigningKeys } from '../../src/auth/signing-keys.js';
 import { loadConfig } from '../../src/config/config.js';
+import { systemClock } from '../../src/domain/clock.js';
 import { createKith, type Kith } from '../../src/server/app.js';
 import { openDatabase } from '../../src/store/database.js';
-import { OPERATOR_KEY, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
+import { createSigningKeyStore } from '../../src/store/signing-key-store.js';
+import { KEY_ENCRYPTION_KEY, OPERATOR_KEY, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
 
 const url = process.env.DATABASE_URL;
 
@@ -24,12 +28,22 @@ describe.runIf(url)('on PostgreSQL', () => {
       const databases = await Promise.all([1, 2, 3].map(() => openDatabase({ databaseUrl: sibling(name), dataDir: '', poolSize: 1 })));
       await Promise.all(databases.map((d) => d.migrate()));
       await Promise.all(databases.map((d) => d.migrate()));
+      // Their first start races to make the signing key: one wins, all use it.
+      const kids = await Promise.all(
+        databases.map((d) =>
+          createSigningKeys({ store: createSigningKeyStore(d.db), clock: systemClock, encryptionSecret: KEY_ENCRYPTION_KEY, tokenLifetimeSeconds: 600 }).ensureActive(),
+        ),
+      );
       await Promise.all(databases.map((d) => d.close()));
+      expect(new Set(kids).size).toBe(1);
       const check = postgres(sibling(name), { max: 1, onnotice: () => {} });
       const [journal] = await check`select count(*)::int as n from drizzle.__drizzle_migrations`;
       const [purposes] = await check`select count(*)::int as n from consent_purposes`;
+      const [keys] = await check`select count(*)::int as n from signing_keys`;
       await check.end();
-      expect(journal!.n).toBe(2);
+      const migrations = JSON.parse(readFileSync(new URL('../../drizzle/meta/_journal.json', import.meta.url), 'utf8')).entries.length;
+      expect(journal!.n).toBe(migrations);
+      expect(keys!.n).toBe(1);
       expect(purposes!.n).toBe(4);
     } finally {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -44,7 +58,9 @@ describe.runIf(url)('on PostgreSQL', () => {
     beforeAll(async () => {
       a = await startKith();
       // A second instance with its own pool, as another process would have.
-      b = await createKith(loadConfig({ DATABASE_URL: url, KITH_OPERATOR_KEY: OPERATOR_KEY, NODE_ENV: 'test', KITH_DB_POOL_SIZE: '3' }));
+      b = await createKith(
+        loadConfig({ DATABASE_URL: url, KITH_OPERATOR_KEY: OPERATOR_KEY, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, NODE_ENV: 'test', KITH_DB_POOL_SIZE: '3' }),
+      );
       bUrl = `${await b.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
     });
     afterAll(async () => {

@@ -16,7 +16,8 @@ function configErrorOf(env: Record<string, string | undefined>): ConfigError {
 
 describe('loadConfig', () => {
   it('has development defaults for an empty environment', () => {
-    const { operatorKey, ...config } = loadConfig({});
+    const { operatorKey, keyEncryptionKey, ...config } = loadConfig({});
+    expect(keyEncryptionKey.length).toBeGreaterThanOrEqual(32);
     expect(config).toEqual({
       production: false,
       host: 'localhost',
@@ -25,6 +26,8 @@ describe('loadConfig', () => {
       dataDir: '.data',
       dbPoolSize: 4,
       operatorKeyGenerated: true,
+      keyEncryptionKeyIsDevelopmentDefault: true,
+      accessTokenTtlSeconds: 600,
       argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
       bodyLimit: 256 * 1024,
       logLevel: 'warn',
@@ -37,13 +40,25 @@ describe('loadConfig', () => {
   });
 
   it('leaves operator access off in production when no key is set', () => {
-    const config = loadConfig({ NODE_ENV: 'production', KITH_OPERATOR_KEY: '' });
+    const config = loadConfig({ NODE_ENV: 'production', KITH_OPERATOR_KEY: '', KITH_KEY_ENCRYPTION_KEY: KEY });
     expect(config).toMatchObject({ production: true, operatorKey: null, operatorKeyGenerated: false, logLevel: 'info' });
   });
 
   it('uses a configured key of 32 characters or more, in any environment', () => {
     expect(loadConfig({ KITH_OPERATOR_KEY: KEY })).toMatchObject({ operatorKey: KEY, operatorKeyGenerated: false });
-    expect(loadConfig({ NODE_ENV: 'production', KITH_OPERATOR_KEY: KEY })).toMatchObject({ operatorKey: KEY, operatorKeyGenerated: false });
+    expect(loadConfig({ NODE_ENV: 'production', KITH_OPERATOR_KEY: KEY, KITH_KEY_ENCRYPTION_KEY: KEY })).toMatchObject({
+      operatorKey: KEY,
+      operatorKeyGenerated: false,
+    });
+  });
+
+  it('requires a key encryption key of 32 characters or more in production, and takes one anywhere', () => {
+    expect(configErrorOf({ NODE_ENV: 'production' }).message).toMatch(/^KITH_KEY_ENCRYPTION_KEY is required in production/);
+    expect(configErrorOf({ KITH_KEY_ENCRYPTION_KEY: KEY.slice(1) }).message).toMatch(/^KITH_KEY_ENCRYPTION_KEY must have at least 32/);
+    expect(loadConfig({ NODE_ENV: 'production', KITH_KEY_ENCRYPTION_KEY: KEY })).toMatchObject({
+      keyEncryptionKey: KEY,
+      keyEncryptionKeyIsDevelopmentDefault: false,
+    });
   });
 
   it.each([undefined, 'production'])('refuses a key shorter than 32 characters (NODE_ENV %j)', (NODE_ENV) => {

@@ -3,3 +3,4 @@ export * from './consents.js';
 export * from './credentials.js';
 export * from './customers.js';
 export * from './events.js';
+export * from './signing-keys.js';

@@ -1,0 +1,109 @@
+import { hkdfSync } from 'node:crypto';
+import { CompactEncrypt, calculateJwkThumbprint, compactDecrypt, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import type { Clock } from '../domain/clock.js';
+import type { SigningKeyStore, StoredSigningKey } from '../domain/keys/signing-key-store.js';
+
+/** A private key as jose hands it out (a WebCrypto key). */
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
+/** The signing algorithm of every Kith token: Ed25519 (EdDSA), small keys and fast, constant-time signatures. */
+export const SIGNING_ALG = 'EdDSA';
+
+export class KeyEncryptionError extends Error {
+  override name = 'KeyEncryptionError';
+}
+
+export interface SigningKeysOptions {
+  store: SigningKeyStore;
+  clock: Clock;
+  /** KITH_KEY_ENCRYPTION_KEY: the secret the private keys are encrypted with at rest. */
+  encryptionSecret: string;
+  /** The longest a token signed by a key can live: a retired key stays published this long. */
+  tokenLifetimeSeconds: number;
+}
+
+export type SigningKeys = ReturnType<typeof createSigningKeys>;
+
+/**
+ * Kith's token signing keys: made at first start, kept in the database with the private half encrypted
+ * (a JWE, dir + A256GCM, under a key derived from KITH_KEY_ENCRYPTION_KEY with HKDF-SHA256), and rotated
+ * without logging anyone out: a retired key's public half stays in the JWKS until its last token expires.
+ */
+export function createSigningKeys(options: SigningKeysOptions) {
+  const { store, clock } = options;
+  const wrappingKey = new Uint8Array(
+    hkdfSync('sha256', options.encryptionSecret, 'kith', 'kith signing-key encryption v1', 32),
+  );
+  /** Decrypted private keys by kid; a process decrypts each key once. */
+  const privateKeys = new Map<string, PrivateKey>();
+
+  async function generate(): Promise<StoredSigningKey> {
+    const { publicKey, privateKey } = await generateKeyPair('Ed25519', { extractable: true });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    const privateJwk = await exportJWK(privateKey);
+    const encryptedPrivateJwk = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(privateJwk)))
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid })
+      .encrypt(wrappingKey);
+    return { kid, alg: SIGNING_ALG, publicJwk: { ...publicJwk, kid, alg: SIGNING_ALG, use: 'sig' }, encryptedPrivateJwk, createdAt: clock.now(), retiredAt: null, expiresAt: null };
+  }
+
+  async function decrypt(key: StoredSigningKey): Promise<PrivateKey> {
+    const known = privateKeys.get(key.kid);
+    if (known) return known;
+    let jwk: JWK;
+    try {
+      const { plaintext } = await compactDecrypt(key.encryptedPrivateJwk, wrappingKey, {
+        keyManagementAlgorithms: ['dir'],
+        contentEncryptionAlgorithms: ['A256GCM'],
+      });
+      jwk = JSON.parse(new TextDecoder().decode(plaintext)) as JWK;
+    } catch {
+      throw new KeyEncryptionError(
+        `KITH_KEY_ENCRYPTION_KEY does not decrypt signing key ${key.kid}: every Kith process on one database needs the same key.`,
+      );
+    }
+    const imported = (await importJWK(jwk, SIGNING_ALG)) as PrivateKey;
+    privateKeys.set(key.kid, imported);
+    return imported;
+  }
+
+  async function active(): Promise<StoredSigningKey> {
+    const key = await store.findActive();
+    if (!key) throw new Error('no active signing key: ensureActive() runs at start');
+    return key;
+  }
+
+  return {
+    /** At start: makes the first key if there is none (one process wins a race), and proves it decrypts. */
+    async ensureActive(): Promise<string> {
+      let key = await store.findActive();
+      if (!key) {
+        const made = await generate();
+        key = (await store.insertActiveIfNone(made)) ? made : await active();
+      }
+      await decrypt(key);
+      return key.kid;
+    },
+
+    /** The key to sign with now, read from the database so a rotation by any process takes effect at once. */
+    async signingKey(): Promise<{ kid: string; key: PrivateKey }> {
+      const key = await active();
+      return { kid: key.kid, key: await decrypt(key) };
+    },
+
+    /** Retires the active key and activates a new one; returns the new kid. */
+    async rotate(): Promise<string> {
+      const next = await generate();
+      const at = clock.now();
+      await store.rotate(next, at, new Date(at.getTime() + options.tokenLifetimeSeconds * 1000));
+      return next.kid;
+    },
+
+    /** The published JSON Web Key Set: public halves only. */
+    async jwks(): Promise<{ keys: Record<string, unknown>[] }> {
+      const keys = await store.listPublished(clock.now());
+      return { keys: keys.map((key) => key.publicJwk) };
+    },
+  };
+}

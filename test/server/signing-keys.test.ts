@@ -1,0 +1,91 @@
+import { compactDecrypt, createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import { sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSigningKeys, KeyEncryptionError } from '../../src/auth/signing-keys.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { Clock } from '../../src/domain/clock.js';
+import { createKith } from '../../src/server/app.js';
+import { createSigningKeyStore } from '../../src/store/signing-key-store.js';
+import { KEY_ENCRYPTION_KEY, startKith, type TestKith } from '../support/kith.js';
+
+let k: TestKith;
+let base: string;
+beforeAll(async () => {
+  k = await startKith();
+  base = k.url.replace(/\/graphql$/, '');
+});
+
+const TTL = 600;
+const keysAt = (clock: Clock, secret = KEY_ENCRYPTION_KEY) =>
+  createSigningKeys({ store: createSigningKeyStore(k.database.db), clock, encryptionSecret: secret, tokenLifetimeSeconds: TTL });
+const now: Clock = { now: () => new Date() };
+
+async function jwks(): Promise<{ keys: Record<string, unknown>[] }> {
+  const response = await fetch(`${base}/.well-known/jwks.json`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+  return (await response.json()) as { keys: Record<string, unknown>[] };
+}
+
+const sign = async (keys: ReturnType<typeof keysAt>) => {
+  const { kid, key } = await keys.signingKey();
+  return new SignJWT({ sub: 'someone' }).setProtectedHeader({ alg: 'EdDSA', kid }).setIssuedAt().setExpirationTime('5m').sign(key);
+};
+
+describe('signing keys', () => {
+  it('publishes the active Ed25519 public key, and never a private part', async () => {
+    const { kid } = await keysAt(now).signingKey();
+    const { keys } = await jwks();
+    expect(keys.map((key) => key.kid)).toContain(kid);
+    for (const key of keys) {
+      expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
+      expect(key).not.toHaveProperty('d');
+    }
+  });
+
+  it('stores the private key only as a JWE that the configured secret opens', async () => {
+    const { kid } = await keysAt(now).signingKey();
+    const result = await k.database.db.execute(sql`select encrypted_private_jwk as jwe from signing_keys where kid = ${kid}`);
+    const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { jwe: string }[];
+    expect(row!.jwe.split('.')).toHaveLength(5);
+    expect(decodeProtectedHeader(row!.jwe)).toEqual({ alg: 'dir', enc: 'A256GCM', kid });
+    const { hkdfSync } = await import('node:crypto');
+    const wrapping = new Uint8Array(hkdfSync('sha256', KEY_ENCRYPTION_KEY, 'kith', 'kith signing-key encryption v1', 32));
+    const { plaintext } = await compactDecrypt(row!.jwe, wrapping);
+    const privateJwk = JSON.parse(new TextDecoder().decode(plaintext)) as { d: string; x: string };
+    expect(privateJwk.d).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(row!.jwe).not.toContain(privateJwk.d);
+  });
+
+  it('refuses to start with another encryption secret, before serving anything', async () => {
+    await expect(keysAt(now, 'another-secret-another-secret-another-secret').ensureActive()).rejects.toBeInstanceOf(KeyEncryptionError);
+    const config = loadConfig({ NODE_ENV: 'test', KITH_KEY_ENCRYPTION_KEY: 'another-secret-another-secret-another-secret' });
+    await expect(createKith(config, { database: k.database })).rejects.toThrow(/KITH_KEY_ENCRYPTION_KEY does not decrypt/);
+  });
+
+  it('keeps the active key across restarts', async () => {
+    const before = (await keysAt(now).signingKey()).kid;
+    expect(await keysAt(now).ensureActive()).toBe(before);
+  });
+
+  it('rotates without invalidating tokens already signed, until they expire', async () => {
+    let at = Date.now();
+    const clock: Clock = { now: () => new Date(at) };
+    const keys = keysAt(clock);
+    const oldToken = await sign(keys);
+    const oldKid = decodeProtectedHeader(oldToken).kid;
+    const newKid = await keys.rotate();
+    expect(newKid).not.toBe(oldKid);
+    const newToken = await sign(keys);
+    expect(decodeProtectedHeader(newToken).kid).toBe(newKid);
+
+    const published = createLocalJWKSet((await keys.jwks()) as never);
+    await expect(jwtVerify(oldToken, published, { algorithms: ['EdDSA'] })).resolves.toBeDefined();
+    await expect(jwtVerify(newToken, published, { algorithms: ['EdDSA'] })).resolves.toBeDefined();
+
+    at += (TTL + 1) * 1000;
+    const later = (await keys.jwks()).keys.map((key) => key.kid);
+    expect(later).toContain(newKid);
+    expect(later).not.toContain(oldKid);
+  });
+});
