@@ -10,6 +10,7 @@ import type { Config } from '../config/config.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { DomainError } from '../domain/errors.js';
 import type { GraphQLContext } from '../graphql/context.js';
+import { createArmor } from '../graphql/armor.js';
 import { createErrorFormatter, describeForLog } from '../graphql/errors.js';
 import { createLoaders } from '../graphql/loaders.js';
 import { operationLimitsPlugin } from '../graphql/operation-limits.js';
@@ -52,6 +53,7 @@ export async function createKith(config: Config, options: KithOptions = {}): Pro
   const resolveViewer = createViewerResolver({ operatorKey: config.operatorKey });
   const app = Fastify({ bodyLimit: config.bodyLimit, logger: { level: config.logLevel } });
 
+  const armor = createArmor({ production: config.production });
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildSchema(),
     introspection: !config.production,
@@ -60,6 +62,7 @@ export async function createKith(config: Config, options: KithOptions = {}): Pro
     maxRecursiveSelections: true,
     parseOptions: { maxTokens: 5_000 },
     csrfPrevention: true,
+    validationRules: armor.validationRules,
     // Compact JSON: Apollo pretty-prints by default, which costs on every page of customers.
     stringifyResult: (value) => JSON.stringify(value),
     formatError: createErrorFormatter({
@@ -70,7 +73,8 @@ export async function createKith(config: Config, options: KithOptions = {}): Pro
       fastifyApolloDrainPlugin(app),
       // Kith sets no cache hints; the default plugin would add a hook to every resolved field.
       ApolloServerPluginCacheControlDisabled(),
-      operationLimitsPlugin({ publicMutationFields: 1, mutationFields: 20 }),
+      operationLimitsPlugin({ publicMutationFields: 1, mutationFields: 10 }),
+      ...armor.plugins,
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
