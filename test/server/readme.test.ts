@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startKith, type TestKith, uniqueEmail } from '../support/kith.js';
+
+let k: TestKith;
+beforeAll(async () => {
+  k = await startKith();
+});
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+/** Every ```graphql block of the README, in order. */
+const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+describe('the README walk-through', () => {
+  it('has the capture, register, query, withdraw and change-log examples', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    expect(blocks[0]).toMatch(/capture\(/);
+    expect(blocks[1]).toMatch(/register\(/);
+  });
+
+  it('runs as written: the first two as the public, the rest as the operator', async () => {
+    // A fresh email stands in for the README's, so the walk-through starts from nothing each run.
+    const email = uniqueEmail('ada');
+    let customerId = '';
+    for (const [index, block] of blocks.entries()) {
+      const query = block.replaceAll('ada@example.com', email).replaceAll('<id>', customerId);
+      const result = await k.gql(query, {}, { as: index < 2 ? 'public' : 'operator' });
+      expect(result.errors, `README example ${index + 1}:\n${block}`).toBeUndefined();
+      if (index === 0) {
+        expect(result.data?.capture.created).toBe(true);
+        customerId = result.data?.capture.customer.id;
+      }
+      if (index === 1) expect(result.data?.register).toEqual({ created: false, customer: { id: customerId } });
+    }
+  });
+});
