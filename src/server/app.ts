@@ -35,13 +35,21 @@ export interface KithOptions {
 
 /** The composition root: database, services, schema, Apollo and the HTTP routes. Does not listen. */
 export async function createKith(config: Config, options: KithOptions = {}): Promise<Kith> {
-  const ownsDatabase = !options.database;
-  const database =
-    options.database ??
-    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+  if (options.database) return assemble(config, options.database, false, options.clock);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  try {
+    return await assemble(config, database, true, options.clock);
+  } catch (error) {
+    // A start that fails (a wrong KITH_KEY_ENCRYPTION_KEY, say) must not leave its connections open.
+    await database.close();
+    throw error;
+  }
+}
+
+async function assemble(config: Config, database: Database, ownsDatabase: boolean, givenClock?: Clock): Promise<Kith> {
   if (!database.migrated()) await database.migrate();
 
-  const clock = options.clock ?? systemClock;
+  const clock = givenClock ?? systemClock;
   const services = createServices({ config, database, clock });
   const signingKeys = createSigningKeys({
     store: createSigningKeyStore(database.db),
