@@ -27,6 +27,7 @@ const config: CodegenConfig = {
           ConsentPurpose: `${domain}/consents/consent.js#ConsentPurpose as ConsentPurposeModel`,
           AttributeDefinition: `${domain}/catalog/attribute.js#AttributeDefinition as AttributeDefinitionModel`,
           ChangeEvent: `${domain}/events/change-event.js#ChangeEvent as ChangeEventModel`,
+          SessionPayload: '../resolvers/session.js#SessionPayloadModel',
         },
       },
     },

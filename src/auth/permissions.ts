@@ -1,6 +1,6 @@
 import { deny, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { forbiddenError, isAnyone, isOperator } from './rules.js';
+import { forbiddenError, isAnyone, isCustomer, isOperator, isOperatorOrCustomer, isOperatorOrSelf } from './rules.js';
 
 /**
  * Who may read and call what, field by field. Anything not named here is denied (fallbackRule: deny),
@@ -9,6 +9,7 @@ import { forbiddenError, isAnyone, isOperator } from './rules.js';
 export const permissionMap = {
   Query: {
     viewer: isAnyone,
+    me: isCustomer,
     attributeDefinitions: isAnyone,
     consentPurposes: isAnyone,
     customer: isOperator,
@@ -18,6 +19,9 @@ export const permissionMap = {
   Mutation: {
     capture: isAnyone,
     register: isAnyone,
+    signIn: isAnyone,
+    refresh: isAnyone,
+    signOut: isCustomer,
     updateProfile: isOperator,
     disableCustomer: isOperator,
     enableCustomer: isOperator,
@@ -27,16 +31,19 @@ export const permissionMap = {
     removeAttribute: isOperator,
     definePurpose: isOperator,
   },
-  // The public learns only the id of the customer it captured or registered, and whether it was new.
+  // The public learns only the id of the customer it captured or registered, and whether it was new;
+  // a customer reads their own record (and, right after signIn or refresh, the one they signed in as).
   CapturePayload: isAnyone,
   RegisterPayload: isAnyone,
-  Customer: { '*': isOperator, id: isAnyone },
+  SessionPayload: isAnyone,
+  Customer: { '*': isOperatorOrSelf, id: isAnyone },
   Viewer: isAnyone,
   AttributeDefinition: isAnyone,
   ConsentPurpose: isAnyone,
-  AttributeValue: isOperator,
-  Consent: isOperator,
-  ConsentRecord: isOperator,
+  // Reachable only through Customer fields, which already checked isOperatorOrSelf.
+  AttributeValue: isOperatorOrCustomer,
+  Consent: isOperatorOrCustomer,
+  ConsentRecord: isOperatorOrCustomer,
   ConsentPayload: isOperator,
   CustomerConnection: isOperator,
   CustomerEdge: isOperator,

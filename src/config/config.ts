@@ -19,6 +19,10 @@ export interface Config {
   readonly keyEncryptionKeyIsDevelopmentDefault: boolean;
   /** Lifetime of access tokens, in seconds. */
   readonly accessTokenTtlSeconds: number;
+  /** `iss` of Kith's tokens: its public base URL. */
+  readonly issuer: string;
+  /** `aud` of Kith's access tokens. */
+  readonly audience: string;
   readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit: number;
@@ -73,6 +77,8 @@ export function loadConfig(env: Env = process.env): Config {
     keyEncryptionKey: keyEncryptionKey ?? DEVELOPMENT_KEY_ENCRYPTION_KEY,
     keyEncryptionKeyIsDevelopmentDefault: keyEncryptionKey === null,
     accessTokenTtlSeconds: integer(env, 'KITH_ACCESS_TOKEN_TTL_SECONDS', 600, 60, 3600),
+    issuer: (env.KITH_ISSUER || `http://localhost:${integer(env, 'PORT', 4000, 0, 65535)}`).replace(/\/+$/, ''),
+    audience: env.KITH_AUDIENCE || 'kith',
     host: env.HOST || 'localhost',
     port: integer(env, 'PORT', 4000, 0, 65535),
     databaseUrl,

@@ -3,6 +3,7 @@ import type { ConsentService } from './consents/consent-service.js';
 import type { CustomerSearch } from './customers/customer-search.js';
 import type { CustomerService } from './customers/customer-service.js';
 import type { ChangeLog } from './events/change-log.js';
+import type { SessionService } from './sessions/session-service.js';
 
 /** Every domain service, as the composition root builds them and the GraphQL context carries them. */
 export interface Services {
@@ -11,4 +12,5 @@ export interface Services {
   consents: ConsentService;
   catalog: CatalogService;
   changeLog: ChangeLog;
+  sessions: SessionService;
 }

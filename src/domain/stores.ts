@@ -3,6 +3,7 @@ import type { ConsentStore } from './consents/consent-store.js';
 import type { CredentialStore } from './credentials/credential-store.js';
 import type { CustomerStore } from './customers/customer-store.js';
 import type { EventStore } from './events/event-store.js';
+import type { SessionStore } from './sessions/session-store.js';
 
 /** Every store, bound either to the database (reads) or to one transaction. */
 export interface Stores {
@@ -11,6 +12,7 @@ export interface Stores {
   consents: ConsentStore;
   catalog: CatalogStore;
   events: EventStore;
+  sessions: SessionStore;
 }
 
 /** Runs work in one transaction: all of it commits, or none of it does. */

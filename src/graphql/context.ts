@@ -9,4 +9,8 @@ export interface GraphQLContext {
   actor: Actor;
   services: Services;
   loaders: Loaders;
+  /** Where the request came from, for the sessions it opens. */
+  request: { ip: string | null; userAgent: string | null };
+  /** Set by signIn and refresh: the customer this request just authenticated. */
+  signedInAs?: string;
 }

@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { GraphQLError } from 'graphql';
+import { createAccessTokens } from '../auth/access-tokens.js';
 import { createSigningKeys, type SigningKeys } from '../auth/signing-keys.js';
 import { actorOf, createViewerResolver } from '../auth/viewer.js';
 import type { Config } from '../config/config.js';
@@ -50,7 +51,6 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
   if (!database.migrated()) await database.migrate();
 
   const clock = givenClock ?? systemClock;
-  const services = createServices({ config, database, clock });
   const signingKeys = createSigningKeys({
     store: createSigningKeyStore(database.db),
     clock,
@@ -58,7 +58,19 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
     tokenLifetimeSeconds: config.accessTokenTtlSeconds,
   });
   await signingKeys.ensureActive();
-  const resolveViewer = createViewerResolver({ operatorKey: config.operatorKey });
+  const accessTokens = createAccessTokens({
+    signingKeys,
+    clock,
+    issuer: config.issuer,
+    audience: config.audience,
+    ttlSeconds: config.accessTokenTtlSeconds,
+  });
+  const services = createServices({ config, database, clock, accessTokens: accessTokens.issuer });
+  const resolveViewer = createViewerResolver({
+    operatorKey: config.operatorKey,
+    verifyAccessToken: accessTokens.verify,
+    sessionIsActive: async (sessionId, customerId) => (await services.sessions.findActive(sessionId))?.customerId === customerId,
+  });
   const app = Fastify({ bodyLimit: config.bodyLimit, logger: { level: config.logLevel } });
 
   const armor = createArmor({ production: config.production });
@@ -93,12 +105,13 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
     context: async (request): Promise<GraphQLContext> => {
       let viewer;
       try {
-        viewer = resolveViewer(request.headers.authorization);
+        viewer = await resolveViewer(request.headers.authorization);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
       }
-      return { viewer, actor: actorOf(viewer), services, loaders: createLoaders(services) };
+      const userAgent = request.headers['user-agent'] ?? null;
+      return { viewer, actor: actorOf(viewer), services, loaders: createLoaders(services), request: { ip: request.ip, userAgent } };
     },
   });
 

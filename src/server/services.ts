@@ -10,20 +10,34 @@ import { createCustomerSearch } from '../domain/customers/customer-search.js';
 import { createCustomerService } from '../domain/customers/customer-service.js';
 import { createChangeLog } from '../domain/events/change-log.js';
 import type { Services } from '../domain/services.js';
+import { DEFAULT_LOCKOUT } from '../domain/sessions/lockout.js';
+import type { AccessTokenIssuer } from '../domain/sessions/session.js';
+import { createSessionService } from '../domain/sessions/session-service.js';
+import { refreshTokenCodec } from '../auth/refresh-tokens.js';
 import type { Database } from '../store/database.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
 
 /** Wires every domain service to the store, the clock and the hasher. */
-export function createServices(deps: { config: Config; database: Database; clock: Clock }): Services {
+export function createServices(deps: { config: Config; database: Database; clock: Clock; accessTokens: AccessTokenIssuer }): Services {
   const uow = createUnitOfWork(deps.database);
   const { clock } = deps;
+  const hasher = createArgon2Hasher(deps.config.argon2);
   return {
     customers: createCustomerService({
       uow,
       clock,
       newId: randomUUID,
-      hasher: createArgon2Hasher(deps.config.argon2),
+      hasher,
       passwordPolicy: createPasswordPolicy({ commonPasswords: loadCommonPasswords() }),
+    }),
+    sessions: createSessionService({
+      uow,
+      clock,
+      newId: randomUUID,
+      hasher,
+      accessTokens: deps.accessTokens,
+      refreshTokens: refreshTokenCodec,
+      lockout: DEFAULT_LOCKOUT,
     }),
     customerSearch: createCustomerSearch({ uow }),
     consents: createConsentService({ uow, clock }),

@@ -12,6 +12,20 @@ export function createCredentialStore(db: Db): CredentialStore {
         .values({ id: randomUUID(), customerId, kind: 'password', secretHash: passwordHash, createdAt: at, updatedAt: at })
         .onConflictDoUpdate({ target: [credentials.customerId, credentials.kind], set: { secretHash: passwordHash, updatedAt: at } });
     },
+    async lockPassword(customerId) {
+      const [row] = await db
+        .select({ hash: credentials.secretHash, failedAttempts: credentials.failedAttempts, lockouts: credentials.lockouts, lockedUntil: credentials.lockedUntil })
+        .from(credentials)
+        .where(and(eq(credentials.customerId, customerId), eq(credentials.kind, 'password')))
+        .for('update');
+      return row ?? null;
+    },
+    async saveLockout(customerId, state) {
+      await db
+        .update(credentials)
+        .set({ failedAttempts: state.failedAttempts, lockouts: state.lockouts, lockedUntil: state.lockedUntil })
+        .where(and(eq(credentials.customerId, customerId), eq(credentials.kind, 'password')));
+    },
     async findPasswordHash(customerId) {
       const [row] = await db
         .select({ hash: credentials.secretHash })

@@ -5,6 +5,7 @@ import { createCredentialStore } from './credential-store.js';
 import { createCustomerStore, prepareCustomerReads } from './customer-store.js';
 import type { Database, Db } from './database.js';
 import { createEventStore } from './event-store.js';
+import { createSessionStore, prepareSessionReads } from './session-store.js';
 
 function storesFor(db: Db, prepared?: ReturnType<typeof prepareReads>): Stores {
   return {
@@ -13,11 +14,17 @@ function storesFor(db: Db, prepared?: ReturnType<typeof prepareReads>): Stores {
     consents: createConsentStore(db, prepared?.consents),
     catalog: createCatalogStore(db, prepared?.catalog),
     events: createEventStore(db),
+    sessions: createSessionStore(db, prepared?.sessions),
   };
 }
 
 function prepareReads(db: Db) {
-  return { customers: prepareCustomerReads(db), consents: prepareConsentReads(db), catalog: prepareCatalogReads(db) };
+  return {
+    customers: prepareCustomerReads(db),
+    consents: prepareConsentReads(db),
+    catalog: prepareCatalogReads(db),
+    sessions: prepareSessionReads(db),
+  };
 }
 
 /** The stores over one database: prepared statements for reads, a fresh set bound to each transaction. */

@@ -30,7 +30,7 @@ export interface TestKith {
   /** POSTs an operation as the public, or as the operator with `{ as: 'operator' }`. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { as?: 'operator' | 'public'; token?: string }): Promise<GraphQLResponse<T>>;
   /** Like gql, but fails the test on any error and returns data. */
-  ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { as?: 'operator' | 'public' }): Promise<T>;
+  ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { as?: 'operator' | 'public'; token?: string }): Promise<T>;
 }
 
 const servers = new Map<string, Promise<TestKith>>();

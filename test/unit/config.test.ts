@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       operatorKeyGenerated: true,
       keyEncryptionKeyIsDevelopmentDefault: true,
       accessTokenTtlSeconds: 600,
+      issuer: 'http://localhost:4000',
+      audience: 'kith',
       argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
       bodyLimit: 256 * 1024,
       logLevel: 'warn',

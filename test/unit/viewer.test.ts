@@ -53,11 +53,12 @@ describe('createViewerResolver with an operator key', () => {
     expectDomainError(() => resolve(header), refusedAs(BAD_FORMAT));
   });
 
-  it('takes tokens of up to 512 characters', () => {
+  it('takes operator keys of up to 512 characters and headers of up to 4096', () => {
     const long = 'a'.repeat(512);
     expect(createViewerResolver({ operatorKey: long })(`Bearer ${long}`)).toEqual({ role: 'OPERATOR' });
     const longer = 'a'.repeat(513);
-    expectDomainError(() => createViewerResolver({ operatorKey: longer })(`Bearer ${longer}`), refusedAs(BAD_FORMAT));
+    expectDomainError(() => createViewerResolver({ operatorKey: longer })(`Bearer ${longer}`), refusedAs(BAD_TOKEN));
+    expectDomainError(() => createViewerResolver({ operatorKey: long })(`Bearer ${'a'.repeat(4097)}`), refusedAs(BAD_FORMAT));
   });
 });
 

@@ -4,6 +4,7 @@ import type { Customer as CustomerModel } from '../../domain/customers/customer.
 import type { Consent as ConsentModel, ConsentRecord as ConsentRecordModel, ConsentPurpose as ConsentPurposeModel } from '../../domain/consents/consent.js';
 import type { AttributeDefinition as AttributeDefinitionModel } from '../../domain/catalog/attribute.js';
 import type { ChangeEvent as ChangeEventModel } from '../../domain/events/change-event.js';
+import type { SessionPayloadModel } from '../resolvers/session.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -340,10 +341,20 @@ export type Mutation = {
   enableCustomer: CustomerPayload;
   /** Records that a customer grants a purpose. Granting an already granted purpose changes nothing. Operator only. */
   grantConsent: ConsentPayload;
+  /** Trades a refresh token for a new access and refresh token. Public. */
+  refresh: SessionPayload;
   /** Self-registration with a password; upgrades a light account with the same email. Public. */
   register: RegisterPayload;
   /** Removes a custom attribute that no customer holds a value for. Operator only. */
   removeAttribute: Scalars['Boolean']['output'];
+  /**
+   * Signs in with email and password. Every failure gets the same UNAUTHENTICATED answer, whether or not
+   * the email exists; after 5 failures in a row the account is locked for 5 minutes, then twice as long
+   * each time. Public.
+   */
+  signIn: SessionPayload;
+  /** Ends the session of the access token presented; its tokens stop working at once. Customers only. */
+  signOut: Scalars['Boolean']['output'];
   /** Sets or removes profile attributes. Operator only. */
   updateProfile: UpdateProfilePayload;
   /** Records a withdrawal. The grant stays in the history. Operator only. */
@@ -388,6 +399,12 @@ export type MutationGrantConsentArgs = {
 
 
 /** The root of every write. */
+export type MutationRefreshArgs = {
+  refreshToken: Scalars['String']['input'];
+};
+
+
+/** The root of every write. */
 export type MutationRegisterArgs = {
   input: RegisterInput;
 };
@@ -396,6 +413,12 @@ export type MutationRegisterArgs = {
 /** The root of every write. */
 export type MutationRemoveAttributeArgs = {
   name: Scalars['String']['input'];
+};
+
+
+/** The root of every write. */
+export type MutationSignInArgs = {
+  input: SignInInput;
 };
 
 
@@ -436,6 +459,8 @@ export type Query = {
   customer?: Maybe<Customer>;
   /** Customers matching a filter, oldest first; `first` is 1 to 100 (default 20). Operator only. */
   customers: CustomerConnection;
+  /** The signed-in customer. Customers only. */
+  me?: Maybe<Customer>;
   /** Who is asking. Useful to check that an Authorization header was understood. */
   viewer: Viewer;
 };
@@ -484,6 +509,30 @@ export type RegisterPayload = {
   customer: Customer;
 };
 
+/**
+ * A new session: send `accessToken` as `Authorization: Bearer <accessToken>`; before it expires, trade
+ * `refreshToken` for a new pair with `refresh`. Each refresh token works once.
+ */
+export type SessionPayload = {
+  __typename?: 'SessionPayload';
+  /** An EdDSA JWT (typ at+jwt) that apps can verify with /.well-known/jwks.json. */
+  accessToken: Scalars['String']['output'];
+  /** The signed-in customer. */
+  customer: Customer;
+  /** Seconds until the access token expires. */
+  expiresIn: Scalars['Int']['output'];
+  /** Opaque; works once. Presenting a used one again ends the session. */
+  refreshToken: Scalars['String']['output'];
+  /** Always Bearer. */
+  tokenType: Scalars['String']['output'];
+};
+
+export type SignInInput = {
+  email: Scalars['EmailAddress']['input'];
+  /** The password, as typed; it is compared in NFKC form. */
+  password: Scalars['String']['input'];
+};
+
 export type UpdateProfileInput = {
   /** Attributes to set; a null value removes one. At most 50. */
   attributes: Array<AttributeInput>;
@@ -500,12 +549,18 @@ export type UpdateProfilePayload = {
 /** Who the caller is, as Kith understood the request's credentials. */
 export type Viewer = {
   __typename?: 'Viewer';
-  /** PUBLIC without credentials, OPERATOR with the operator key. */
+  /** The signed-in customer's id; null for other roles. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  /** PUBLIC without credentials, OPERATOR with the operator key, CUSTOMER with an access token. */
   role: ViewerRole;
+  /** The session of the access token; null for other roles. */
+  sessionId?: Maybe<Scalars['ID']['output']>;
 };
 
 /** The kinds of caller Kith recognises. */
 export type ViewerRole =
+  /** Presented an access token from signIn or refresh: may read their own record and sign out. */
+  | 'CUSTOMER'
   /** Presented `Authorization: Bearer <KITH_OPERATOR_KEY>`: may read and change everything. */
   | 'OPERATOR'
   /** No credentials: may capture, register and read the public catalogs. */
@@ -622,6 +677,8 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterInput: RegisterInput;
   RegisterPayload: ResolverTypeWrapper<Omit<RegisterPayload, 'customer'> & { customer: ResolversTypes['Customer'] }>;
+  SessionPayload: ResolverTypeWrapper<SessionPayloadModel>;
+  SignInInput: SignInInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   UpdateProfileInput: UpdateProfileInput;
   UpdateProfilePayload: ResolverTypeWrapper<Omit<UpdateProfilePayload, 'customer'> & { customer: ResolversTypes['Customer'] }>;
@@ -665,6 +722,8 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   RegisterInput: RegisterInput;
   RegisterPayload: Omit<RegisterPayload, 'customer'> & { customer: ResolversParentTypes['Customer'] };
+  SessionPayload: SessionPayloadModel;
+  SignInInput: SignInInput;
   String: Scalars['String']['output'];
   UpdateProfileInput: UpdateProfileInput;
   UpdateProfilePayload: Omit<UpdateProfilePayload, 'customer'> & { customer: ResolversParentTypes['Customer'] };
@@ -797,8 +856,11 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   disableCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationDisableCustomerArgs, 'id'>>;
   enableCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationEnableCustomerArgs, 'id'>>;
   grantConsent?: Resolver<ResolversTypes['ConsentPayload'], ParentType, ContextType, RequireFields<MutationGrantConsentArgs, 'input'>>;
+  refresh?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationRefreshArgs, 'refreshToken'>>;
   register?: Resolver<ResolversTypes['RegisterPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
   removeAttribute?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveAttributeArgs, 'name'>>;
+  signIn?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'input'>>;
+  signOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   updateProfile?: Resolver<ResolversTypes['UpdateProfilePayload'], ParentType, ContextType, RequireFields<MutationUpdateProfileArgs, 'input'>>;
   withdrawConsent?: Resolver<ResolversTypes['ConsentPayload'], ParentType, ContextType, RequireFields<MutationWithdrawConsentArgs, 'input'>>;
 };
@@ -814,6 +876,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   consentPurposes?: Resolver<Array<ResolversTypes['ConsentPurpose']>, ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryCustomersArgs>>;
+  me?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
@@ -822,12 +885,22 @@ export type RegisterPayloadResolvers<ContextType = GraphQLContext, ParentType ex
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
 };
 
+export type SessionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SessionPayload'] = ResolversParentTypes['SessionPayload']> = {
+  accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  expiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tokenType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type UpdateProfilePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UpdateProfilePayload'] = ResolversParentTypes['UpdateProfilePayload']> = {
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
 };
 
 export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   role?: Resolver<ResolversTypes['ViewerRole'], ParentType, ContextType>;
+  sessionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
@@ -852,6 +925,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RegisterPayload?: RegisterPayloadResolvers<ContextType>;
+  SessionPayload?: SessionPayloadResolvers<ContextType>;
   UpdateProfilePayload?: UpdateProfilePayloadResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };

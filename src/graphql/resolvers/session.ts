@@ -1,7 +1,52 @@
+import type { SessionTokens } from '../../domain/sessions/session.js';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
+import type { GraphQLContext } from '../context.js';
+
+/** What signIn and refresh return before GraphQL resolves the customer. */
+export interface SessionPayloadModel {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  customerId: string;
+}
+
+/** Lets the rest of this operation read the customer who just authenticated (see the isSelf rule). */
+function payload(tokens: SessionTokens, ctx: GraphQLContext): SessionPayloadModel {
+  ctx.signedInAs = tokens.session.customerId;
+  return {
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    tokenType: 'Bearer',
+    expiresIn: tokens.expiresIn,
+    customerId: tokens.session.customerId,
+  };
+}
 
 export const sessionResolvers: Resolvers = {
   Query: {
-    viewer: (_, __, { viewer }) => ({ role: viewer.role }),
+    viewer: (_, __, { viewer }) => ({
+      role: viewer.role,
+      customerId: viewer.role === 'CUSTOMER' ? viewer.customerId : null,
+      sessionId: viewer.role === 'CUSTOMER' ? viewer.sessionId : null,
+    }),
+    me: (_, __, { viewer, loaders }) => (viewer.role === 'CUSTOMER' ? loaders.customer.load(viewer.customerId) : null),
+  },
+  Mutation: {
+    signIn: async (_, { input }, ctx) =>
+      payload(await ctx.services.sessions.signIn({ ...input, userAgent: ctx.request.userAgent, ip: ctx.request.ip }), ctx),
+    refresh: async (_, { refreshToken }, ctx) => payload(await ctx.services.sessions.refresh(refreshToken), ctx),
+    signOut: async (_, __, { viewer, services }) => {
+      if (viewer.role !== 'CUSTOMER') return false;
+      await services.sessions.signOut(viewer.sessionId);
+      return true;
+    },
+  },
+  SessionPayload: {
+    customer: async (parent, _, { loaders }) => {
+      const customer = await loaders.customer.load(parent.customerId);
+      if (!customer) throw new Error(`session customer ${parent.customerId} not found`);
+      return customer;
+    },
   },
 };

@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { customers } from './customers.js';
 
 /**
@@ -14,6 +14,11 @@ export const credentials = pgTable(
       .references(() => customers.id, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
     secretHash: text('secret_hash').notNull(),
+    /** Failed verifications in a row since the last success. */
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    /** Locks so far without a success in between; each lock lasts twice the one before. */
+    lockouts: integer('lockouts').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, precision: 3 }),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull(),
   },

@@ -4,3 +4,4 @@ export * from './credentials.js';
 export * from './customers.js';
 export * from './events.js';
 export * from './signing-keys.js';
+export * from './sessions.js';

@@ -1,0 +1,36 @@
+/** A signed-in session, as the domain sees it (the refresh token only as its hash, in the store). */
+export interface Session {
+  id: string;
+  customerId: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  /** When the customer last proved who they are in this session. */
+  authTime: Date;
+  /** Authentication context class: `pwd` after a password. */
+  acr: string;
+  /** Authentication methods used (RFC 8176), such as `pwd`. */
+  amr: string[];
+  userAgent: string | null;
+  ip: string | null;
+  revokedAt: Date | null;
+}
+
+/** What a successful sign-in or refresh hands back. */
+export interface SessionTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  session: Session;
+}
+
+/** Signs access tokens (jose, in auth/): the domain only says what they claim. */
+export interface AccessTokenIssuer {
+  issue(claims: { customerId: string; sessionId: string; authTime: Date; acr: string; amr: string[] }): Promise<{ token: string; expiresIn: number }>;
+}
+
+/** Makes opaque refresh tokens and the one-way hash they are stored as. */
+export interface RefreshTokenCodec {
+  generate(): string;
+  hash(token: string): string;
+}

@@ -1,0 +1,62 @@
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import type { Session } from '../domain/sessions/session.js';
+import type { SessionStore } from '../domain/sessions/session-store.js';
+import type { Db } from './database.js';
+import { customers, sessions } from './tables/index.js';
+
+const columns = {
+  id: sessions.id,
+  customerId: sessions.customerId,
+  createdAt: sessions.createdAt,
+  lastUsedAt: sessions.lastUsedAt,
+  authTime: sessions.authTime,
+  acr: sessions.acr,
+  amr: sessions.amr,
+  userAgent: sessions.userAgent,
+  ip: sessions.ip,
+  revokedAt: sessions.revokedAt,
+};
+
+/** Checked on every authenticated request, so prepared once per database. */
+export function prepareSessionReads(db: Db) {
+  return {
+    active: db
+      .select(columns)
+      .from(sessions)
+      .innerJoin(customers, eq(customers.id, sessions.customerId))
+      .where(and(eq(sessions.id, sql.placeholder('id')), isNull(sessions.revokedAt), eq(customers.status, 'REGISTERED')))
+      .prepare('kith_session_active'),
+  };
+}
+
+export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareSessionReads>): SessionStore {
+  return {
+    async create(session: Session, refreshHash: string) {
+      await db.insert(sessions).values({ ...session, refreshHash });
+    },
+    async findActive(id) {
+      const reads = prepared ?? prepareSessionReads(db);
+      const [row] = await reads.active.execute({ id });
+      return row ?? null;
+    },
+    async lockByRefreshHash(hash) {
+      const [row] = await db
+        .select({ ...columns, refreshHash: sessions.refreshHash })
+        .from(sessions)
+        .where(or(eq(sessions.refreshHash, hash), eq(sessions.previousRefreshHash, hash)))
+        .for('update');
+      if (!row) return null;
+      const { refreshHash, ...session } = row;
+      return { session, current: refreshHash === hash };
+    },
+    async rotate(id, currentHash, nextHash, at) {
+      await db
+        .update(sessions)
+        .set({ refreshHash: nextHash, previousRefreshHash: currentHash, lastUsedAt: at })
+        .where(and(eq(sessions.id, id), eq(sessions.refreshHash, currentHash)));
+    },
+    async revoke(id, reason, at) {
+      await db.update(sessions).set({ revokedAt: at, revokeReason: reason }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+    },
+  };
+}

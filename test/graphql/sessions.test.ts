@@ -1,0 +1,187 @@
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import type { Clock } from '../../src/domain/clock.js';
+import { createKith, type Kith } from '../../src/server/app.js';
+import { KEY_ENCRYPTION_KEY, OPERATOR_KEY, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
+import { CAPTURE, REGISTER } from './operations.js';
+
+let k: TestKith;
+beforeAll(async () => {
+  k = await startKith();
+});
+
+const PASSWORD = 'a passphrase for signing in';
+const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { accessToken refreshToken tokenType expiresIn customer { id email } } }`;
+const REFRESH = `mutation($t: String!) { refresh(refreshToken: $t) { accessToken refreshToken customer { id } } }`;
+const ME = `{ me { id email consents { purpose { key } status } } viewer { role customerId sessionId } }`;
+
+async function registered(email = uniqueEmail()) {
+  const { register } = await k.ok(REGISTER, { input: { email, password: PASSWORD, consents: ['analytics'] } });
+  return { email, id: register.customer.id as string };
+}
+
+async function signIn(email: string, password = PASSWORD) {
+  return k.gql(SIGN_IN, { input: { email, password } });
+}
+
+describe('signIn', () => {
+  it('returns an EdDSA access token that verifies against the JWKS, and a refresh token', async () => {
+    const { email, id } = await registered();
+    const { data } = await signIn(email.toUpperCase());
+    expect(data?.signIn).toMatchObject({ tokenType: 'Bearer', expiresIn: 600, customer: { id, email } });
+    const token = data?.signIn.accessToken as string;
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'EdDSA', typ: 'at+jwt' });
+    const jwks = await (await fetch(k.url.replace(/\/graphql$/, '/.well-known/jwks.json'))).json();
+    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks as never), { issuer: 'http://localhost:4000', audience: 'kith' });
+    expect(payload).toMatchObject({ sub: id, acr: 'pwd', amr: ['pwd'] });
+    expect(typeof payload.sid).toBe('string');
+    expect(payload.exp! - payload.iat!).toBe(600);
+    expect(data?.signIn.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('lets the customer read their own record, and nobody else\'s', async () => {
+    const { email, id } = await registered();
+    const other = await registered();
+    const token = (await signIn(email)).data?.signIn.accessToken as string;
+    const mine = await k.ok(ME, {}, { token });
+    expect(mine.me).toEqual({ id, email, consents: [{ purpose: { key: 'analytics' }, status: 'GRANTED' }] });
+    expect(mine.viewer).toMatchObject({ role: 'CUSTOMER', customerId: id });
+    const theirs = await k.gql(`query($id: ID!) { customer(id: $id) { email } }`, { id: other.id }, { token });
+    expect(theirs.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const operatorOnly = await k.gql(`{ customers { edges { node { id } } } }`, {}, { token });
+    expect(operatorOnly.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('answers a wrong password, an unknown email and a light account alike', async () => {
+    const { email } = await registered();
+    const light = uniqueEmail();
+    await k.ok(CAPTURE, { input: { email: light } });
+    const answers = await Promise.all([signIn(email, 'not the password at all'), signIn(uniqueEmail()), signIn(light)]);
+    const shapes = answers.map((a) => ({ status: a.status, code: a.errors?.[0]?.extensions?.code, message: a.errors?.[0]?.message, data: a.data }));
+    expect(shapes[0]).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(shapes[1]).toEqual(shapes[0]);
+    expect(shapes[2]).toEqual(shapes[0]);
+  });
+
+  it('is one mutation field per public request, so aliased guesses cannot ride together', async () => {
+    const { email } = await registered();
+    const guesses = `mutation { ${['a', 'b'].map((a) => `${a}: signIn(input: { email: "${email}", password: "guess ${a} guess" }) { accessToken }`).join(' ')} }`;
+    const result = await k.gql(guesses);
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]?.message).toMatch(/at most 1 mutation field/);
+  });
+});
+
+describe('lockout', () => {
+  let at = Date.now();
+  const clock: Clock = { now: () => new Date(at) };
+  let kith: Kith;
+  let url: string;
+  beforeAll(async () => {
+    const config = loadConfig({ NODE_ENV: 'test', KITH_OPERATOR_KEY: OPERATOR_KEY, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1' });
+    kith = await createKith(config, { database: k.database, clock });
+    url = `${await kith.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
+  });
+  afterAll(() => kith?.close());
+  const post = async (email: string, password: string) =>
+    (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SIGN_IN, variables: { input: { email, password } } }) }).then((r) => r.json())) as any;
+
+  it('locks after 5 failures in a row, for 5 minutes, then twice as long', async () => {
+    const { email } = await registered();
+    for (let i = 0; i < 5; i += 1) expect((await post(email, `wrong guess ${i}`)).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await post(email, PASSWORD)).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    at += 299_000;
+    expect((await post(email, PASSWORD)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    at += 2_000;
+    for (let i = 0; i < 5; i += 1) await post(email, `wrong again ${i}`);
+    at += 301_000;
+    expect((await post(email, PASSWORD)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    at += 300_000;
+    const ok = await post(email, PASSWORD);
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data.signIn.accessToken).toBeTruthy();
+  });
+
+  it('refuses a token once it has expired', async () => {
+    const { email } = await registered();
+    const token = (await post(email, PASSWORD)).data.signIn.accessToken as string;
+    const me = (t: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t}` }, body: JSON.stringify({ query: ME }) });
+    expect((await me(token)).status).toBe(200);
+    at += 601_000;
+    expect((await me(token)).status).toBe(401);
+  });
+});
+
+describe('refresh and sign-out', () => {
+  it('rotates the refresh token; presenting a used one ends the session', async () => {
+    const { email, id } = await registered();
+    const first = (await signIn(email)).data?.signIn;
+    const second = (await k.ok(REFRESH, { t: first.refreshToken })).refresh;
+    expect(second.customer).toEqual({ id });
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(decodeJwt(second.accessToken).sid).toBe(decodeJwt(first.accessToken).sid);
+    expect((await k.gql(ME, {}, { token: second.accessToken })).status).toBe(200);
+
+    const reused = await k.gql(REFRESH, { t: first.refreshToken });
+    expect(reused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await k.gql(ME, {}, { token: second.accessToken })).status).toBe(401);
+    expect((await k.gql(REFRESH, { t: second.refreshToken })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('signs out: the access token stops working on the next request', async () => {
+    const { email } = await registered();
+    const { accessToken, refreshToken } = (await signIn(email)).data?.signIn;
+    expect(await k.ok(`mutation { signOut }`, {}, { token: accessToken })).toEqual({ signOut: true });
+    const after = await k.gql(ME, {}, { token: accessToken });
+    expect(after.status).toBe(401);
+    expect(after.errors?.[0]?.message).toMatch(/session has ended/);
+    expect((await k.gql(REFRESH, { t: refreshToken })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('ends the sessions of a disabled account at once', async () => {
+    const { email, id } = await registered();
+    const { accessToken } = (await signIn(email)).data?.signIn;
+    await k.ok(`mutation($id: ID!) { disableCustomer(id: $id) { customer { status } } }`, { id }, { as: 'operator' });
+    expect((await k.gql(ME, {}, { token: accessToken })).status).toBe(401);
+  });
+});
+
+describe('forged and altered tokens are refused with 401', () => {
+  let genuine: string;
+  beforeAll(async () => {
+    const { email } = await registered();
+    genuine = (await signIn(email)).data?.signIn.accessToken as string;
+  });
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const [header, payload] = [() => decodeProtectedHeader(genuine), () => decodeJwt(genuine)];
+
+  it.each([
+    ['alg none', () => `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(payload())}.`],
+    ['a tampered payload', () => `${genuine.split('.')[0]}.${b64({ ...payload(), sub: '00000000-0000-4000-8000-000000000000' })}.${genuine.split('.')[2]}`],
+    ['HS256 signed with the public key', async () => {
+      const jwks = (await (await fetch(k.url.replace(/\/graphql$/, '/.well-known/jwks.json'))).json()) as { keys: { kid: string; x: string }[] };
+      const key = jwks.keys.find((j) => j.kid === header().kid)!;
+      return new SignJWT(payload()).setProtectedHeader({ alg: 'HS256', kid: key.kid, typ: 'at+jwt' }).sign(Buffer.from(key.x, 'base64url'));
+    }],
+    ['an unknown key', async () => {
+      const { privateKey } = await generateKeyPair('Ed25519');
+      return new SignJWT(payload()).setProtectedHeader({ alg: 'EdDSA', kid: 'not-a-kith-key', typ: 'at+jwt' }).sign(privateKey);
+    }],
+  ])('%s', async (_label, forge) => {
+    const token = await forge();
+    const result = await k.gql(ME, {}, { token });
+    expect(result.status).toBe(401);
+    expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it.each([
+    ['another issuer', { KITH_ISSUER: 'https://evil.example' }],
+    ['another audience', { KITH_AUDIENCE: 'someone-else' }],
+  ])('a genuine Kith key with %s', async (_label, env) => {
+    const other = await startKith(env);
+    const { email } = await registered();
+    const foreign = (await other.gql(SIGN_IN, { input: { email, password: PASSWORD } })).data?.signIn.accessToken as string;
+    expect((await k.gql(ME, {}, { token: foreign })).status).toBe(401);
+  });
+});
