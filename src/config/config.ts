@@ -23,6 +23,11 @@ export interface Config {
   readonly issuer: string;
   /** `aud` of Kith's access tokens. */
   readonly audience: string;
+  /** Sign-in attempts allowed per client IP, and per email, in one minute. */
+  readonly signInAttemptsPerIpPerMinute: number;
+  readonly signInAttemptsPerAccountPerMinute: number;
+  /** Fastify's trustProxy: whether (or which proxies') X-Forwarded-For gives the client IP. */
+  readonly trustProxy: boolean | string;
   readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit: number;
@@ -79,6 +84,9 @@ export function loadConfig(env: Env = process.env): Config {
     accessTokenTtlSeconds: integer(env, 'KITH_ACCESS_TOKEN_TTL_SECONDS', 600, 60, 3600),
     issuer: (env.KITH_ISSUER || `http://localhost:${integer(env, 'PORT', 4000, 0, 65535)}`).replace(/\/+$/, ''),
     audience: env.KITH_AUDIENCE || 'kith',
+    signInAttemptsPerIpPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_IP', 30, 1, 1_000_000),
+    signInAttemptsPerAccountPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT', 10, 1, 1_000_000),
+    trustProxy: env.KITH_TRUST_PROXY === 'true' ? true : env.KITH_TRUST_PROXY || false,
     host: env.HOST || 'localhost',
     port: integer(env, 'PORT', 4000, 0, 65535),
     databaseUrl,

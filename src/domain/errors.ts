@@ -2,7 +2,7 @@
  * Expected failures a client can cause. The closed list of codes is the contract: graphql/errors.ts maps
  * each to `extensions.code`; the domain never speaks HTTP.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED';
 
 export class DomainError extends Error {
   constructor(
@@ -10,6 +10,8 @@ export class DomainError extends Error {
     message: string,
     /** The input field the error is about, such as `attributes.birthDate`, when there is one. */
     readonly field?: string,
+    /** RATE_LIMITED: seconds until the next attempt is allowed. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -21,6 +23,8 @@ export const notFound = (message: string) => new DomainError('NOT_FOUND', messag
 export const conflict = (message: string, field?: string) => new DomainError('CONFLICT', message, field);
 export const unauthenticated = (message: string) => new DomainError('UNAUTHENTICATED', message);
 export const forbidden = (message: string) => new DomainError('FORBIDDEN', message);
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new DomainError('RATE_LIMITED', message, undefined, retryAfterSeconds);
 
 /** Compile-time proof that a switch handled every member of a union. */
 export function unreachable(value: never): never {

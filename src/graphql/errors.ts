@@ -15,6 +15,7 @@ const clientCodes = new Set([
   'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
+  'RATE_LIMITED',
 ]);
 
 function findCause(error: unknown, test: (e: Record<string, unknown>) => boolean): Record<string, unknown> | null {
@@ -53,7 +54,12 @@ export function createErrorFormatter(options: { production: boolean; logUnexpect
     const original = unwrapResolverError(error);
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
     if (original instanceof DomainError) {
-      return { ...base, message: original.message, extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) } };
+      const extensions = {
+        code: original.code,
+        ...(original.field ? { field: original.field } : {}),
+        ...(original.retryAfterSeconds !== undefined ? { retryAfter: original.retryAfterSeconds } : {}),
+      };
+      return { ...base, message: original.message, extensions };
     }
     if (findCause(original, (e) => e.code === '23505')) {
       return { ...base, message: 'This conflicts with an existing record.', extensions: { code: 'CONFLICT' } };

@@ -15,6 +15,7 @@ import { createArmor } from '../graphql/armor.js';
 import { createErrorFormatter, describeForLog } from '../graphql/errors.js';
 import { createLoaders } from '../graphql/loaders.js';
 import { operationLimitsPlugin } from '../graphql/operation-limits.js';
+import { rateLimitStatusPlugin } from '../graphql/rate-limit-status.js';
 import { buildSchema } from '../graphql/schema.js';
 import { type Database, openDatabase } from '../store/database.js';
 import { createSigningKeyStore } from '../store/signing-key-store.js';
@@ -71,7 +72,7 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
     verifyAccessToken: accessTokens.verify,
     sessionIsActive: async (sessionId, customerId) => (await services.sessions.findActive(sessionId))?.customerId === customerId,
   });
-  const app = Fastify({ bodyLimit: config.bodyLimit, logger: { level: config.logLevel } });
+  const app = Fastify({ bodyLimit: config.bodyLimit, logger: { level: config.logLevel }, trustProxy: config.trustProxy });
 
   const armor = createArmor({ production: config.production });
   const apollo = new ApolloServer<GraphQLContext>({
@@ -94,6 +95,7 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
       // Kith sets no cache hints; the default plugin would add a hook to every resolved field.
       ApolloServerPluginCacheControlDisabled(),
       operationLimitsPlugin({ publicMutationFields: 1, mutationFields: 10 }),
+      rateLimitStatusPlugin(),
       ...armor.plugins,
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],

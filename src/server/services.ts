@@ -15,6 +15,7 @@ import type { AccessTokenIssuer } from '../domain/sessions/session.js';
 import { createSessionService } from '../domain/sessions/session-service.js';
 import { refreshTokenCodec } from '../auth/refresh-tokens.js';
 import type { Database } from '../store/database.js';
+import { createAttemptLimiter } from '../store/attempt-limiter.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
 
 /** Wires every domain service to the store, the clock and the hasher. */
@@ -38,6 +39,14 @@ export function createServices(deps: { config: Config; database: Database; clock
       accessTokens: deps.accessTokens,
       refreshTokens: refreshTokenCodec,
       lockout: DEFAULT_LOCKOUT,
+      signInLimits: {
+        perIp: createAttemptLimiter(deps.database.db, { name: 'signin-ip', points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
+        perAccount: createAttemptLimiter(deps.database.db, {
+          name: 'signin-account',
+          points: deps.config.signInAttemptsPerAccountPerMinute,
+          durationSeconds: 60,
+        }),
+      },
     }),
     customerSearch: createCustomerSearch({ uow }),
     consents: createConsentService({ uow, clock }),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createKith, type Kith } from '../../src/server/app.js';
-import { KEY_ENCRYPTION_KEY, OPERATOR_KEY, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
+import { KEY_ENCRYPTION_KEY, OPERATOR_KEY, startKith, TEST_LIMITS, type TestKith, uniqueEmail } from '../support/kith.js';
 import { CAPTURE, REGISTER } from './operations.js';
 
 let k: TestKith;
@@ -79,7 +79,7 @@ describe('lockout', () => {
   let kith: Kith;
   let url: string;
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'test', KITH_OPERATOR_KEY: OPERATOR_KEY, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1' });
+    const config = loadConfig({ NODE_ENV: 'test', KITH_OPERATOR_KEY: OPERATOR_KEY, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1', ...TEST_LIMITS });
     kith = await createKith(config, { database: k.database, clock });
     url = `${await kith.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
   });

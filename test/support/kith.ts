@@ -15,6 +15,8 @@ export function testDatabase(): Promise<Database> {
 }
 
 export const OPERATOR_KEY = 'test-operator-key-0123456789abcdef0123456789';
+/** Every test request comes from 127.0.0.1: shared servers get limits no suite reaches; tests of the limits set their own. */
+export const TEST_LIMITS = { KITH_SIGNIN_ATTEMPTS_PER_IP: '1000000', KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT: '1000000' };
 export const KEY_ENCRYPTION_KEY = 'test-key-encryption-key-0123456789abcdef01234';
 
 export interface GraphQLResponse<T = Record<string, any>> {
@@ -42,7 +44,7 @@ export function startKith(env: Record<string, string> = {}): Promise<TestKith> {
   if (!server) {
     server = (async () => {
       const database = await testDatabase();
-      const config = loadConfig({ KITH_OPERATOR_KEY: OPERATOR_KEY, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, NODE_ENV: 'test', KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1', ...env });
+      const config = loadConfig({ KITH_OPERATOR_KEY: OPERATOR_KEY, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, NODE_ENV: 'test', KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1', ...TEST_LIMITS, ...env });
       const kith = await createKith(config, { database });
       const address = await kith.app.listen({ host: '127.0.0.1', port: 0 });
       const url = `${address}/graphql`;

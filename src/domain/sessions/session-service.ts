@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { PasswordHasher } from '../credentials/credential-store.js';
 import { normaliseEmail } from '../customers/email.js';
-import { badInput, unauthenticated } from '../errors.js';
+import { badInput, rateLimited, unauthenticated } from '../errors.js';
+import type { AttemptLimiter } from './attempt-limiter.js';
 import type { UnitOfWork } from '../stores.js';
 import { afterFailure, afterSuccess, isLocked, type LockoutPolicy } from './lockout.js';
 import type { AccessTokenIssuer, RefreshTokenCodec, Session, SessionTokens } from './session.js';
@@ -21,6 +22,8 @@ export interface SessionServiceDeps {
   accessTokens: AccessTokenIssuer;
   refreshTokens: RefreshTokenCodec;
   lockout: LockoutPolicy;
+  /** Sign-in attempts per client IP and per email, counted before anything is checked. */
+  signInLimits: { perIp: AttemptLimiter; perAccount: AttemptLimiter };
 }
 
 /** One answer for every failed sign-in, so it tells nobody whether the email exists or is locked. */
@@ -71,6 +74,14 @@ export function createSessionService(deps: SessionServiceDeps) {
     async signIn(command: SignInCommand): Promise<SessionTokens> {
       if (command.password.length === 0 || command.password.length > 1024) throw badInput('password must have 1 to 1024 characters.', 'password');
       const email = normaliseEmail(command.email);
+      // Every attempt counts, whatever it turns out to be, so guessing across accounts or from many
+      // requests hits a shared limit before any password is checked.
+      const waits = await Promise.all([
+        command.ip ? deps.signInLimits.perIp.consume(command.ip) : null,
+        deps.signInLimits.perAccount.consume(email.toLowerCase()),
+      ]);
+      const wait = Math.max(...waits.map((w) => w ?? 0));
+      if (wait > 0) throw rateLimited(`Too many sign-in attempts: try again in ${wait} seconds.`, wait);
       const password = command.password.normalize('NFKC');
       const [customer] = await uow.read.customers.findByEmail(email);
       const state = customer?.status === 'REGISTERED' ? await uow.read.credentials.lockPassword(customer.id) : null;

@@ -5,3 +5,4 @@ export * from './customers.js';
 export * from './events.js';
 export * from './signing-keys.js';
 export * from './sessions.js';
+export * from './rate-limits.js';

@@ -1,0 +1,44 @@
+import { randomInt } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startKith, type TestKith, uniqueEmail } from '../support/kith.js';
+import { REGISTER } from './operations.js';
+
+// Low limits, and the client IP taken from X-Forwarded-For, so each test has an address of its own.
+let k: TestKith;
+beforeAll(async () => {
+  k = await startKith({ KITH_SIGNIN_ATTEMPTS_PER_IP: '6', KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT: '3', KITH_TRUST_PROXY: 'true' });
+});
+
+const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { accessToken } }`;
+const someIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+
+async function attempt(email: string, password: string, ip: string) {
+  const response = await fetch(k.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+    body: JSON.stringify({ query: SIGN_IN, variables: { input: { email, password } } }),
+  });
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as any };
+}
+
+describe('sign-in rate limits', () => {
+  it('limits attempts per account, right password included, with 429 and Retry-After', async () => {
+    const email = uniqueEmail();
+    await k.ok(REGISTER, { input: { email, password: 'the right passphrase' } });
+    for (let i = 0; i < 3; i += 1) expect((await attempt(email, `wrong ${i} passphrase`, someIp())).status).toBe(200);
+    const limited = await attempt(email.toUpperCase(), 'the right passphrase', someIp());
+    expect(limited.status).toBe(429);
+    expect(limited.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(limited.body.errors[0].extensions.retryAfter).toBeGreaterThan(0);
+    expect(Number(limited.retryAfter)).toBe(limited.body.errors[0].extensions.retryAfter);
+  });
+
+  it('limits attempts per client IP across accounts, and other addresses are unaffected', async () => {
+    const ip = someIp();
+    for (let i = 0; i < 6; i += 1) expect((await attempt(uniqueEmail(), 'any passphrase here', ip)).status).toBe(200);
+    const limited = await attempt(uniqueEmail(), 'any passphrase here', ip);
+    expect(limited.status).toBe(429);
+    expect(limited.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect((await attempt(uniqueEmail(), 'any passphrase here', someIp())).status).toBe(200);
+  });
+});
