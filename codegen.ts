@@ -28,6 +28,7 @@ const config: CodegenConfig = {
           AttributeDefinition: `${domain}/catalog/attribute.js#AttributeDefinition as AttributeDefinitionModel`,
           ChangeEvent: `${domain}/events/change-event.js#ChangeEvent as ChangeEventModel`,
           SessionPayload: '../resolvers/session.js#SessionPayloadModel',
+          Session: `${domain}/sessions/session.js#Session as SessionModel`,
         },
       },
     },

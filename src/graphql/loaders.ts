@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Consent, ConsentRecord } from '../domain/consents/consent.js';
 import type { Customer } from '../domain/customers/customer.js';
+import type { Session } from '../domain/sessions/session.js';
 import type { Services } from '../domain/services.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -32,6 +33,7 @@ export function createLoaders(services: Services) {
     consentHistory: new DataLoader<string, ConsentRecord[]>(async (ids) =>
       groupBy(ids, await services.consents.findHistory(ids), (r) => r.customerId),
     ),
+    sessions: new DataLoader<string, Session[]>(async (ids) => groupBy(ids, await services.sessions.listActive(ids), (s) => s.customerId)),
   };
 }
 
@@ -44,5 +46,6 @@ export function forgetCustomer(loaders: Loaders, customer: Customer): Customer {
   loaders.customerWithConsents.clear(customer.id);
   loaders.consents.clear(customer.id);
   loaders.consentHistory.clear(customer.id);
+  loaders.sessions.clear(customer.id);
   return customer;
 }

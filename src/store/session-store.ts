@@ -1,4 +1,4 @@
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Session } from '../domain/sessions/session.js';
 import type { SessionStore } from '../domain/sessions/session-store.js';
 import type { Db } from './database.js';
@@ -54,6 +54,22 @@ export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareS
         .update(sessions)
         .set({ refreshHash: nextHash, previousRefreshHash: currentHash, lastUsedAt: at })
         .where(and(eq(sessions.id, id), eq(sessions.refreshHash, currentHash)));
+    },
+    async listActive(customerIds) {
+      if (customerIds.length === 0) return [];
+      return db
+        .select(columns)
+        .from(sessions)
+        .where(and(inArray(sessions.customerId, [...customerIds]), isNull(sessions.revokedAt)))
+        .orderBy(desc(sessions.createdAt));
+    },
+    async revokeAllOf(customerId, reason, at, keepId) {
+      const rows = await db
+        .update(sessions)
+        .set({ revokedAt: at, revokeReason: reason })
+        .where(and(eq(sessions.customerId, customerId), isNull(sessions.revokedAt), keepId ? ne(sessions.id, keepId) : undefined))
+        .returning({ id: sessions.id });
+      return rows.length;
     },
     async revoke(id, reason, at) {
       await db.update(sessions).set({ revokedAt: at, revokeReason: reason }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));

@@ -147,6 +147,49 @@ describe('refresh and sign-out', () => {
   });
 });
 
+describe('the customer\'s sessions', () => {
+  const SESSIONS = `{ me { sessions { id current userAgent ip authenticationMethods createdAt lastUsedAt } } }`;
+  const signInAs = async (email: string, userAgent: string) => {
+    const response = await fetch(k.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': userAgent },
+      body: JSON.stringify({ query: SIGN_IN, variables: { input: { email, password: PASSWORD } } }),
+    });
+    return ((await response.json()) as any).data.signIn.accessToken as string;
+  };
+
+  it('lists them, marks the current one, and ends the others', async () => {
+    const { email } = await registered();
+    const phone = await signInAs(email, 'Phone/1.0');
+    const laptop = await signInAs(email, 'Laptop/2.0');
+    const { me } = await k.ok(SESSIONS, {}, { token: laptop });
+    expect(me.sessions.map((s: any) => [s.userAgent, s.current, s.authenticationMethods])).toEqual([
+      ['Laptop/2.0', true, ['pwd']],
+      ['Phone/1.0', false, ['pwd']],
+    ]);
+    expect(me.sessions[0].ip).toBe('127.0.0.1');
+    expect(await k.ok(`mutation { revokeOtherSessions }`, {}, { token: laptop })).toEqual({ revokeOtherSessions: 1 });
+    expect((await k.gql(ME, {}, { token: phone })).status).toBe(401);
+    expect((await k.ok(SESSIONS, {}, { token: laptop })).me.sessions).toHaveLength(1);
+  });
+
+  it('ends one by id: their own as a customer, anyone\'s as the operator', async () => {
+    const a = await registered();
+    const b = await registered();
+    const tokenA = (await signIn(a.email)).data?.signIn.accessToken as string;
+    const tokenB = (await signIn(b.email)).data?.signIn.accessToken as string;
+    const sidB = decodeJwt(tokenB).sid as string;
+    const REVOKE = `mutation($id: ID!) { revokeSession(id: $id) }`;
+    expect(await k.ok(REVOKE, { id: sidB }, { token: tokenA })).toEqual({ revokeSession: false });
+    expect((await k.gql(ME, {}, { token: tokenB })).status).toBe(200);
+    expect(await k.ok(REVOKE, { id: sidB }, { as: 'operator' })).toEqual({ revokeSession: true });
+    expect((await k.gql(ME, {}, { token: tokenB })).status).toBe(401);
+    const sidA = decodeJwt(tokenA).sid as string;
+    expect(await k.ok(REVOKE, { id: sidA }, { token: tokenA })).toEqual({ revokeSession: true });
+    expect((await k.gql(ME, {}, { token: tokenA })).status).toBe(401);
+  });
+});
+
 describe('forged and altered tokens are refused with 401', () => {
   let genuine: string;
   beforeAll(async () => {

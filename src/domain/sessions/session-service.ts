@@ -127,6 +127,20 @@ export function createSessionService(deps: SessionServiceDeps) {
       await uow.read.sessions.revoke(sessionId, 'signed_out', clock.now());
     },
 
+    /** Active sessions of these customers, newest first (for the graph's loader). */
+    listActive: (customerIds: readonly string[]) => uow.read.sessions.listActive(customerIds),
+
+    /** Ends one of the customer's sessions; false when it is not theirs or already ended. */
+    async revokeOwn(customerId: string, sessionId: string): Promise<boolean> {
+      const own = (await uow.read.sessions.listActive([customerId])).some((s) => s.id === sessionId);
+      if (own) await uow.read.sessions.revoke(sessionId, 'revoked', clock.now());
+      return own;
+    },
+
+    /** Ends every other session of the customer; returns how many. */
+    revokeOthers: (customerId: string, keepSessionId: string) =>
+      uow.read.sessions.revokeAllOf(customerId, 'revoked_others', clock.now(), keepSessionId),
+
     /** The session behind an access token, if it is still active: revocation takes effect at once. */
     findActive: (sessionId: string) => uow.read.sessions.findActive(sessionId),
   };

@@ -13,4 +13,8 @@ export interface SessionStore {
   /** Replaces the current refresh hash; the replaced one becomes the previous hash. */
   rotate(id: string, currentHash: string, nextHash: string, at: Date): Promise<void>;
   revoke(id: string, reason: string, at: Date): Promise<void>;
+  /** Active sessions of these customers, newest first. */
+  listActive(customerIds: readonly string[]): Promise<Session[]>;
+  /** Revokes the customer's active sessions, all but `keepId` when given; returns how many. */
+  revokeAllOf(customerId: string, reason: string, at: Date, keepId?: string): Promise<number>;
 }

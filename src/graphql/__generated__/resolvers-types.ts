@@ -5,6 +5,7 @@ import type { Consent as ConsentModel, ConsentRecord as ConsentRecordModel, Cons
 import type { AttributeDefinition as AttributeDefinitionModel } from '../../domain/catalog/attribute.js';
 import type { ChangeEvent as ChangeEventModel } from '../../domain/events/change-event.js';
 import type { SessionPayloadModel } from '../resolvers/session.js';
+import type { Session as SessionModel } from '../../domain/sessions/session.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -243,6 +244,8 @@ export type Customer = {
   /** E.164 phone number. */
   phoneNumber?: Maybe<Scalars['String']['output']>;
   phoneNumberVerified: Scalars['Boolean']['output'];
+  /** Active sessions, newest first. The customer themselves and the operator. */
+  sessions: Array<Session>;
   status: CustomerStatus;
   updatedAt: Scalars['DateTime']['output'];
   /** Increases on every change; pass it as `expectedVersion` to update without overwriting someone else's change. */
@@ -347,6 +350,13 @@ export type Mutation = {
   register: RegisterPayload;
   /** Removes a custom attribute that no customer holds a value for. Operator only. */
   removeAttribute: Scalars['Boolean']['output'];
+  /** Ends every session of the signed-in customer but the current one; returns how many. Customers only. */
+  revokeOtherSessions: Scalars['Int']['output'];
+  /**
+   * Ends one session: a customer may end their own (false when the id is not one of them), the operator any.
+   * Its tokens stop working at once.
+   */
+  revokeSession: Scalars['Boolean']['output'];
   /**
    * Signs in with email and password. Every failure gets the same UNAUTHENTICATED answer, whether or not
    * the email exists; after 5 failures in a row the account is locked for 5 minutes, then twice as long
@@ -413,6 +423,12 @@ export type MutationRegisterArgs = {
 /** The root of every write. */
 export type MutationRemoveAttributeArgs = {
   name: Scalars['String']['input'];
+};
+
+
+/** The root of every write. */
+export type MutationRevokeSessionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -507,6 +523,25 @@ export type RegisterPayload = {
   /** True when no customer had this email before; false when a light account was upgraded. */
   created: Scalars['Boolean']['output'];
   customer: Customer;
+};
+
+/**
+ * One signed-in session of a customer, as a device list shows it. `lastUsedAt` moves at sign-in and at
+ * each refresh.
+ */
+export type Session = {
+  __typename?: 'Session';
+  /** When the customer last proved who they are in this session. */
+  authenticatedAt: Scalars['DateTime']['output'];
+  /** How: RFC 8176 method names, such as pwd. */
+  authenticationMethods: Array<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** Whether this is the session of the access token asking. */
+  current: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  ip?: Maybe<Scalars['String']['output']>;
+  lastUsedAt: Scalars['DateTime']['output'];
+  userAgent?: Maybe<Scalars['String']['output']>;
 };
 
 /**
@@ -677,6 +712,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterInput: RegisterInput;
   RegisterPayload: ResolverTypeWrapper<Omit<RegisterPayload, 'customer'> & { customer: ResolversTypes['Customer'] }>;
+  Session: ResolverTypeWrapper<SessionModel>;
   SessionPayload: ResolverTypeWrapper<SessionPayloadModel>;
   SignInInput: SignInInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -722,6 +758,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   RegisterInput: RegisterInput;
   RegisterPayload: Omit<RegisterPayload, 'customer'> & { customer: ResolversParentTypes['Customer'] };
+  Session: SessionModel;
   SessionPayload: SessionPayloadModel;
   SignInInput: SignInInput;
   String: Scalars['String']['output'];
@@ -822,6 +859,7 @@ export type CustomerResolvers<ContextType = GraphQLContext, ParentType extends R
   locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phoneNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phoneNumberVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  sessions?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CustomerStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -859,6 +897,8 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   refresh?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationRefreshArgs, 'refreshToken'>>;
   register?: Resolver<ResolversTypes['RegisterPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
   removeAttribute?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveAttributeArgs, 'name'>>;
+  revokeOtherSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   signIn?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'input'>>;
   signOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   updateProfile?: Resolver<ResolversTypes['UpdateProfilePayload'], ParentType, ContextType, RequireFields<MutationUpdateProfileArgs, 'input'>>;
@@ -883,6 +923,17 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
 export type RegisterPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RegisterPayload'] = ResolversParentTypes['RegisterPayload']> = {
   created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+};
+
+export type SessionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session']> = {
+  authenticatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  authenticationMethods?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  current?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastUsedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  userAgent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SessionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SessionPayload'] = ResolversParentTypes['SessionPayload']> = {
@@ -925,6 +976,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RegisterPayload?: RegisterPayloadResolvers<ContextType>;
+  Session?: SessionResolvers<ContextType>;
   SessionPayload?: SessionPayloadResolvers<ContextType>;
   UpdateProfilePayload?: UpdateProfilePayloadResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;

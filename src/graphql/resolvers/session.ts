@@ -1,3 +1,4 @@
+import { checkId } from '../../domain/input-bounds.js';
 import type { SessionTokens } from '../../domain/sessions/session.js';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import type { GraphQLContext } from '../context.js';
@@ -41,6 +42,31 @@ export const sessionResolvers: Resolvers = {
       await services.sessions.signOut(viewer.sessionId);
       return true;
     },
+    revokeSession: async (_, { id }, { viewer, services, loaders }) => {
+      const sessionId = checkId(id, 'id');
+      if (viewer.role === 'CUSTOMER') {
+        loaders.sessions.clear(viewer.customerId);
+        return services.sessions.revokeOwn(viewer.customerId, sessionId);
+      }
+      if (viewer.role !== 'OPERATOR') return false;
+      const session = await services.sessions.findActive(sessionId);
+      if (!session) return false;
+      loaders.sessions.clear(session.customerId);
+      return services.sessions.revokeOwn(session.customerId, sessionId);
+    },
+    revokeOtherSessions: async (_, __, { viewer, services, loaders }) => {
+      if (viewer.role !== 'CUSTOMER') return 0;
+      loaders.sessions.clear(viewer.customerId);
+      return services.sessions.revokeOthers(viewer.customerId, viewer.sessionId);
+    },
+  },
+  Customer: {
+    sessions: (customer, _, { loaders }) => loaders.sessions.load(customer.id),
+  },
+  Session: {
+    authenticatedAt: (session) => session.authTime,
+    authenticationMethods: (session) => session.amr,
+    current: (session, _, { viewer }) => viewer.role === 'CUSTOMER' && viewer.sessionId === session.id,
   },
   SessionPayload: {
     customer: async (parent, _, { loaders }) => {
