@@ -24,7 +24,9 @@ export interface AccessTokenOptions {
 /** RFC 9068's media type for JWT access tokens, checked on the way in so no other JWT passes for one. */
 const TYP = 'at+jwt';
 /** Unknown kids reload the key set at most this often, so forged kids cannot hammer the database. */
-const RELOAD_AFTER_MS = 10_000;
+const RELOAD_AFTER_MS = 1_000;
+/** The key set is reloaded at least this often, so a key withdrawn from the JWKS stops verifying. */
+const KEY_SET_TTL_MS = 60_000;
 
 export type AccessTokens = ReturnType<typeof createAccessTokens>;
 
@@ -43,7 +45,8 @@ export function createAccessTokens(options: AccessTokenOptions) {
   }
 
   const getKey: JWTVerifyGetKey = async (header, token) => {
-    const current = keySet?.get ?? (await load());
+    const fresh = keySet && clock.now().getTime() - keySet.loadedAt < KEY_SET_TTL_MS;
+    const current = fresh ? keySet!.get : await load();
     try {
       return await current(header, token);
     } catch (error) {

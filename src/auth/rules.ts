@@ -32,8 +32,8 @@ export const isCustomer = rule({ cache: 'contextual' })((_parent, _args, ctx: Ru
  */
 export const isSelf = rule({ cache: (parent: { id?: string }) => `self:${parent?.id}` })(
   (parent: { id?: string }, _args, ctx: RuleContext) => {
-    const self = ctx.viewer.role === 'CUSTOMER' ? ctx.viewer.customerId : ctx.signedInAs;
-    return self !== undefined && parent?.id === self;
+    if (parent?.id === undefined) return false;
+    return parent.id === ctx.signedInAs || (ctx.viewer.role === 'CUSTOMER' && parent.id === ctx.viewer.customerId);
   },
 );
 

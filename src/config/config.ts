@@ -26,8 +26,11 @@ export interface Config {
   /** Sign-in attempts allowed per client IP, and per email, in one minute. */
   readonly signInAttemptsPerIpPerMinute: number;
   readonly signInAttemptsPerAccountPerMinute: number;
-  /** Fastify's trustProxy: whether (or which proxies') X-Forwarded-For gives the client IP. */
-  readonly trustProxy: boolean | string;
+  /** Fastify's trustProxy: the proxies (addresses, CIDR ranges) whose X-Forwarded-For gives the client IP. */
+  readonly trustProxy: false | string[];
+  /** A session ends after this long without a refresh, or this long after sign-in. */
+  readonly sessionIdleSeconds: number;
+  readonly sessionMaxSeconds: number;
   readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit: number;
@@ -53,6 +56,22 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
   }
   return value;
+}
+
+/**
+ * Which proxies may say who the client is: their addresses and CIDR ranges. `true` is refused: trusting
+ * every sender of X-Forwarded-For lets any client choose its IP and escape the per-IP limits.
+ */
+function trustProxy(raw: string | undefined): false | string[] {
+  if (raw === undefined || raw === '') return false;
+  if (raw === 'true') {
+    throw new ConfigError('KITH_TRUST_PROXY=true would let any client choose its IP: give the proxies\' addresses, such as 10.0.0.0/8.');
+  }
+  const list = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  if (list.some((part) => !/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(part) && part !== 'loopback')) {
+    throw new ConfigError(`KITH_TRUST_PROXY must be a comma-separated list of addresses and CIDR ranges, got "${raw}".`);
+  }
+  return list;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -86,7 +105,9 @@ export function loadConfig(env: Env = process.env): Config {
     audience: env.KITH_AUDIENCE || 'kith',
     signInAttemptsPerIpPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_IP', 30, 1, 1_000_000),
     signInAttemptsPerAccountPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT', 10, 1, 1_000_000),
-    trustProxy: env.KITH_TRUST_PROXY === 'true' ? true : env.KITH_TRUST_PROXY || false,
+    trustProxy: trustProxy(env.KITH_TRUST_PROXY),
+    sessionIdleSeconds: integer(env, 'KITH_SESSION_IDLE_SECONDS', 7 * 86_400, 300, 365 * 86_400),
+    sessionMaxSeconds: integer(env, 'KITH_SESSION_MAX_SECONDS', 30 * 86_400, 300, 365 * 86_400),
     host: env.HOST || 'localhost',
     port: integer(env, 'PORT', 4000, 0, 65535),
     databaseUrl,

@@ -39,6 +39,7 @@ export function createServices(deps: { config: Config; database: Database; clock
       accessTokens: deps.accessTokens,
       refreshTokens: refreshTokenCodec,
       lockout: DEFAULT_LOCKOUT,
+      lifetimes: { idleSeconds: deps.config.sessionIdleSeconds, absoluteSeconds: deps.config.sessionMaxSeconds },
       signInLimits: {
         perIp: createAttemptLimiter(deps.database.db, { name: 'signin-ip', points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
         perAccount: createAttemptLimiter(deps.database.db, {

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Session } from '../domain/sessions/session.js';
 import type { SessionStore } from '../domain/sessions/session-store.js';
 import type { Db } from './database.js';
@@ -39,15 +39,16 @@ export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareS
       const [row] = await reads.active.execute({ id });
       return row ?? null;
     },
-    async lockByRefreshHash(hash) {
+    async lockForRefresh(id) {
       const [row] = await db
-        .select({ ...columns, refreshHash: sessions.refreshHash })
+        .select({ ...columns, refreshHash: sessions.refreshHash, customerStatus: customers.status })
         .from(sessions)
-        .where(or(eq(sessions.refreshHash, hash), eq(sessions.previousRefreshHash, hash)))
-        .for('update');
+        .innerJoin(customers, eq(customers.id, sessions.customerId))
+        .where(eq(sessions.id, id))
+        .for('update', { of: sessions });
       if (!row) return null;
-      const { refreshHash, ...session } = row;
-      return { session, current: refreshHash === hash };
+      const { refreshHash, customerStatus, ...session } = row;
+      return { session, refreshHash, customerStatus };
     },
     async rotate(id, currentHash, nextHash, at) {
       await db

@@ -3,10 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startKith, type TestKith, uniqueEmail } from '../support/kith.js';
 import { REGISTER } from './operations.js';
 
-// Low limits, and the client IP taken from X-Forwarded-For, so each test has an address of its own.
+// Low limits, and the client IP taken from X-Forwarded-For (the test is the trusted proxy on 127.0.0.1),
+// so each test has an address of its own.
 let k: TestKith;
 beforeAll(async () => {
-  k = await startKith({ KITH_SIGNIN_ATTEMPTS_PER_IP: '6', KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT: '3', KITH_TRUST_PROXY: 'true' });
+  k = await startKith({ KITH_SIGNIN_ATTEMPTS_PER_IP: '6', KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT: '3', KITH_TRUST_PROXY: '127.0.0.1' });
 });
 
 const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { accessToken } }`;

@@ -37,7 +37,7 @@ describe('signIn', () => {
     expect(payload).toMatchObject({ sub: id, acr: 'pwd', amr: ['pwd'] });
     expect(typeof payload.sid).toBe('string');
     expect(payload.exp! - payload.iat!).toBe(600);
-    expect(data?.signIn.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(data?.signIn.refreshToken).toMatch(new RegExp(`^${payload.sid}\\.[A-Za-z0-9_-]{43}$`));
   });
 
   it('lets the customer read their own record, and nobody else\'s', async () => {
@@ -103,6 +103,16 @@ describe('lockout', () => {
     expect(ok.data.signIn.accessToken).toBeTruthy();
   });
 
+  it('counts concurrent guesses before checking them, so a burst cannot pass the lock', async () => {
+    const { email } = await registered();
+    const burst = await Promise.all(Array.from({ length: 9 }, (_, i) => post(email, `parallel wrong ${i}`)));
+    expect(burst.every((r) => r.errors[0].extensions.code === 'UNAUTHENTICATED')).toBe(true);
+    // Five failures locked the account while the others were in flight: the right password waits too.
+    expect((await post(email, PASSWORD)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    at += 301_000;
+    expect((await post(email, PASSWORD)).errors).toBeUndefined();
+  });
+
   it('refuses a token once it has expired', async () => {
     const { email } = await registered();
     const token = (await post(email, PASSWORD)).data.signIn.accessToken as string;
@@ -129,6 +139,16 @@ describe('refresh and sign-out', () => {
     expect((await k.gql(REFRESH, { t: second.refreshToken })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('ends the session when a token from any earlier rotation comes back, however old', async () => {
+    const { email } = await registered();
+    const first = (await signIn(email)).data?.signIn;
+    const second = (await k.ok(REFRESH, { t: first.refreshToken })).refresh;
+    const third = (await k.ok(REFRESH, { t: second.refreshToken })).refresh;
+    expect((await k.gql(REFRESH, { t: first.refreshToken })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await k.gql(REFRESH, { t: third.refreshToken })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await k.gql(ME, {}, { token: third.accessToken })).status).toBe(401);
+  });
+
   it('signs out: the access token stops working on the next request', async () => {
     const { email } = await registered();
     const { accessToken, refreshToken } = (await signIn(email)).data?.signIn;
@@ -139,11 +159,24 @@ describe('refresh and sign-out', () => {
     expect((await k.gql(REFRESH, { t: refreshToken })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('ends the sessions of a disabled account at once', async () => {
+  it('ends the sessions of a disabled account for good: re-enabling brings no old token back', async () => {
     const { email, id } = await registered();
-    const { accessToken } = (await signIn(email)).data?.signIn;
+    const { accessToken, refreshToken } = (await signIn(email)).data?.signIn;
     await k.ok(`mutation($id: ID!) { disableCustomer(id: $id) { customer { status } } }`, { id }, { as: 'operator' });
     expect((await k.gql(ME, {}, { token: accessToken })).status).toBe(401);
+    await k.ok(`mutation($id: ID!) { enableCustomer(id: $id) { customer { status } } }`, { id }, { as: 'operator' });
+    expect((await k.gql(ME, {}, { token: accessToken })).status).toBe(401);
+    expect((await k.gql(REFRESH, { t: refreshToken })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await signIn(email)).data?.signIn.accessToken).toBeTruthy();
+  });
+
+  it('lets a signed-in customer sign in as another and read who they became', async () => {
+    const a = await registered();
+    const b = await registered();
+    const tokenA = (await signIn(a.email)).data?.signIn.accessToken as string;
+    const asB = await k.gql(SIGN_IN, { input: { email: b.email, password: PASSWORD } }, { token: tokenA });
+    expect(asB.errors).toBeUndefined();
+    expect(asB.data?.signIn.customer).toEqual({ id: b.id, email: b.email });
   });
 });
 

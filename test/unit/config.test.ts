@@ -33,6 +33,8 @@ describe('loadConfig', () => {
       signInAttemptsPerIpPerMinute: 30,
       signInAttemptsPerAccountPerMinute: 10,
       trustProxy: false,
+      sessionIdleSeconds: 604_800,
+      sessionMaxSeconds: 2_592_000,
       argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
       bodyLimit: 256 * 1024,
       logLevel: 'warn',
@@ -55,6 +57,12 @@ describe('loadConfig', () => {
       operatorKey: KEY,
       operatorKeyGenerated: false,
     });
+  });
+
+  it('trusts X-Forwarded-For only from the proxies named, never from everyone', () => {
+    expect(loadConfig({ KITH_TRUST_PROXY: '10.0.0.0/8, 192.168.1.4' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.4']);
+    expect(configErrorOf({ KITH_TRUST_PROXY: 'true' }).message).toMatch(/would let any client choose its IP/);
+    expect(configErrorOf({ KITH_TRUST_PROXY: 'everyone' }).message).toMatch(/addresses and CIDR ranges/);
   });
 
   it('requires a key encryption key of 32 characters or more in production, and takes one anywhere', () => {

@@ -252,6 +252,8 @@ export function createCustomerService(deps: CustomerServiceDeps) {
         const at = clock.now();
         const updated = await tx.customers.update(customer.id, customer.version, { status }, at);
         if (!updated) throw new Error('locked customer changed under its lock');
+        // Disabling ends every session for good: re-enabling must not bring old (perhaps stolen) tokens back.
+        if (!enabled) await tx.sessions.revokeAllOf(customerId, 'account_disabled', at);
         await tx.events.append([
           { customerId, type: enabled ? 'customer.enabled' : 'customer.disabled', changedFields: ['status'], actor: actorLabel(actor), occurredAt: at },
         ]);

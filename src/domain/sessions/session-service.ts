@@ -24,6 +24,8 @@ export interface SessionServiceDeps {
   lockout: LockoutPolicy;
   /** Sign-in attempts per client IP and per email, counted before anything is checked. */
   signInLimits: { perIp: AttemptLimiter; perAccount: AttemptLimiter };
+  /** A session ends after this long without a refresh, or this long after sign-in, whichever is first. */
+  lifetimes: { idleSeconds: number; absoluteSeconds: number };
 }
 
 /** One answer for every failed sign-in, so it tells nobody whether the email exists or is locked. */
@@ -38,8 +40,10 @@ export type SessionService = ReturnType<typeof createSessionService>;
  */
 export function createSessionService(deps: SessionServiceDeps) {
   const { uow, clock } = deps;
-  let dummyHash: Promise<string> | null = null;
-  const dummy = () => (dummyHash ??= deps.hasher.hash(`kith-dummy-${deps.newId()}`));
+  // Made at start, so the first unknown email costs no more than later ones.
+  const dummyHash = deps.hasher.hash(`kith-dummy-${deps.newId()}`);
+  /** Locks no row and updates none, but sends the same statements as a real attempt. */
+  const NOBODY = '00000000-0000-0000-0000-000000000000';
 
   async function open(customerId: string, at: Date, meta: { userAgent: string | null; ip: string | null }): Promise<SessionTokens> {
     const session: Session = {
@@ -54,7 +58,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       ip: meta.ip ?? null,
       revokedAt: null,
     };
-    const refreshToken = deps.refreshTokens.generate();
+    const refreshToken = deps.refreshTokens.generate(session.id);
     await uow.read.sessions.create(session, deps.refreshTokens.hash(refreshToken));
     return { ...(await issue(session)), refreshToken, session };
   }
@@ -68,6 +72,21 @@ export function createSessionService(deps: SessionServiceDeps) {
       amr: session.amr,
     });
     return { accessToken: token, expiresIn };
+  }
+
+  /**
+   * Counts the attempt as a failure before the password is checked, under the credential's row lock, so
+   * concurrent guesses cannot all pass the lockout check; a success clears it afterwards. Every path runs
+   * the same statements (an unknown email locks and updates no row), so timing tells nothing either.
+   */
+  async function countAttempt(customerId: string | null): Promise<{ hash: string } | null> {
+    return uow.transaction(async (tx) => {
+      const state = await tx.credentials.lockPassword(customerId ?? NOBODY);
+      const now = clock.now();
+      const usable = state !== null && customerId !== null && !isLocked(state, now);
+      await tx.credentials.saveLockout(usable ? customerId : NOBODY, usable ? afterFailure(state, deps.lockout, now) : afterSuccess());
+      return usable ? { hash: state.hash } : null;
+    });
   }
 
   return {
@@ -84,43 +103,38 @@ export function createSessionService(deps: SessionServiceDeps) {
       if (wait > 0) throw rateLimited(`Too many sign-in attempts: try again in ${wait} seconds.`, wait);
       const password = command.password.normalize('NFKC');
       const [customer] = await uow.read.customers.findByEmail(email);
-      const state = customer?.status === 'REGISTERED' ? await uow.read.credentials.lockPassword(customer.id) : null;
-      const now = clock.now();
-      if (!customer || !state || isLocked(state, now)) {
-        await deps.hasher.verify(await dummy(), password);
-        throw wrongCredentials();
-      }
-      if (!(await deps.hasher.verify(state.hash, password))) {
-        await uow.transaction(async (tx) => {
-          const locked = await tx.credentials.lockPassword(customer.id);
-          if (locked) await tx.credentials.saveLockout(customer.id, afterFailure(locked, deps.lockout, clock.now()));
-        });
-        throw wrongCredentials();
-      }
-      if (state.failedAttempts > 0 || state.lockouts > 0) await uow.read.credentials.saveLockout(customer.id, afterSuccess());
-      return open(customer.id, now, { userAgent: command.userAgent ?? null, ip: command.ip ?? null });
+      const registered = customer?.status === 'REGISTERED' ? customer : null;
+      const attempt = await countAttempt(registered?.id ?? null);
+      const verified = await deps.hasher.verify(attempt?.hash ?? (await dummyHash), password);
+      if (!registered || !attempt || !verified) throw wrongCredentials();
+      await uow.read.credentials.saveLockout(registered.id, afterSuccess());
+      return open(registered.id, clock.now(), { userAgent: command.userAgent ?? null, ip: command.ip ?? null });
     },
 
-    /** Rotates the refresh token; a rotated token presented again revokes the whole session. */
+    /**
+     * Rotates the refresh token. Any other token of a live session (a rotated one, however old, or a
+     * guess) revokes it, as does an account that is no longer active or a session past its lifetime.
+     */
     async refresh(refreshToken: string): Promise<SessionTokens> {
-      if (refreshToken.length === 0 || refreshToken.length > 200) throw invalidRefresh();
+      const sessionId = refreshToken.length <= 200 ? deps.refreshTokens.sessionOf(refreshToken) : null;
+      if (!sessionId) throw invalidRefresh();
       const hash = deps.refreshTokens.hash(refreshToken);
-      const next = deps.refreshTokens.generate();
       const result = await uow.transaction(async (tx) => {
-        const found = await tx.sessions.lockByRefreshHash(hash);
+        const found = await tx.sessions.lockForRefresh(sessionId);
         if (!found || found.session.revokedAt) return null;
         const at = clock.now();
-        if (!found.current) {
-          await tx.sessions.revoke(found.session.id, 'refresh_token_reuse', at);
-          return 'reused' as const;
-        }
-        await tx.sessions.rotate(found.session.id, hash, deps.refreshTokens.hash(next), at);
-        return found.session;
+        const end = (reason: string) => tx.sessions.revoke(sessionId, reason, at).then(() => null);
+        if (found.refreshHash !== hash) return end('refresh_token_reuse');
+        if (found.customerStatus !== 'REGISTERED') return end('account_inactive');
+        const idle = at.getTime() - found.session.lastUsedAt.getTime() > deps.lifetimes.idleSeconds * 1000;
+        const old = at.getTime() - found.session.createdAt.getTime() > deps.lifetimes.absoluteSeconds * 1000;
+        if (idle || old) return end('expired');
+        const next = deps.refreshTokens.generate(sessionId);
+        await tx.sessions.rotate(sessionId, hash, deps.refreshTokens.hash(next), at);
+        return { session: { ...found.session, lastUsedAt: at }, next };
       });
-      if (result === null || result === 'reused') throw invalidRefresh();
-      const active = await uow.read.sessions.findActive(result.id);
-      if (!active) throw invalidRefresh();
-      return { ...(await issue(active)), refreshToken: next, session: active };
+      if (!result) throw invalidRefresh();
+      return { ...(await issue(result.session)), refreshToken: result.next, session: result.session };
     },
 
     async signOut(sessionId: string): Promise<void> {

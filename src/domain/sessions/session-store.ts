@@ -5,11 +5,8 @@ export interface SessionStore {
   create(session: Session, refreshHash: string): Promise<void>;
   /** The session, if it is not revoked and its customer is REGISTERED; null otherwise. */
   findActive(id: string): Promise<Session | null>;
-  /**
-   * The session whose current or previous refresh hash is `hash`, locked until the transaction ends;
-   * `current` says which of the two matched.
-   */
-  lockByRefreshHash(hash: string): Promise<{ session: Session; current: boolean } | null>;
+  /** The session with its current refresh hash and its customer's status, locked until the transaction ends. */
+  lockForRefresh(id: string): Promise<{ session: Session; refreshHash: string; customerStatus: string } | null>;
   /** Replaces the current refresh hash; the replaced one becomes the previous hash. */
   rotate(id: string, currentHash: string, nextHash: string, at: Date): Promise<void>;
   revoke(id: string, reason: string, at: Date): Promise<void>;

@@ -29,8 +29,13 @@ export interface AccessTokenIssuer {
   issue(claims: { customerId: string; sessionId: string; authTime: Date; acr: string; amr: string[] }): Promise<{ token: string; expiresIn: number }>;
 }
 
-/** Makes opaque refresh tokens and the one-way hash they are stored as. */
+/**
+ * Refresh tokens name their session (`<session id>.<secret>`), so any token of a live session that is not
+ * its current one is recognised as reuse, however many rotations old. Stored only as a one-way hash.
+ */
 export interface RefreshTokenCodec {
-  generate(): string;
+  generate(sessionId: string): string;
+  /** The session a token names, or null when it is not shaped like one. */
+  sessionOf(token: string): string | null;
   hash(token: string): string;
 }
