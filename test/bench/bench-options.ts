@@ -4,7 +4,7 @@ import { DEFAULT_DB_POOL_SIZE } from '../../src/config/config.js';
 export const DRIVERS = ['postgres', 'pglite'] as const;
 export type Driver = (typeof DRIVERS)[number];
 
-export const SCENARIOS = ['floor', 'point', 'graph', 'capture'] as const;
+export const SCENARIOS = ['floor', 'point', 'graph', 'capture', 'signin', 'authread'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -31,8 +31,9 @@ export interface BenchOptions {
   readonly out: string | null;
 }
 
-export const USAGE = `Usage: npm run bench -- [--driver postgres|pglite] [--scenario floor|point|graph|capture]
+export const USAGE = `Usage: npm run bench -- [--driver postgres|pglite] [--scenario floor|point|graph|capture|signin|authread]
   Both flags may be repeated or given comma-separated lists; without them everything runs.
+  signin is compared with bare argon2id verify() calls, authread with Kith's own operator point read.
   Environment: BENCH_SECONDS (10, measured per side), BENCH_ROUNDS (2, alternating runs sharing them),
   BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (32), BENCH_CUSTOMERS (10000),
   BENCH_POOL_SIZE (${DEFAULT_DB_POOL_SIZE}, Kith's default; PostgreSQL connections of Kith and of the baseline each),

@@ -1,11 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import type { Scenario } from './scenarios.js';
+import type { BenchRequest, Workload } from './scenarios.js';
 
-/** One target (Kith or the baseline) under one scenario. */
+/** One HTTP target (Kith or the bare baseline) under one workload. */
 export interface LoadTarget {
   readonly url: string;
   readonly operatorKey: string;
-  readonly scenario: Scenario;
+  /** Names the target in error messages: the scenario's title and the side. */
+  readonly label: string;
+  readonly workload: Workload;
 }
 
 export interface Measurement {
@@ -28,10 +31,11 @@ export class BenchFailure extends Error {
   override name = 'BenchFailure';
 }
 
-const headersFor = (target: LoadTarget) => ({
-  'content-type': 'application/json',
-  authorization: `Bearer ${target.operatorKey}`,
-});
+/** The operator's key unless the request brings its own Authorization header, or says it has none. */
+function headersFor(target: LoadTarget, request: BenchRequest): Record<string, string> {
+  const authorization = request.authorization === undefined ? `Bearer ${target.operatorKey}` : request.authorization;
+  return authorization === null ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', authorization };
+}
 
 /**
  * Sends a few requests one by one and checks every answer in full (status, no errors, the expected data).
@@ -39,19 +43,19 @@ const headersFor = (target: LoadTarget) => ({
  */
 export async function sampleCheck(target: LoadTarget, count = 5): Promise<void> {
   for (let i = 0; i < count; i += 1) {
-    const body = target.scenario.nextBody();
-    const response = await fetch(target.url, { method: 'POST', headers: headersFor(target), body });
+    const request = target.workload.next();
+    const response = await fetch(target.url, { method: 'POST', headers: headersFor(target, request), body: request.body });
     const text = await response.text();
     let problem: string | null = response.status === 200 ? null : `HTTP ${response.status}`;
     if (!problem) {
       try {
-        problem = target.scenario.check(JSON.parse(text), body);
+        problem = target.workload.check(JSON.parse(text), request);
       } catch {
         problem = 'the body is not JSON';
       }
     }
     if (problem) {
-      throw new BenchFailure(`${target.scenario.title} at ${target.url}: ${problem}\n  request: ${body}\n  response: ${text.slice(0, 500)}`);
+      throw new BenchFailure(`${target.label} at ${target.url}: ${problem}\n  request: ${request.body}\n  response: ${text.slice(0, 500)}`);
     }
   }
 }
@@ -63,13 +67,17 @@ export async function runLoad(target: LoadTarget, seconds: number, connections: 
   const result = await autocannon({
     url: target.url,
     method: 'POST',
-    headers: headersFor(target),
+    // The Authorization header is per request (tokens rotate), so only the content type is a default.
+    headers: { 'content-type': 'application/json' },
     connections,
     duration: seconds,
     timeout: 10,
     requests: [
       {
-        setupRequest: (request) => ({ ...request, body: target.scenario.nextBody() }),
+        setupRequest: (request) => {
+          const next = target.workload.next();
+          return { ...request, headers: headersFor(target, next), body: next.body };
+        },
         onResponse: (status, body) => {
           // A cheap scan, not a parse: GraphQL puts "errors" at the top level of any failed response.
           if (status >= 200 && status < 300 && body.includes('"errors"')) {
@@ -80,7 +88,7 @@ export async function runLoad(target: LoadTarget, seconds: number, connections: 
       },
     ],
   });
-  if (firstErrorBody) console.error(`  ${target.scenario.title} at ${target.url}: a response had errors: ${firstErrorBody}`);
+  if (firstErrorBody) console.error(`  ${target.label} at ${target.url}: a response had errors: ${firstErrorBody}`);
   const requests = result.requests.total;
   return {
     requestsPerSecond: requests / result.duration,
@@ -94,6 +102,28 @@ export async function runLoad(target: LoadTarget, seconds: number, connections: 
     roundsPerSecond: [requests / result.duration],
   };
 }
+
+/** One side of a comparison: checked once, then loaded for as long as asked, as often as asked. */
+export interface Side {
+  /** Throws, with the offending answer, when this side does not answer as expected. */
+  check(): Promise<void>;
+  run(seconds: number, connections: number): Promise<Measurement>;
+}
+
+/** Longest pause after a run for the server to finish the requests autocannon stopped waiting for. */
+const MAX_SETTLE_MS = 5_000;
+
+/** An HTTP server driven by autocannon. */
+export const httpSide = (target: LoadTarget): Side => ({
+  check: () => sampleCheck(target),
+  async run(seconds, connections) {
+    const measurement = await runLoad(target, seconds, connections);
+    // autocannon stops at the deadline, the server does not: let the requests still in flight (half a second
+    // of sign-ins) finish, so they neither eat into the other side's next run nor meet a closed pool at exit.
+    await sleep(Math.min(MAX_SETTLE_MS, 2 * measurement.p99));
+    return measurement;
+  },
+});
 
 /** Several runs of one side as one measurement: throughput over all of them, percentiles weighted by requests. */
 function combine(runs: readonly Measurement[]): Measurement {
@@ -124,24 +154,20 @@ export interface MeasureOptions {
 }
 
 /**
- * Measures Kith and the baseline on the same scenario: checks a few answers of each, then runs the rounds in
+ * Measures Kith and its baseline on one scenario: checks a few answers of each, then runs the rounds in
  * ABBA order (Kith, baseline, baseline, Kith, ...) so slow drift and bursts elsewhere hit both sides alike.
  * Each side gets its warm-up (unmeasured load) just before its first measured run.
  */
-export async function measurePair(
-  kith: LoadTarget,
-  baseline: LoadTarget,
-  options: MeasureOptions,
-): Promise<{ kith: Measurement; baseline: Measurement }> {
-  await sampleCheck(kith);
-  await sampleCheck(baseline);
-  const sides = { kith: { target: kith, runs: [] as Measurement[] }, baseline: { target: baseline, runs: [] as Measurement[] } };
+export async function measurePair(kith: Side, baseline: Side, options: MeasureOptions): Promise<{ kith: Measurement; baseline: Measurement }> {
+  await kith.check();
+  await baseline.check();
+  const sides = { kith: { side: kith, runs: [] as Measurement[] }, baseline: { side: baseline, runs: [] as Measurement[] } };
   const perRun = options.seconds / options.rounds;
   for (let round = 0; round < options.rounds; round += 1) {
     const order = round % 2 === 0 ? [sides.kith, sides.baseline] : [sides.baseline, sides.kith];
-    for (const side of order) {
-      if (side.runs.length === 0 && options.warmupSeconds > 0) await runLoad(side.target, options.warmupSeconds, options.connections);
-      side.runs.push(await runLoad(side.target, perRun, options.connections));
+    for (const { side, runs } of order) {
+      if (runs.length === 0 && options.warmupSeconds > 0) await side.run(options.warmupSeconds, options.connections);
+      runs.push(await side.run(perRun, options.connections));
     }
   }
   return { kith: combine(sides.kith.runs), baseline: combine(sides.baseline.runs) };

@@ -7,10 +7,12 @@ export interface ScenarioResult {
   readonly driver: Driver;
   readonly scenario: Scenario['name'];
   readonly title: string;
+  /** What Kith is compared with: 'baseline' (the bare server), 'argon2id verify', 'operator read'. */
+  readonly baselineLabel: string;
   readonly target: number | null;
   readonly kith: Measurement | null;
   readonly baseline: Measurement | null;
-  /** Kith's requests per second over the baseline's. */
+  /** Kith's requests per second over the baseline's (verifications per second for signin). */
   readonly ratio: number | null;
   /** Set when a sample check failed, a request failed, or the servers could not be measured. */
   readonly error: string | null;
@@ -23,13 +25,17 @@ export function scenarioResult(
   baseline: Measurement | null,
   error: string | null = null,
 ): ScenarioResult {
-  const failed = [kith && failures(kith) > 0 ? `Kith had ${describeFailures(kith)}` : null, baseline && failures(baseline) > 0 ? `the baseline had ${describeFailures(baseline)}` : null]
+  const failed = [
+    kith && failures(kith) > 0 ? `Kith had ${describeFailures(kith)}` : null,
+    baseline && failures(baseline) > 0 ? `the ${scenario.baseline.label} side had ${describeFailures(baseline)}` : null,
+  ]
     .filter((m) => m !== null)
     .join('; ');
   return {
     driver,
     scenario: scenario.name,
     title: scenario.title,
+    baselineLabel: scenario.baseline.label,
     target: scenario.target,
     kith,
     baseline,
@@ -66,7 +72,7 @@ export function formatScenarioLine(result: ScenarioResult): string {
         ? `target >= ${result.target}`
         : `target >= ${result.target} applies to PostgreSQL`;
   const lines = [
-    `  [${result.driver}] ${result.title}: ${side('Kith', result.kith)} | ${side('baseline', result.baseline)}`,
+    `  [${result.driver}] ${result.title}: ${side('Kith', result.kith)} | ${side(result.baselineLabel, result.baseline)}`,
     `  [${result.driver}] ${result.title}: ratio ${ratio} (${target}) ${verdict(result)}`,
   ];
   if (result.error) lines.push(`  [${result.driver}] ${result.title}: ERROR ${result.error}`);

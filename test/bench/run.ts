@@ -4,17 +4,20 @@ import { cpus } from 'node:os';
 import postgres from 'postgres';
 import { openDatabase } from '../../src/store/database.js';
 import { type BenchOptions, type Driver, parseBenchOptions, UsageError } from './bench-options.js';
+import { argon2Side } from './argon2-baseline.js';
 import { type BenchChild, startChild } from './child-process.js';
-import { measurePair } from './load.js';
+import { httpSide, measurePair, type Side } from './load.js';
 import { formatScenarioLine, formatTable, type ScenarioResult, scenarioResult } from './report.js';
-import { createScenario } from './scenarios.js';
+import { createScenario } from './scenario-catalog.js';
+import type { Scenario } from './scenarios.js';
 import { startNodeFlags } from '../support/start-flags.js';
 import { benchCustomerIds, seedCustomers } from './seed-data.js';
 
 /**
  * `npm run bench`: Kith against a bare node:http + hand-written SQL baseline, on PostgreSQL and on PGlite,
- * for a point read, a page of 50 and a capture. Everything listens and connects on 127.0.0.1 only.
- * See bench-options.ts for the flags and the BENCH_* variables.
+ * for a point read, a page of 50 and a capture; and, with baselines of their own (session-scenarios.ts),
+ * signIn against bare argon2id verify() calls and a token-authenticated `me` against the operator's read.
+ * Everything listens and connects on 127.0.0.1 only. See bench-options.ts for the flags and BENCH_* variables.
  */
 
 interface Run {
@@ -30,19 +33,57 @@ const cleanups = new Set<() => Promise<void>>();
 
 const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
-/** Environment of every server child: production settings, so no stack traces, introspection or debug logs. */
+/**
+ * Environment of every server child: production settings, so no stack traces, introspection or debug logs.
+ * Bench-only: the sign-in rate limits (30 a minute per IP, 10 per email by default) would refuse signin's
+ * load, which all comes from 127.0.0.1 and 200 emails, so they are raised to the most the config allows
+ * (each attempt is still counted, with the same upserts). Access tokens last an hour instead of 10 minutes
+ * so authread's, taken just before it runs, outlive any BENCH_SECONDS; the lifetime costs nothing per request.
+ */
 const serverEnv = (run: Run) => ({
   NODE_ENV: 'production',
   LOG_LEVEL: 'error',
   KITH_OPERATOR_KEY: run.operatorKey,
   KITH_KEY_ENCRYPTION_KEY: run.operatorKey,
   KITH_DB_POOL_SIZE: String(run.options.poolSize),
+  KITH_SIGNIN_ATTEMPTS_PER_IP: '1000000',
+  KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT: '1000000',
+  KITH_ACCESS_TOKEN_TTL_SECONDS: '3600',
   BENCH_OPERATOR_KEY: run.operatorKey,
   BENCH_POOL_SIZE: String(run.options.poolSize),
 });
 
-/** Measures every chosen scenario on Kith and on the baseline (alternating runs), printing each as it completes. */
-async function benchScenarios(run: Run, driver: Driver, kithUrl: string, baselineUrl: string): Promise<ScenarioResult[]> {
+/** Where one driver's servers listen: Kith, the bare baseline, and the argon2 child when signin runs. */
+interface Servers {
+  readonly kith: string;
+  readonly baseline: string;
+  readonly argon2: string | null;
+}
+
+/** Starts the argon2 child when signin is chosen (it needs no database: one serves either driver). */
+const startArgon2 = (run: Run) => (run.options.scenarios.includes('signin') ? startChild('./argon2-baseline.ts', {}, startNodeFlags()) : null);
+
+/** The side Kith's throughput is divided by, as the scenario's baseline says. */
+function baselineSide(run: Run, scenario: Scenario, servers: Servers): Side {
+  const { baseline } = scenario;
+  const label = `${scenario.title} (${baseline.label})`;
+  switch (baseline.kind) {
+    case 'bare-http':
+      return httpSide({ url: `${servers.baseline}${baseline.path}`, operatorKey: run.operatorKey, label, workload: scenario });
+    case 'kith':
+      return httpSide({ url: `${servers.kith}/graphql`, operatorKey: run.operatorKey, label, workload: baseline.workload });
+    case 'argon2':
+      if (servers.argon2 === null) throw new Error('the argon2 baseline child is not running');
+      return argon2Side(servers.argon2);
+    default: {
+      const unreachable: never = baseline;
+      throw new Error(`unknown baseline ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/** Measures every chosen scenario on Kith and on its baseline (alternating runs), printing each as it completes. */
+async function benchScenarios(run: Run, driver: Driver, servers: Servers): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   const { seconds, rounds, warmupSeconds, connections } = run.options;
   for (const name of run.options.scenarios) {
@@ -50,12 +91,10 @@ async function benchScenarios(run: Run, driver: Driver, kithUrl: string, baselin
     log(`${driver}: ${scenario.title}: each side ${warmupSeconds} s warm-up, ${seconds} s measured in ${rounds} alternating runs, ${connections} connections`);
     let result: ScenarioResult;
     try {
-      const target = { operatorKey: run.operatorKey, scenario };
-      const { kith, baseline } = await measurePair(
-        { ...target, url: `${kithUrl}/graphql` },
-        { ...target, url: `${baselineUrl}${scenario.baselinePath}` },
-        run.options,
-      );
+      const kithGraphql = `${servers.kith}/graphql`;
+      await scenario.prepare?.(kithGraphql);
+      const kithSide = httpSide({ url: kithGraphql, operatorKey: run.operatorKey, label: `${scenario.title} (Kith)`, workload: scenario });
+      const { kith, baseline } = await measurePair(kithSide, baselineSide(run, scenario, servers), run.options);
       result = scenarioResult(driver, scenario, kith, baseline);
     } catch (error) {
       result = scenarioResult(driver, scenario, null, null, (error as Error).message);
@@ -99,12 +138,13 @@ async function benchPostgres(run: Run): Promise<ScenarioResult[]> {
     }
     log(`postgres: seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; starting Kith and the baseline`);
     const env = { ...serverEnv(run), DATABASE_URL: databaseUrl, BENCH_DATABASE_URL: databaseUrl };
-    const [kith, baseline] = await Promise.all([
+    const [kith, baseline, argon2] = await Promise.all([
       startChild('./kith-server.ts', { ...env, BENCH_DRIVER: 'postgres' }, startNodeFlags()),
       startChild('./baseline-server.ts', env),
+      startArgon2(run),
     ]);
-    children.push(kith, baseline);
-    return await benchScenarios(run, 'postgres', kith.urls.kith!, baseline.urls.baseline!);
+    children.push(kith, baseline, ...(argon2 ? [argon2] : []));
+    return await benchScenarios(run, 'postgres', { kith: kith.urls.kith!, baseline: baseline.urls.baseline!, argon2: argon2?.urls.argon2 ?? null });
   } finally {
     cleanups.delete(cleanup);
     await cleanup();
@@ -121,11 +161,15 @@ async function benchPglite(run: Run): Promise<ScenarioResult[]> {
     BENCH_SEED: run.seed,
     BENCH_CUSTOMERS: String(run.ids.length),
   }, startNodeFlags());
-  const cleanup = () => child.stop();
+  let argon2: BenchChild | null = null;
+  const cleanup = async () => {
+    await Promise.all([child.stop(), argon2?.stop()]);
+  };
   cleanups.add(cleanup);
   try {
+    argon2 = await startArgon2(run);
     log(`pglite: seeded in ${child.urls.seedSeconds} s; Kith and the baseline share that process, measured one at a time`);
-    return await benchScenarios(run, 'pglite', child.urls.kith!, child.urls.baseline!);
+    return await benchScenarios(run, 'pglite', { kith: child.urls.kith!, baseline: child.urls.baseline!, argon2: argon2?.urls.argon2 ?? null });
   } finally {
     cleanups.delete(cleanup);
     await cleanup();
@@ -156,8 +200,19 @@ async function main(): Promise<number> {
   console.log('\nKith vs bare node:http + hand-written SQL (ratio = Kith req/s / baseline req/s)');
   console.log(
     `Each side: ${options.warmupSeconds} s warm-up, ${options.seconds} s measured in ${options.rounds} alternating runs, ` +
-      `${options.connections} connections. Targets apply to PostgreSQL only; PGlite ratios are for information.\n`,
+      `${options.connections} connections. Targets apply to PostgreSQL only; PGlite ratios are for information.`,
   );
+  if (options.scenarios.includes('signin')) {
+    console.log(
+      `signIn's baseline is argon2id verify() alone (Kith's default parameters, ${options.connections} calls in flight, ` +
+        `in a child process): "base req/s" is verifications per second. Both use libuv's thread pool, ` +
+        `UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE || '4 (the default)'}; Kith's sign-in rate limits are raised for the bench.`,
+    );
+  }
+  if (options.scenarios.includes('authread')) {
+    console.log(`me (token)'s baseline is Kith itself: the operator's point read (customer(id), same fields) of the same customers.`);
+  }
+  console.log('');
   console.log(formatTable(results));
   if (options.out) {
     const report = { at: new Date().toISOString(), node: process.version, cpus: cpus().length, options, results };

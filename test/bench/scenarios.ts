@@ -3,21 +3,46 @@ import type { ScenarioName } from './bench-options.js';
 import { BENCH_PURPOSES } from './seed-data.js';
 
 /**
- * The three workloads. Kith and the baseline receive byte-for-byte the same request body (a GraphQL
- * `{ query, variables }` document) and must answer with the same JSON shape, so one validator checks both.
+ * The workloads. For floor, point, graph and capture, Kith and the bare baseline receive byte-for-byte the
+ * same request body (a GraphQL `{ query, variables }` document) and must answer with the same JSON shape,
+ * so one validator checks both. signin and authread (session-scenarios.ts) compare Kith with other things.
  */
-export interface Scenario {
+
+/** One request: its body and its Authorization header (absent: the operator key's; null: none at all). */
+export interface BenchRequest {
+  readonly body: string;
+  readonly authorization?: string | null;
+}
+
+/** What one side of a comparison sends, and how its answers are checked. */
+export interface Workload {
+  /** The next request; called once per request, so it can vary ids, emails and tokens. */
+  next(): BenchRequest;
+  /** Why a parsed response body is wrong, or null when it is the answer this workload expects. */
+  check(body: unknown, request: BenchRequest): string | null;
+}
+
+/** What Kith's throughput is divided by. `label` names that side in the printed lines. */
+export type Baseline =
+  /** The bare node:http + hand-written SQL server, sent the same requests on `path`. */
+  | { readonly kind: 'bare-http'; readonly label: string; readonly path: string }
+  /** Kith itself, sent another workload on /graphql in the same alternating runs. */
+  | { readonly kind: 'kith'; readonly label: string; readonly workload: Workload }
+  /** No HTTP at all: argon2id verify() calls in a child process (argon2-baseline.ts). */
+  | { readonly kind: 'argon2'; readonly label: string };
+
+export interface Scenario extends Workload {
   readonly name: ScenarioName;
   readonly title: string;
-  /** The path the baseline server answers this scenario on (Kith is always /graphql). */
-  readonly baselinePath: string;
+  readonly baseline: Baseline;
   /** Kith's throughput divided by the baseline's must reach this on PostgreSQL; null: for information. */
   readonly target: number | null;
-  /** The body of the next request; called once per request, so it can vary ids and emails. */
-  nextBody(): string;
-  /** Why a parsed response body is wrong, or null when it is the answer this scenario expects. */
-  check(body: unknown, requestBody: string): string | null;
+  /** Work before anything is sent (signing customers in, say), given Kith's /graphql URL. */
+  prepare?(kithGraphqlUrl: string): Promise<void>;
 }
+
+/** The baseline of the four scenarios that compare Kith with the bare server. */
+const bare = (path: string): Baseline => ({ kind: 'bare-http', label: 'baseline', path });
 
 export const POINT_QUERY =
   'query($id: ID!) { customer(id: $id) { id email status givenName consents { purpose { key version } status grantedAt } } }';
@@ -32,11 +57,11 @@ export interface CaptureVariables {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** The `data` of a response, or a reason it has none (errors, wrong shape). */
-function dataOf(body: unknown): Json | string {
+export function dataOf(body: unknown): Json | string {
   if (!isObject(body)) return 'the body is not a JSON object';
   if (body.errors !== undefined) return `errors: ${JSON.stringify(body.errors).slice(0, 300)}`;
   return isObject(body.data) ? body.data : 'the body has no data';
@@ -56,7 +81,7 @@ function checkConsents(consents: unknown, withTitle: boolean): string | null {
   return null;
 }
 
-function checkCustomer(node: unknown, withGivenName: boolean): string | null {
+export function checkCustomer(node: unknown, withGivenName: boolean): string | null {
   if (!isObject(node)) return 'a customer is missing';
   if (typeof node.id !== 'string' || typeof node.email !== 'string' || !/^bench-\d+@example\.com$/.test(node.email)) {
     return 'a customer has a wrong id or email';
@@ -66,18 +91,18 @@ function checkCustomer(node: unknown, withGivenName: boolean): string | null {
   return checkConsents(node.consents, !withGivenName);
 }
 
-/** Point reads pick a random seeded customer for every request. */
-function pointScenario(ids: readonly string[]): Scenario {
+/** Point reads pick a random customer of `ids` for every request (authread reuses them as its baseline). */
+export function pointScenario(ids: readonly string[]): Scenario {
   return {
     name: 'point',
     title: 'point read',
-    baselinePath: '/point',
+    baseline: bare('/point'),
     target: 0.4,
-    nextBody: () => JSON.stringify({ query: POINT_QUERY, variables: { id: ids[Math.floor(Math.random() * ids.length)] } }),
-    check(body, requestBody) {
+    next: () => ({ body: JSON.stringify({ query: POINT_QUERY, variables: { id: ids[Math.floor(Math.random() * ids.length)] } }) }),
+    check(body, request) {
       const data = dataOf(body);
       if (typeof data === 'string') return data;
-      const wanted = (JSON.parse(requestBody) as { variables: { id: string } }).variables.id;
+      const wanted = (JSON.parse(request.body) as { variables: { id: string } }).variables.id;
       if (!isObject(data.customer) || data.customer.id !== wanted) return `customer ${wanted} was not returned`;
       return checkCustomer(data.customer, true);
     },
@@ -85,14 +110,14 @@ function pointScenario(ids: readonly string[]): Scenario {
 }
 
 /** The first page of 50 customers, the same page every time. */
-function graphScenario(): Scenario {
+export function graphScenario(): Scenario {
   const body = JSON.stringify({ query: GRAPH_QUERY });
   return {
     name: 'graph',
     title: 'graph read (50)',
-    baselinePath: '/graph',
+    baseline: bare('/graph'),
     target: 0.5,
-    nextBody: () => body,
+    next: () => ({ body }),
     check(response) {
       const data = dataOf(response);
       if (typeof data === 'string') return data;
@@ -111,16 +136,16 @@ function graphScenario(): Scenario {
 }
 
 /** Captures a new customer per request: a unique email, one attribute and one consent. */
-function captureScenario(): Scenario {
+export function captureScenario(): Scenario {
   // A per-process random prefix and a counter: unique across runs, Kith and the baseline.
   const prefix = randomBytes(4).toString('hex');
   let counter = 0;
   return {
     name: 'capture',
     title: 'capture',
-    baselinePath: '/capture',
+    baseline: bare('/capture'),
     target: 0.4,
-    nextBody() {
+    next() {
       counter += 1;
       const variables: CaptureVariables = {
         input: {
@@ -129,7 +154,7 @@ function captureScenario(): Scenario {
           consents: [BENCH_PURPOSES[counter % BENCH_PURPOSES.length]!],
         },
       };
-      return JSON.stringify({ query: CAPTURE_MUTATION, variables });
+      return { body: JSON.stringify({ query: CAPTURE_MUTATION, variables }) };
     },
     check(body) {
       const data = dataOf(body);
@@ -147,34 +172,17 @@ function captureScenario(): Scenario {
  * the baseline the same JSON. Its ratio is the ceiling the stack leaves before any SQL, measured in the
  * same run as the scenarios with targets.
  */
-function floorScenario(): Scenario {
+export function floorScenario(): Scenario {
   return {
     name: 'floor',
     title: 'floor (no SQL)',
-    baselinePath: '/floor',
+    baseline: bare('/floor'),
     target: null,
-    nextBody: () => JSON.stringify({ query: FLOOR_QUERY }),
+    next: () => ({ body: JSON.stringify({ query: FLOOR_QUERY }) }),
     check(body) {
       const data = dataOf(body);
       if (typeof data === 'string') return data;
       return isObject(data.viewer) && data.viewer.role === 'OPERATOR' ? null : 'viewer is not the operator';
     },
   };
-}
-
-export function createScenario(name: ScenarioName, ids: readonly string[]): Scenario {
-  switch (name) {
-    case 'floor':
-      return floorScenario();
-    case 'point':
-      return pointScenario(ids);
-    case 'graph':
-      return graphScenario();
-    case 'capture':
-      return captureScenario();
-    default: {
-      const unreachable: never = name;
-      throw new Error(`unknown scenario ${String(unreachable)}`);
-    }
-  }
 }
