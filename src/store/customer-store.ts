@@ -38,13 +38,16 @@ export function prepareCustomerReads(db: Db) {
   };
 }
 
+/** Case-insensitive email equality, as the unique index on lower(email) defines it. */
+const emailIs = (email: string) => sql`lower(${customers.email}) = lower(${email})`;
+
 const hasConditions = (query: CustomerQuery) => Object.values(query).some((value) => value !== undefined);
 
 /** The WHERE conditions of a search, every value a bound parameter. */
 function searchConditions(query: CustomerQuery, after: CustomerPosition | null): SQL | undefined {
   const where: SQL[] = [];
   if (query.statuses) where.push(inArray(customers.status, query.statuses));
-  if (query.email) where.push(sql`lower(${customers.email}) = lower(${query.email})`);
+  if (query.email) where.push(emailIs(query.email));
   if (query.anonymousId) where.push(sql`${customers.anonymousIds} @> array[${query.anonymousId}]::text[]`);
   for (const { name, builtin, value } of query.attributes ?? []) {
     where.push(
@@ -88,11 +91,11 @@ export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepare
     },
 
     async findByEmail(email) {
-      return (await db.select().from(customers).where(sql`lower(${customers.email}) = lower(${email})`)).map(toCustomer);
+      return (await db.select().from(customers).where(emailIs(email))).map(toCustomer);
     },
 
     async lockByEmail(email) {
-      const [row] = await lockWhere(sql`lower(${customers.email}) = lower(${email})`);
+      const [row] = await lockWhere(emailIs(email));
       return row ? toCustomer(row) : null;
     },
 

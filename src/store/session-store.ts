@@ -72,8 +72,13 @@ export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareS
         .returning({ id: sessions.id });
       return rows.length;
     },
-    async revoke(id, reason, at) {
-      await db.update(sessions).set({ revokedAt: at, revokeReason: reason }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+    async revoke(id, reason, at, ownedBy) {
+      const [row] = await db
+        .update(sessions)
+        .set({ revokedAt: at, revokeReason: reason })
+        .where(and(eq(sessions.id, id), isNull(sessions.revokedAt), ownedBy ? eq(sessions.customerId, ownedBy) : undefined))
+        .returning({ customerId: sessions.customerId });
+      return row?.customerId ?? null;
     },
   };
 }

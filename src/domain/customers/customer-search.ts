@@ -68,7 +68,7 @@ export function createCustomerSearch(deps: { uow: UnitOfWork }) {
       const limit = pageSize(first, PAGE_SIZE);
       const query = await toQuery(filter ?? {});
       if (options.withConsents) {
-        const rows = (await uow.read.customers.searchWithConsents(query, after, limit + 1)).slice(0, limit + 1);
+        const rows = await uow.read.customers.searchWithConsents(query, after, limit + 1);
         const page = rows.slice(0, limit);
         return {
           customers: page.map((row) => row.customer),

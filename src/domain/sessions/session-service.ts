@@ -123,7 +123,10 @@ export function createSessionService(deps: SessionServiceDeps) {
         const found = await tx.sessions.lockForRefresh(sessionId);
         if (!found || found.session.revokedAt) return null;
         const at = clock.now();
-        const end = (reason: string) => tx.sessions.revoke(sessionId, reason, at).then(() => null);
+        const end = async (reason: string) => {
+          await tx.sessions.revoke(sessionId, reason, at);
+          return null;
+        };
         if (found.refreshHash !== hash) return end('refresh_token_reuse');
         if (found.customerStatus !== 'REGISTERED') return end('account_inactive');
         const idle = at.getTime() - found.session.lastUsedAt.getTime() > deps.lifetimes.idleSeconds * 1000;
@@ -144,12 +147,11 @@ export function createSessionService(deps: SessionServiceDeps) {
     /** Active sessions of these customers, newest first (for the graph's loader). */
     listActive: (customerIds: readonly string[]) => uow.read.sessions.listActive(customerIds),
 
-    /** Ends one of the customer's sessions; false when it is not theirs or already ended. */
-    async revokeOwn(customerId: string, sessionId: string): Promise<boolean> {
-      const own = (await uow.read.sessions.listActive([customerId])).some((s) => s.id === sessionId);
-      if (own) await uow.read.sessions.revoke(sessionId, 'revoked', clock.now());
-      return own;
-    },
+    /**
+     * Ends an active session, only if it belongs to `ownedBy` when given; returns the customer whose
+     * session ended, or null when none did.
+     */
+    revoke: (sessionId: string, ownedBy?: string) => uow.read.sessions.revoke(sessionId, 'revoked', clock.now(), ownedBy),
 
     /** Ends every other session of the customer; returns how many. */
     revokeOthers: (customerId: string, keepSessionId: string) =>

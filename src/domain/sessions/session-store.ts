@@ -9,7 +9,11 @@ export interface SessionStore {
   lockForRefresh(id: string): Promise<{ session: Session; refreshHash: string; customerStatus: string } | null>;
   /** Replaces the current refresh hash; the replaced one becomes the previous hash. */
   rotate(id: string, currentHash: string, nextHash: string, at: Date): Promise<void>;
-  revoke(id: string, reason: string, at: Date): Promise<void>;
+  /**
+   * Revokes the session if it is active (and, with `ownedBy`, belongs to that customer), in one statement;
+   * returns its customer's id, or null when nothing was revoked.
+   */
+  revoke(id: string, reason: string, at: Date, ownedBy?: string): Promise<string | null>;
   /** Active sessions of these customers, newest first. */
   listActive(customerIds: readonly string[]): Promise<Session[]>;
   /** Revokes the customer's active sessions, all but `keepId` when given; returns how many. */

@@ -43,16 +43,12 @@ export const sessionResolvers: Resolvers = {
       return true;
     },
     revokeSession: async (_, { id }, { viewer, services, loaders }) => {
-      const sessionId = checkId(id, 'id');
-      if (viewer.role === 'CUSTOMER') {
-        loaders.sessions.clear(viewer.customerId);
-        return services.sessions.revokeOwn(viewer.customerId, sessionId);
-      }
-      if (viewer.role !== 'OPERATOR') return false;
-      const session = await services.sessions.findActive(sessionId);
-      if (!session) return false;
-      loaders.sessions.clear(session.customerId);
-      return services.sessions.revokeOwn(session.customerId, sessionId);
+      if (viewer.role !== 'CUSTOMER' && viewer.role !== 'OPERATOR') return false;
+      // A customer may end only their own sessions; the operator any.
+      const ownedBy = viewer.role === 'CUSTOMER' ? viewer.customerId : undefined;
+      const customerId = await services.sessions.revoke(checkId(id, 'id'), ownedBy);
+      if (customerId) loaders.sessions.clear(customerId);
+      return customerId !== null;
     },
     revokeOtherSessions: async (_, __, { viewer, services, loaders }) => {
       if (viewer.role !== 'CUSTOMER') return 0;
