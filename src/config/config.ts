@@ -19,6 +19,8 @@ export interface Config {
   readonly keyEncryptionKeyIsDevelopmentDefault: boolean;
   /** Lifetime of access tokens, in seconds. */
   readonly accessTokenTtlSeconds: number;
+  /** Sensitive actions need a step-up (stepUp) at most this many seconds old. */
+  readonly stepUpWindowSeconds: number;
   /** `iss` of Kith's tokens: its public base URL. */
   readonly issuer: string;
   /** `aud` of Kith's access tokens. */
@@ -101,6 +103,7 @@ export function loadConfig(env: Env = process.env): Config {
     keyEncryptionKey: keyEncryptionKey ?? DEVELOPMENT_KEY_ENCRYPTION_KEY,
     keyEncryptionKeyIsDevelopmentDefault: keyEncryptionKey === null,
     accessTokenTtlSeconds: integer(env, 'KITH_ACCESS_TOKEN_TTL_SECONDS', 600, 60, 3600),
+    stepUpWindowSeconds: integer(env, 'KITH_STEP_UP_WINDOW_SECONDS', 600, 30, 86_400),
     issuer: (env.KITH_ISSUER || `http://localhost:${integer(env, 'PORT', 4000, 0, 65535)}`).replace(/\/+$/, ''),
     audience: env.KITH_AUDIENCE || 'kith',
     signInAttemptsPerIpPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_IP', 30, 1, 1_000_000),

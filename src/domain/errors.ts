@@ -2,7 +2,14 @@
  * Expected failures a client can cause. The closed list of codes is the contract: graphql/errors.ts maps
  * each to `extensions.code`; the domain never speaks HTTP.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED';
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'STEP_UP_REQUIRED';
 
 export class DomainError extends Error {
   constructor(
@@ -12,6 +19,8 @@ export class DomainError extends Error {
     readonly field?: string,
     /** RATE_LIMITED: seconds until the next attempt is allowed. */
     readonly retryAfterSeconds?: number,
+    /** STEP_UP_REQUIRED: the methods the customer can step up with, so a frontend can prompt. */
+    readonly methods?: readonly string[],
   ) {
     super(message);
     this.name = 'DomainError';
@@ -25,6 +34,8 @@ export const unauthenticated = (message: string) => new DomainError('UNAUTHENTIC
 export const forbidden = (message: string) => new DomainError('FORBIDDEN', message);
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new DomainError('RATE_LIMITED', message, undefined, retryAfterSeconds);
+export const stepUpRequired = (message: string, methods: readonly string[]) =>
+  new DomainError('STEP_UP_REQUIRED', message, undefined, undefined, methods);
 
 /** Compile-time proof that a switch handled every member of a union. */
 export function unreachable(value: never): never {

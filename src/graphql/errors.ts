@@ -58,6 +58,7 @@ export function createErrorFormatter(options: { production: boolean; logUnexpect
         code: original.code,
         ...(original.field ? { field: original.field } : {}),
         ...(original.retryAfterSeconds !== undefined ? { retryAfter: original.retryAfterSeconds } : {}),
+        ...(original.methods ? { methods: original.methods } : {}),
       };
       return { ...base, message: original.message, extensions };
     }

@@ -10,6 +10,7 @@ import { consentResolvers } from './resolvers/consent.js';
 import { customerResolvers } from './resolvers/customer.js';
 import { eventResolvers } from './resolvers/event.js';
 import { sessionResolvers } from './resolvers/session.js';
+import { stepUpResolvers } from './resolvers/step-up.js';
 import { AttributeScalar, DateTime, EmailAddress } from './scalars.js';
 
 const schemaDir = fileURLToPath(new URL('../../schema', import.meta.url));
@@ -22,7 +23,7 @@ export function loadTypeDefs(): string[] {
     .map((file) => readFileSync(`${schemaDir}/${file}`, 'utf8'));
 }
 
-const areas: Resolvers[] = [sessionResolvers, catalogResolvers, customerResolvers, consentResolvers, eventResolvers];
+const areas: Resolvers[] = [sessionResolvers, stepUpResolvers, catalogResolvers, customerResolvers, consentResolvers, eventResolvers];
 
 /** The executable schema without authorization (tests inspect it); use buildSchema to serve. */
 export function buildUnguardedSchema(): GraphQLSchema {

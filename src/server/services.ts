@@ -13,6 +13,8 @@ import type { Services } from '../domain/services.js';
 import { DEFAULT_LOCKOUT } from '../domain/sessions/lockout.js';
 import type { AccessTokenIssuer } from '../domain/sessions/session.js';
 import { createSessionService } from '../domain/sessions/session-service.js';
+import { createStepUpGuard } from '../domain/sessions/step-up.js';
+import { createPasswordService } from '../domain/credentials/password-service.js';
 import { refreshTokenCodec } from '../auth/refresh-tokens.js';
 import type { Database } from '../store/database.js';
 import { createAttemptLimiter } from '../store/attempt-limiter.js';
@@ -23,14 +25,13 @@ export function createServices(deps: { config: Config; database: Database; clock
   const uow = createUnitOfWork(deps.database);
   const { clock } = deps;
   const hasher = createArgon2Hasher(deps.config.argon2);
+  const passwordPolicy = createPasswordPolicy({ commonPasswords: loadCommonPasswords() });
+  // Each second-factor module adds the source that reports whether a customer has enrolled it.
+  const stepUp = createStepUpGuard({ clock, windowSeconds: deps.config.stepUpWindowSeconds, sources: [] });
   return {
-    customers: createCustomerService({
-      uow,
-      clock,
-      newId: randomUUID,
-      hasher,
-      passwordPolicy: createPasswordPolicy({ commonPasswords: loadCommonPasswords() }),
-    }),
+    customers: createCustomerService({ uow, clock, newId: randomUUID, hasher, passwordPolicy }),
+    stepUp,
+    passwords: createPasswordService({ uow, clock, hasher, policy: passwordPolicy, stepUp }),
     sessions: createSessionService({
       uow,
       clock,

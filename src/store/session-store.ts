@@ -56,6 +56,14 @@ export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareS
         .set({ refreshHash: nextHash, previousRefreshHash: currentHash, lastUsedAt: at })
         .where(and(eq(sessions.id, id), eq(sessions.refreshHash, currentHash)));
     },
+    async elevate(id, proof) {
+      const [row] = await db
+        .update(sessions)
+        .set({ authTime: proof.authTime, acr: proof.acr, amr: proof.amr })
+        .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+        .returning(columns);
+      return row ?? null;
+    },
     async listActive(customerIds) {
       if (customerIds.length === 0) return [];
       return db

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config/config.js';
+import type { Clock } from '../../src/domain/clock.js';
 import { createKith, type Kith } from '../../src/server/app.js';
 import { type Database, openDatabase } from '../../src/store/database.js';
 
@@ -37,36 +38,46 @@ export interface TestKith {
 
 const servers = new Map<string, Promise<TestKith>>();
 
+/** Builds and starts a Kith on the worker's database, with the test defaults under `env`. */
+async function serve(env: Record<string, string>, clock?: Clock): Promise<TestKith> {
+  const database = await testDatabase();
+  const config = loadConfig({ KITH_OPERATOR_KEY: OPERATOR_KEY, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, NODE_ENV: 'test', KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1', ...TEST_LIMITS, ...env });
+  const kith = await createKith(config, { database, clock });
+  const address = await kith.app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `${address}/graphql`;
+  const gql: TestKith['gql'] = async (query, variables, options = {}) => {
+    const token = options.token ?? (options.as === 'operator' ? OPERATOR_KEY : undefined);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, ...((await response.json()) as object) };
+  };
+  const ok: TestKith['ok'] = async (query, variables, options) => {
+    const result = await gql(query, variables, options);
+    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    return result.data as never;
+  };
+  return { kith, url, database, gql, ok };
+}
+
 /** A Kith listening on 127.0.0.1 over the worker's database; `env` entries make a separately configured one. */
 export function startKith(env: Record<string, string> = {}): Promise<TestKith> {
   const key = JSON.stringify(env);
   let server = servers.get(key);
   if (!server) {
-    server = (async () => {
-      const database = await testDatabase();
-      const config = loadConfig({ KITH_OPERATOR_KEY: OPERATOR_KEY, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, NODE_ENV: 'test', KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1', ...TEST_LIMITS, ...env });
-      const kith = await createKith(config, { database });
-      const address = await kith.app.listen({ host: '127.0.0.1', port: 0 });
-      const url = `${address}/graphql`;
-      const gql: TestKith['gql'] = async (query, variables, options = {}) => {
-        const token = options.token ?? (options.as === 'operator' ? OPERATOR_KEY : undefined);
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          body: JSON.stringify({ query, variables }),
-        });
-        return { status: response.status, ...((await response.json()) as object) };
-      };
-      const ok: TestKith['ok'] = async (query, variables, options) => {
-        const result = await gql(query, variables, options);
-        if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-        return result.data as never;
-      };
-      return { kith, url, database, gql, ok };
-    })();
+    server = serve(env);
     servers.set(key, server);
   }
   return server;
+}
+
+/** A Kith of its own whose clock the test moves forward; close it in afterAll. */
+export async function startClockedKith(env: Record<string, string> = {}): Promise<TestKith & { advance(ms: number): void; close(): Promise<void> }> {
+  let at = Date.now();
+  const served = await serve(env, { now: () => new Date(at) });
+  return { ...served, advance: (ms) => void (at += ms), close: () => served.kith.close() };
 }
 
 /** An email no other test uses. */

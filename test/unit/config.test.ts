@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       operatorKeyGenerated: true,
       keyEncryptionKeyIsDevelopmentDefault: true,
       accessTokenTtlSeconds: 600,
+      stepUpWindowSeconds: 600,
       issuer: 'http://localhost:4000',
       audience: 'kith',
       signInAttemptsPerIpPerMinute: 30,

@@ -6,6 +6,7 @@ import type { AttemptLimiter } from './attempt-limiter.js';
 import type { UnitOfWork } from '../stores.js';
 import { afterFailure, afterSuccess, isLocked, type LockoutPolicy } from './lockout.js';
 import type { AccessTokenIssuer, RefreshTokenCodec, Session, SessionTokens } from './session.js';
+import { afterProof, type Authentication, type StepUpMethod } from './step-up.js';
 
 export interface SignInCommand {
   email: string;
@@ -30,6 +31,7 @@ export interface SessionServiceDeps {
 
 /** One answer for every failed sign-in, so it tells nobody whether the email exists or is locked. */
 const wrongCredentials = () => unauthenticated('The email or password is wrong, or the account is locked for a while.');
+const wrongPassword = () => badInput('The password is wrong, or too many wrong attempts locked it for a while.', 'password');
 const invalidRefresh = () => unauthenticated('The refresh token is not valid: sign in again.');
 
 export type SessionService = ReturnType<typeof createSessionService>;
@@ -89,18 +91,50 @@ export function createSessionService(deps: SessionServiceDeps) {
     });
   }
 
+  function checkPasswordLength(password: string): void {
+    if (password.length === 0 || password.length > 1024) throw badInput('password must have 1 to 1024 characters.', 'password');
+  }
+
+  /** Waits for every limiter (null ones are skipped); RATE_LIMITED when any is exhausted. */
+  async function consumeAttempt(keys: { limiter: AttemptLimiter; key: string | null }[]): Promise<void> {
+    const waits = await Promise.all(keys.map(({ limiter, key }) => (key ? limiter.consume(key) : null)));
+    const wait = Math.max(...waits.map((w) => w ?? 0));
+    if (wait > 0) throw rateLimited(`Too many sign-in attempts: try again in ${wait} seconds.`, wait);
+  }
+
+  /** Records a fresh proof in the session and issues an access token that carries it. */
+  async function elevate(auth: Authentication, method: StepUpMethod): Promise<{ accessToken: string; expiresIn: number; session: Session }> {
+    const session = await uow.read.sessions.elevate(auth.sessionId, { authTime: clock.now(), ...afterProof(auth, method) });
+    if (!session) throw unauthenticated('The session has ended: sign in again.');
+    return { ...(await issue(session)), session };
+  }
+
   return {
+    elevate,
+
+    /**
+     * Step-up by re-entering the password: the same limits, lockout and work as a sign-in. The session's
+     * acr becomes `pwd` with a fresh auth_time, which is enough for customers without a second factor.
+     */
+    async stepUpWithPassword(auth: Authentication, password: string) {
+      checkPasswordLength(password);
+      await consumeAttempt([{ limiter: deps.signInLimits.perAccount, key: `customer:${auth.customerId}` }]);
+      const attempt = await countAttempt(auth.customerId);
+      const verified = await deps.hasher.verify(attempt?.hash ?? (await dummyHash), password.normalize('NFKC'));
+      if (!attempt || !verified) throw wrongPassword();
+      await uow.read.credentials.saveLockout(auth.customerId, afterSuccess());
+      return elevate(auth, 'password');
+    },
+
     async signIn(command: SignInCommand): Promise<SessionTokens> {
-      if (command.password.length === 0 || command.password.length > 1024) throw badInput('password must have 1 to 1024 characters.', 'password');
+      checkPasswordLength(command.password);
       const email = normaliseEmail(command.email);
       // Every attempt counts, whatever it turns out to be, so guessing across accounts or from many
       // requests hits a shared limit before any password is checked.
-      const waits = await Promise.all([
-        command.ip ? deps.signInLimits.perIp.consume(command.ip) : null,
-        deps.signInLimits.perAccount.consume(email.toLowerCase()),
+      await consumeAttempt([
+        { limiter: deps.signInLimits.perIp, key: command.ip ?? null },
+        { limiter: deps.signInLimits.perAccount, key: email.toLowerCase() },
       ]);
-      const wait = Math.max(...waits.map((w) => w ?? 0));
-      if (wait > 0) throw rateLimited(`Too many sign-in attempts: try again in ${wait} seconds.`, wait);
       const password = command.password.normalize('NFKC');
       const [customer] = await uow.read.customers.findByEmail(email);
       const registered = customer?.status === 'REGISTERED' ? customer : null;

@@ -14,6 +14,8 @@ export interface SessionStore {
    * returns its customer's id, or null when nothing was revoked.
    */
   revoke(id: string, reason: string, at: Date, ownedBy?: string): Promise<string | null>;
+  /** Records a fresh proof in an active session; returns the session as it now is, or null if it is not active. */
+  elevate(id: string, proof: { authTime: Date; acr: string; amr: string[] }): Promise<Session | null>;
   /** Active sessions of these customers, newest first. */
   listActive(customerIds: readonly string[]): Promise<Session[]>;
   /** Revokes the customer's active sessions, all but `keepId` when given; returns how many. */

@@ -141,6 +141,11 @@ export type ChangeEventEdge = {
   node: ChangeEvent;
 };
 
+export type ChangePasswordInput = {
+  /** The new password: 8 to 1024 characters, not a common one, not the email. */
+  newPassword: Scalars['String']['input'];
+};
+
 /** A customer's current decision about one purpose. The full history is in `consentHistory`. */
 export type Consent = {
   __typename?: 'Consent';
@@ -247,6 +252,11 @@ export type Customer = {
   /** Active sessions, newest first. The customer themselves and the operator. */
   sessions: Array<Session>;
   status: CustomerStatus;
+  /**
+   * How this customer can step up before a sensitive action: their second factors (totp, recovery_code,
+   * passkey), or `password` when they have none. The customer themselves.
+   */
+  stepUpMethods: Array<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   /** Increases on every change; pass it as `expectedVersion` to update without overwriting someone else's change. */
   version: Scalars['Int']['output'];
@@ -334,6 +344,11 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Captures a light account from a form; idempotent per email. Public. */
   capture: CapturePayload;
+  /**
+   * Replaces the signed-in customer's password and ends their other sessions. Needs a recent step-up.
+   * Customers only.
+   */
+  changePassword: Scalars['Boolean']['output'];
   /** Adds an attribute to the catalog or changes the rules of a custom one. Operator only. */
   defineAttribute: AttributeDefinition;
   /** Adds a purpose or rewords one (a new version). Operator only. */
@@ -365,6 +380,13 @@ export type Mutation = {
   signIn: SessionPayload;
   /** Ends the session of the access token presented; its tokens stop working at once. Customers only. */
   signOut: Scalars['Boolean']['output'];
+  /**
+   * Proves again who the signed-in customer is and returns an access token with a fresh auth_time. Sensitive
+   * actions (changing the password or email, adding or removing a factor or device) need one within the
+   * step-up window, and with a second factor (acr `mfa`) once the customer has one; otherwise they fail with
+   * STEP_UP_REQUIRED, whose `extensions.methods` names what to offer. Customers only.
+   */
+  stepUp: StepUpPayload;
   /** Sets or removes profile attributes. Operator only. */
   updateProfile: UpdateProfilePayload;
   /** Records a withdrawal. The grant stays in the history. Operator only. */
@@ -375,6 +397,12 @@ export type Mutation = {
 /** The root of every write. */
 export type MutationCaptureArgs = {
   input: CaptureInput;
+};
+
+
+/** The root of every write. */
+export type MutationChangePasswordArgs = {
+  input: ChangePasswordInput;
 };
 
 
@@ -435,6 +463,12 @@ export type MutationRevokeSessionArgs = {
 /** The root of every write. */
 export type MutationSignInArgs = {
   input: SignInInput;
+};
+
+
+/** The root of every write. */
+export type MutationStepUpArgs = {
+  input: StepUpInput;
 };
 
 
@@ -568,6 +602,35 @@ export type SignInInput = {
   password: Scalars['String']['input'];
 };
 
+/**
+ * One proof of who the customer is, given to `stepUp`: set exactly one field. A customer without a second
+ * factor re-enters the password; one with a second factor must use it to reach acr `mfa`.
+ */
+export type StepUpInput = {
+  /** The account password, as typed (compared in NFKC form). Counts against the sign-in limits and lockout. */
+  password?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * A fresh access token for the same session, carrying the new proof: send it instead of the old one. The
+ * refresh token is unchanged, and tokens it yields keep the new acr and authentication time.
+ */
+export type StepUpPayload = {
+  __typename?: 'StepUpPayload';
+  /** An EdDSA JWT (typ at+jwt) with the new acr, amr and auth_time. */
+  accessToken: Scalars['String']['output'];
+  /** `mfa` after a second factor, `pwd` after the password alone. */
+  acr: Scalars['String']['output'];
+  /** When this proof was given: sensitive actions need it within KITH_STEP_UP_WINDOW_SECONDS. */
+  authenticatedAt: Scalars['DateTime']['output'];
+  /** RFC 8176 method names of the session's proofs, such as pwd and otp. */
+  authenticationMethods: Array<Scalars['String']['output']>;
+  /** Seconds until the access token expires. */
+  expiresIn: Scalars['Int']['output'];
+  /** Always Bearer. */
+  tokenType: Scalars['String']['output'];
+};
+
 export type UpdateProfileInput = {
   /** Attributes to set; a null value removes one. At most 50. */
   attributes: Array<AttributeInput>;
@@ -686,6 +749,7 @@ export type ResolversTypes = {
   ChangeEvent: ResolverTypeWrapper<ChangeEventModel>;
   ChangeEventConnection: ResolverTypeWrapper<Omit<ChangeEventConnection, 'edges'> & { edges: Array<ResolversTypes['ChangeEventEdge']> }>;
   ChangeEventEdge: ResolverTypeWrapper<Omit<ChangeEventEdge, 'node'> & { node: ResolversTypes['ChangeEvent'] }>;
+  ChangePasswordInput: ChangePasswordInput;
   Consent: ResolverTypeWrapper<ConsentModel>;
   ConsentChangeInput: ConsentChangeInput;
   ConsentFilter: ConsentFilter;
@@ -715,6 +779,8 @@ export type ResolversTypes = {
   Session: ResolverTypeWrapper<SessionModel>;
   SessionPayload: ResolverTypeWrapper<SessionPayloadModel>;
   SignInInput: SignInInput;
+  StepUpInput: StepUpInput;
+  StepUpPayload: ResolverTypeWrapper<StepUpPayload>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   UpdateProfileInput: UpdateProfileInput;
   UpdateProfilePayload: ResolverTypeWrapper<Omit<UpdateProfilePayload, 'customer'> & { customer: ResolversTypes['Customer'] }>;
@@ -735,6 +801,7 @@ export type ResolversParentTypes = {
   ChangeEvent: ChangeEventModel;
   ChangeEventConnection: Omit<ChangeEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChangeEventEdge']> };
   ChangeEventEdge: Omit<ChangeEventEdge, 'node'> & { node: ResolversParentTypes['ChangeEvent'] };
+  ChangePasswordInput: ChangePasswordInput;
   Consent: ConsentModel;
   ConsentChangeInput: ConsentChangeInput;
   ConsentFilter: ConsentFilter;
@@ -761,6 +828,8 @@ export type ResolversParentTypes = {
   Session: SessionModel;
   SessionPayload: SessionPayloadModel;
   SignInInput: SignInInput;
+  StepUpInput: StepUpInput;
+  StepUpPayload: StepUpPayload;
   String: Scalars['String']['output'];
   UpdateProfileInput: UpdateProfileInput;
   UpdateProfilePayload: Omit<UpdateProfilePayload, 'customer'> & { customer: ResolversParentTypes['Customer'] };
@@ -861,6 +930,7 @@ export type CustomerResolvers<ContextType = GraphQLContext, ParentType extends R
   phoneNumberVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   sessions?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CustomerStatus'], ParentType, ContextType>;
+  stepUpMethods?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -889,6 +959,7 @@ export interface EmailAddressScalarConfig extends GraphQLScalarTypeConfig<Resolv
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   capture?: Resolver<ResolversTypes['CapturePayload'], ParentType, ContextType, RequireFields<MutationCaptureArgs, 'input'>>;
+  changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   defineAttribute?: Resolver<ResolversTypes['AttributeDefinition'], ParentType, ContextType, RequireFields<MutationDefineAttributeArgs, 'input'>>;
   definePurpose?: Resolver<ResolversTypes['ConsentPurpose'], ParentType, ContextType, RequireFields<MutationDefinePurposeArgs, 'input'>>;
   disableCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationDisableCustomerArgs, 'id'>>;
@@ -901,6 +972,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   signIn?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'input'>>;
   signOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  stepUp?: Resolver<ResolversTypes['StepUpPayload'], ParentType, ContextType, RequireFields<MutationStepUpArgs, 'input'>>;
   updateProfile?: Resolver<ResolversTypes['UpdateProfilePayload'], ParentType, ContextType, RequireFields<MutationUpdateProfileArgs, 'input'>>;
   withdrawConsent?: Resolver<ResolversTypes['ConsentPayload'], ParentType, ContextType, RequireFields<MutationWithdrawConsentArgs, 'input'>>;
 };
@@ -944,6 +1016,15 @@ export type SessionPayloadResolvers<ContextType = GraphQLContext, ParentType ext
   tokenType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type StepUpPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StepUpPayload'] = ResolversParentTypes['StepUpPayload']> = {
+  accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  acr?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  authenticatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  authenticationMethods?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  expiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tokenType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type UpdateProfilePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UpdateProfilePayload'] = ResolversParentTypes['UpdateProfilePayload']> = {
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
 };
@@ -978,6 +1059,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   RegisterPayload?: RegisterPayloadResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
   SessionPayload?: SessionPayloadResolvers<ContextType>;
+  StepUpPayload?: StepUpPayloadResolvers<ContextType>;
   UpdateProfilePayload?: UpdateProfilePayloadResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };
