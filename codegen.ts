@@ -29,6 +29,8 @@ const config: CodegenConfig = {
           ChangeEvent: `${domain}/events/change-event.js#ChangeEvent as ChangeEventModel`,
           SessionPayload: '../resolvers/session.js#SessionPayloadModel',
           Session: `${domain}/sessions/session.js#Session as SessionModel`,
+          StaffMember: `${domain}/principals/staff.js#StaffMember as StaffMemberModel`,
+          ServiceClient: `${domain}/principals/service-client.js#ServiceClient as ServiceClientModel`,
         },
       },
     },

@@ -1,10 +1,16 @@
+import { createAccessTokens } from './auth/access-tokens.js';
 import { createSigningKeys } from './auth/signing-keys.js';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { systemClock } from './domain/clock.js';
+import { DomainError } from './domain/errors.js';
+import { createServices } from './server/services.js';
 import { type Database, openDatabase } from './store/database.js';
 import { createSigningKeyStore } from './store/signing-key-store.js';
 
 export const CLI_USAGE = `Usage: npm run kith -- <command>
+  admin create --email <email> [--name <name>]
+                create an administrator (the bootstrap path); the password comes from
+                KITH_ADMIN_PASSWORD or, when that is unset, from the first line of standard input
   keys rotate   make a new signing key active; the old one stays published until its tokens expire
   keys list     print the published keys (kid, created, retired, expires)`;
 
@@ -13,20 +19,26 @@ export class UsageError extends Error {
 }
 
 /** Runs one command against the configured database; returns what to print. */
-export async function runCli(args: readonly string[], deps: { config: Config; database: Database }): Promise<string> {
+export async function runCli(
+  args: readonly string[],
+  deps: { config: Config; database: Database; readPassword?: () => Promise<string> },
+): Promise<string> {
+  const { config } = deps;
+  const tokenLifetimeSeconds = Math.max(config.accessTokenTtlSeconds, config.staffTokenTtlSeconds);
   const keys = createSigningKeys({
     store: createSigningKeyStore(deps.database.db),
     clock: systemClock,
-    encryptionSecret: deps.config.keyEncryptionKey,
-    tokenLifetimeSeconds: deps.config.accessTokenTtlSeconds,
+    encryptionSecret: config.keyEncryptionKey,
+    tokenLifetimeSeconds,
   });
   const [area, command, ...rest] = args;
+  if (area === 'admin' && command === 'create') return createAdmin(rest, { ...deps, keys });
   if (area !== 'keys' || rest.length > 0) throw new UsageError(CLI_USAGE);
   switch (command) {
     case 'rotate': {
       const previous = await keys.ensureActive();
       const next = await keys.rotate();
-      return `Active signing key: ${next} (replaces ${previous}, published for ${deps.config.accessTokenTtlSeconds} s more).`;
+      return `Active signing key: ${next} (replaces ${previous}, published for ${tokenLifetimeSeconds} s more).`;
     }
     case 'list': {
       await keys.ensureActive();
@@ -38,6 +50,50 @@ export async function runCli(args: readonly string[], deps: { config: Config; da
     default:
       throw new UsageError(CLI_USAGE);
   }
+}
+
+/** `admin create --email <email> [--name <name>]`: an administrator, whether or not others exist. */
+async function createAdmin(
+  args: readonly string[],
+  deps: { config: Config; database: Database; keys: ReturnType<typeof createSigningKeys>; readPassword?: () => Promise<string> },
+): Promise<string> {
+  const options = new Map<string, string>();
+  for (let i = 0; i < args.length; i += 2) {
+    const [flag, value] = [args[i]!, args[i + 1]];
+    if (!['--email', '--name'].includes(flag) || value === undefined || options.has(flag)) throw new UsageError(CLI_USAGE);
+    options.set(flag, value);
+  }
+  const email = options.get('--email');
+  if (!email) throw new UsageError(CLI_USAGE);
+  const password = process.env.KITH_ADMIN_PASSWORD || (await (deps.readPassword ?? readFirstLine)());
+  const { config, database } = deps;
+  await deps.keys.ensureActive();
+  const accessTokens = createAccessTokens({
+    signingKeys: deps.keys,
+    clock: systemClock,
+    issuer: config.issuer,
+    audience: config.audience,
+    ttlSeconds: config.accessTokenTtlSeconds,
+    staffTtlSeconds: config.staffTokenTtlSeconds,
+  });
+  const services = createServices({ config, database, clock: systemClock, accessTokens });
+  try {
+    const admin = await services.staff.create({ email, name: options.get('--name') ?? 'Administrator', role: 'ADMIN', password });
+    return `Administrator ${admin.email} created (id ${admin.id}): sign in with the staffSignIn mutation.`;
+  } catch (error) {
+    if (error instanceof DomainError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+async function readFirstLine(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Password for the new administrator: ');
+  let input = '';
+  for await (const chunk of process.stdin) {
+    input += String(chunk);
+    if (input.includes('\n')) break;
+  }
+  return input.split(/\r?\n/)[0] ?? '';
 }
 
 async function main(): Promise<void> {

@@ -8,10 +8,8 @@ async function main(): Promise<void> {
   const shown = address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
   const store = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
   console.log(`Kith is listening on ${shown}/graphql (store: ${store})`);
-  if (config.operatorKeyGenerated) {
-    console.log(`No KITH_OPERATOR_KEY was set; operator key for this process only: ${config.operatorKey}`);
-  } else if (!config.operatorKey) {
-    console.log('Operator access is off: set KITH_OPERATOR_KEY to enable it.');
+  if ((await kith.services.staff.list()).every((member) => member.role !== 'ADMIN' || member.disabledAt)) {
+    console.log('No administrator yet: create one with `npm run kith -- admin create --email you@example.com`.');
   }
   if (config.keyEncryptionKeyIsDevelopmentDefault) {
     console.log('No KITH_KEY_ENCRYPTION_KEY was set: signing keys are encrypted with a development-only secret.');

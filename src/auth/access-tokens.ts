@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, errors, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
 import type { Clock } from '../domain/clock.js';
+import type { ClientTokenIssuer } from '../domain/principals/service-client.js';
+import type { StaffTokenIssuer } from '../domain/principals/staff.js';
 import type { AccessTokenIssuer } from '../domain/sessions/session.js';
 import { SIGNING_ALG, type SigningKeys } from './signing-keys.js';
 
-/** What a verified access token says. */
-export interface AccessClaims {
+/** What a verified customer access token says. */
+export interface CustomerClaims {
+  kind: 'customer';
   customerId: string;
   sessionId: string;
   authTime: Date;
@@ -13,12 +16,33 @@ export interface AccessClaims {
   amr: string[];
 }
 
+/** A staff token: the role it states is informational, each request reads the current one. */
+export interface StaffClaims {
+  kind: 'staff';
+  staffId: string;
+  /** The staff member's token version at issue: a bump (sign-out, disabling) ends the token. */
+  tokenVersion: number;
+}
+
+/** A client-credentials token (RFC 9068: sub and client_id are the client, scope the granted scopes). */
+export interface ClientClaims {
+  kind: 'client';
+  clientId: string;
+  scopes: string[];
+  tokenVersion: number;
+}
+
+/** What a verified access token says, by the kind of principal it was issued to. */
+export type AccessClaims = CustomerClaims | StaffClaims | ClientClaims;
+
 export interface AccessTokenOptions {
   signingKeys: SigningKeys;
   clock: Clock;
   issuer: string;
   audience: string;
   ttlSeconds: number;
+  /** Lifetime of staff tokens (longer: each request checks the staff member, so revocation is still immediate). */
+  staffTtlSeconds: number;
 }
 
 /** RFC 9068's media type for JWT access tokens, checked on the way in so no other JWT passes for one. */
@@ -57,30 +81,39 @@ export function createAccessTokens(options: AccessTokenOptions) {
     }
   };
 
+  /** Signs a token for `subject` with Kith's common claims (iss, aud, iat, exp, jti) and `claims`. */
+  async function sign(subject: string, claims: Record<string, unknown>, ttlSeconds: number) {
+    const { kid, key } = await signingKeys.signingKey();
+    const now = Math.floor(clock.now().getTime() / 1000);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: TYP })
+      .setIssuer(options.issuer)
+      .setAudience(options.audience)
+      .setSubject(subject)
+      .setIssuedAt(now)
+      .setExpirationTime(now + ttlSeconds)
+      .setJti(randomUUID())
+      .sign(key);
+    return { token, expiresIn: ttlSeconds };
+  }
+  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
   const issuer: AccessTokenIssuer = {
-    async issue(claims) {
-      const { kid, key } = await signingKeys.signingKey();
-      const now = Math.floor(clock.now().getTime() / 1000);
-      const token = await new SignJWT({
-        sid: claims.sessionId,
-        auth_time: Math.floor(claims.authTime.getTime() / 1000),
-        acr: claims.acr,
-        amr: claims.amr,
-      })
-        .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: TYP })
-        .setIssuer(options.issuer)
-        .setAudience(options.audience)
-        .setSubject(claims.customerId)
-        .setIssuedAt(now)
-        .setExpirationTime(now + options.ttlSeconds)
-        .setJti(randomUUID())
-        .sign(key);
-      return { token, expiresIn: options.ttlSeconds };
-    },
+    issue: (claims) =>
+      sign(claims.customerId, { sid: claims.sessionId, auth_time: seconds(claims.authTime), acr: claims.acr, amr: claims.amr }, options.ttlSeconds),
+  };
+  const staffIssuer: StaffTokenIssuer = {
+    issue: (claims) =>
+      sign(claims.staffId, { kith_kind: 'staff', ver: claims.tokenVersion, role: claims.role, auth_time: seconds(claims.authTime), acr: 'pwd', amr: ['pwd'] }, options.staffTtlSeconds),
+  };
+  const clientIssuer: ClientTokenIssuer = {
+    issue: (claims) => sign(claims.clientId, { kith_kind: 'client', ver: claims.tokenVersion, client_id: claims.clientId, scope: claims.scopes.join(' ') }, options.ttlSeconds),
   };
 
   return {
     issuer,
+    staffIssuer,
+    clientIssuer,
     /** The claims of a valid token; throws jose's errors for anything else. */
     async verify(token: string): Promise<AccessClaims> {
       const { payload } = await jwtVerify(token, getKey, {
@@ -88,16 +121,31 @@ export function createAccessTokens(options: AccessTokenOptions) {
         issuer: options.issuer,
         audience: options.audience,
         typ: TYP,
-        requiredClaims: ['sub', 'sid', 'iat', 'exp', 'jti', 'auth_time', 'acr', 'amr'],
-        maxTokenAge: options.ttlSeconds + 60,
+        requiredClaims: ['sub', 'iat', 'exp', 'jti'],
+        maxTokenAge: Math.max(options.ttlSeconds, options.staffTtlSeconds) + 60,
         currentDate: clock.now(),
       });
-      const { sub, sid, auth_time: authTime, acr, amr } = payload as Record<string, unknown>;
-      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof authTime !== 'number' || typeof acr !== 'string') {
-        throw new errors.JWTClaimValidationFailed('malformed claims', payload);
+      const claims = payload as Record<string, unknown>;
+      const malformed = () => new errors.JWTClaimValidationFailed('malformed claims', payload);
+      const { sub, iat, ver } = claims as { sub: string; iat: number; ver: unknown };
+      switch (claims.kith_kind) {
+        case 'staff':
+          if (!Number.isInteger(ver) || iat + options.staffTtlSeconds < (payload.exp ?? 0)) throw malformed();
+          return { kind: 'staff', staffId: sub, tokenVersion: ver as number };
+        case 'client': {
+          if (typeof claims.scope !== 'string' || claims.client_id !== sub || !Number.isInteger(ver) || iat + options.ttlSeconds < (payload.exp ?? 0)) throw malformed();
+          return { kind: 'client', clientId: sub, scopes: claims.scope.split(' ').filter(Boolean), tokenVersion: ver as number };
+        }
+        case undefined: {
+          const { sid, auth_time: authTime, acr, amr } = claims;
+          if (typeof sid !== 'string' || typeof authTime !== 'number' || typeof acr !== 'string') throw malformed();
+          if (!Array.isArray(amr) || !amr.every((m) => typeof m === 'string')) throw malformed();
+          if (iat + options.ttlSeconds < (payload.exp ?? 0)) throw malformed();
+          return { kind: 'customer', customerId: sub, sessionId: sid, authTime: new Date(authTime * 1000), acr, amr: amr as string[] };
+        }
+        default:
+          throw malformed();
       }
-      if (!Array.isArray(amr) || !amr.every((m) => typeof m === 'string')) throw new errors.JWTClaimValidationFailed('malformed amr', payload);
-      return { customerId: sub, sessionId: sid, authTime: new Date(authTime * 1000), acr, amr: amr as string[] };
     },
   };
 }

@@ -1,5 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { allow, or, rule } from 'graphql-shield';
+import type { Consent } from '../domain/consents/consent.js';
+import { hasGranted } from '../domain/consents/consent-rules.js';
+import { type Scope, scopes } from '../domain/principals/service-client.js';
 import type { Viewer } from './viewer.js';
 
 /** What the rules read from the GraphQL context. */
@@ -7,24 +10,37 @@ export interface RuleContext {
   viewer: Viewer;
   /** Set by signIn and refresh: the customer who just proved who they are, before any token is sent. */
   signedInAs?: string;
+  /** Set by staffSignIn: the staff member who just proved who they are. */
+  staffSignedInAs?: string;
+  /** A customer's current consents, batched per request (the GraphQL context's loader). */
+  loaders?: { consents: { load(customerId: string): Promise<Consent[]> } };
 }
 
 export const forbiddenError = () => new GraphQLError('You are not allowed to do this.', { extensions: { code: 'FORBIDDEN' } });
 const signInRequired = () => new GraphQLError('Authentication required: send Authorization: Bearer <token>.', { extensions: { code: 'UNAUTHENTICATED' } });
 
-/**
- * The operator, presenting KITH_OPERATOR_KEY. The public is told to authenticate (UNAUTHENTICATED), anyone
- * signed in that they may not (FORBIDDEN). Cached per request: who is asking does not change within one.
- */
-export const isOperator = rule({ cache: 'contextual' })((_parent, _args, ctx: RuleContext) => {
-  if (ctx.viewer.role === 'OPERATOR') return true;
-  return ctx.viewer.role === 'PUBLIC' ? signInRequired() : forbiddenError();
-});
+/** The public is told to authenticate (UNAUTHENTICATED), anyone signed in that they may not (FORBIDDEN). */
+const refuse = (viewer: Viewer) => (viewer.role === 'PUBLIC' ? signInRequired() : forbiddenError());
+
+// Who-you-are rules are cached per request by name ('contextual'): the viewer does not change within one.
 
 /** A customer signed in as themselves. */
-export const isCustomer = rule({ cache: 'contextual' })((_parent, _args, ctx: RuleContext) =>
-  ctx.viewer.role === 'CUSTOMER' ? true : ctx.viewer.role === 'PUBLIC' ? signInRequired() : forbiddenError(),
-);
+export const isCustomer = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => ctx.viewer.role === 'CUSTOMER' || refuse(ctx.viewer));
+
+/** A support agent or an administrator: administrators can do all an agent can. */
+export const isStaff = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => ctx.viewer.role === 'AGENT' || ctx.viewer.role === 'ADMIN' || refuse(ctx.viewer));
+
+/** An administrator: manages clients, catalogs and staff. */
+export const isAdmin = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => ctx.viewer.role === 'ADMIN' || refuse(ctx.viewer));
+
+const scopeRule = (scope: Scope) =>
+  rule(`scope:${scope}`, { cache: 'contextual' })(
+    (_p, _a, ctx: RuleContext) => (ctx.viewer.role === 'SERVICE_CLIENT' && ctx.viewer.scopes.includes(scope)) || refuse(ctx.viewer),
+  );
+const scopeRules = Object.fromEntries(scopes.map((scope) => [scope, scopeRule(scope)])) as Record<Scope, ReturnType<typeof scopeRule>>;
+
+/** A service client whose token carries `scope`. */
+export const hasScope = (scope: Scope) => scopeRules[scope];
 
 /**
  * The customer this object is: the signed-in customer reading their own profile, or the customer a signIn
@@ -37,12 +53,34 @@ export const isSelf = rule({ cache: (parent: { id?: string }) => `self:${parent?
   },
 );
 
-/** The operator, or the customer reading their own record. */
-export const isOperatorOrSelf = or(isOperator, isSelf);
+/** The staff member this object is: their own record, or the one a staffSignIn in this request signed in. */
+export const isSelfStaff = rule({ cache: (parent: { id?: string }) => `self-staff:${parent?.id}` })(
+  (parent: { id?: string }, _args, ctx: RuleContext) =>
+    parent?.id !== undefined && (parent.id === ctx.staffSignedInAs || ((ctx.viewer.role === 'AGENT' || ctx.viewer.role === 'ADMIN') && parent.id === ctx.viewer.staffId)),
+);
 
-/** The operator, or any signed-in customer: for objects reachable only through a field that already
- * checked isOperatorOrSelf (a customer's consents and history). */
-export const isOperatorOrCustomer = or(isOperator, isCustomer);
+/** A signed-in customer acting on their own account: the `input.customerId` argument is theirs. */
+export const actsOnSelf = rule({ cache: 'no_cache' })((_p, args: { input?: { customerId?: string } }, ctx: RuleContext) =>
+  ctx.viewer.role === 'CUSTOMER' && args.input?.customerId === ctx.viewer.customerId ? true : refuse(ctx.viewer),
+);
+
+/**
+ * A service client with `customers:read` reading a customer who granted the client's purpose: personal
+ * data leaves only under consent. Cached per customer id; the consents come from the request's loader.
+ */
+export const isClientWithConsent = rule({ cache: (parent: { id?: string }) => `client-consent:${parent?.id}` })(
+  async (parent: { id?: string }, _args, ctx: RuleContext) => {
+    const { viewer } = ctx;
+    if (viewer.role !== 'SERVICE_CLIENT' || !viewer.scopes.includes('customers:read') || !parent?.id || !ctx.loaders) return false;
+    return hasGranted(await ctx.loaders.consents.load(parent.id), viewer.purposeKey);
+  },
+);
+
+/** Staff, or the customer themselves: a customer's sessions, factors and history. */
+export const isStaffOrSelf = or(isStaff, isSelf);
+
+/** Staff, the customer themselves, or a consented service client: a customer's profile fields. */
+export const mayReadCustomer = or(isStaff, isSelf, isClientWithConsent);
 
 /** Anyone, signed in or not: capture, register, sign-in and the public catalogs. */
 export const isAnyone = allow;

@@ -1,49 +1,46 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Actor } from '../domain/actor.js';
 import { unauthenticated } from '../domain/errors.js';
+import type { Scope } from '../domain/principals/service-client.js';
 import type { AccessClaims } from './access-tokens.js';
 
-/** Who is asking. Agents, administrators and service clients join this union later. */
+/** Who is asking. */
 export type Viewer =
   | { role: 'PUBLIC' }
-  | { role: 'OPERATOR' }
-  | { role: 'CUSTOMER'; customerId: string; sessionId: string; authTime: Date; acr: string; amr: string[] };
+  | { role: 'CUSTOMER'; customerId: string; sessionId: string; authTime: Date; acr: string; amr: string[] }
+  | { role: 'AGENT' | 'ADMIN'; staffId: string }
+  | { role: 'SERVICE_CLIENT'; id: string; clientId: string; scopes: readonly Scope[]; purposeKey: string | null };
+
+export type ViewerRole = Viewer['role'];
 
 const PUBLIC: Viewer = Object.freeze({ role: 'PUBLIC' });
-const OPERATOR: Viewer = Object.freeze({ role: 'OPERATOR' });
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export interface ViewerResolverOptions {
-  operatorKey: string | null;
-  /** Verifies an access token (signature, iss, aud, typ, expiry). */
-  verifyAccessToken?: (token: string) => Promise<AccessClaims>;
-  /** Whether the token's session is still active: revocation takes effect on the next request. */
-  sessionIsActive?: (sessionId: string, customerId: string) => Promise<boolean>;
+  /** Verifies an access token (signature, iss, aud, typ, expiry) and says whom it was issued to. */
+  verifyAccessToken: (token: string) => Promise<AccessClaims>;
+  /**
+   * The principal behind verified claims as it is now: the customer's session still active, the staff member
+   * or client still enabled at the token's version. Null ends the token at once (revocation).
+   */
+  loadPrincipal: (claims: AccessClaims) => Promise<Viewer | null>;
 }
 
 /**
  * Builds the function that turns an Authorization header into a Viewer; the same function will serve
  * WebSocket connection params. No header: PUBLIC; an empty one is a failed credential like any other.
  * A header that is not a valid credential is UNAUTHENTICATED, never served as the public.
- * The operator key and malformed headers are answered at once; an access token needs its signature
- * and its session checked, so that answer is a promise.
  */
 export function createViewerResolver(options: ViewerResolverOptions) {
-  const operatorDigest = options.operatorKey ? digest(options.operatorKey) : null;
-
-  async function customer(token: string): Promise<Viewer> {
+  async function principal(token: string): Promise<Viewer> {
     let claims: AccessClaims;
     try {
-      claims = await options.verifyAccessToken!(token);
+      claims = await options.verifyAccessToken(token);
     } catch {
       throw unauthenticated('The access token is not valid: refresh it or sign in again.');
     }
-    if (!(await options.sessionIsActive!(claims.sessionId, claims.customerId))) {
-      throw unauthenticated('The session has ended: sign in again.');
-    }
-    return { role: 'CUSTOMER', ...claims };
+    const viewer = await options.loadPrincipal(claims);
+    if (!viewer) throw unauthenticated('The token was revoked or its session has ended: sign in again.');
+    return viewer;
   }
 
   return function resolveViewer(authorization: string | undefined): Viewer | Promise<Viewer> {
@@ -51,19 +48,20 @@ export function createViewerResolver(options: ViewerResolverOptions) {
     // The scheme name is case-insensitive (RFC 7235 section 2.1).
     const match = /^Bearer ([\x21-\x7e]{1,4096})$/i.exec(authorization);
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-    const token = match[1]!;
-    if (operatorDigest && token.length <= 512 && timingSafeEqual(digest(token), operatorDigest)) return OPERATOR;
-    if (JWT_SHAPE.test(token) && options.verifyAccessToken && options.sessionIsActive) return customer(token);
+    if (JWT_SHAPE.test(match[1]!)) return principal(match[1]!);
     throw unauthenticated('The bearer token is not valid.');
   };
 }
 
 export function actorOf(viewer: Viewer): Actor {
   switch (viewer.role) {
-    case 'OPERATOR':
-      return { kind: 'operator' };
     case 'CUSTOMER':
       return { kind: 'customer', id: viewer.customerId };
+    case 'AGENT':
+    case 'ADMIN':
+      return { kind: 'staff', id: viewer.staffId };
+    case 'SERVICE_CLIENT':
+      return { kind: 'client', id: viewer.clientId };
     case 'PUBLIC':
       return { kind: 'public' };
   }

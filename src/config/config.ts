@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /** Kith's settings, read once from the environment, checked, and frozen. */
 export interface Config {
   readonly production: boolean;
@@ -9,16 +7,16 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly dbPoolSize: number;
-  /** Bearer key of the operator principal; null disables operator access. */
-  readonly operatorKey: string | null;
-  /** True when no key was configured and a development key was made for this process. */
-  readonly operatorKeyGenerated: boolean;
+  /** The first administrator, created at start while none exists (KITH_BOOTSTRAP_ADMIN_*); null for none. */
+  readonly bootstrapAdmin: { readonly email: string; readonly password: string } | null;
   /** Secret the signing keys are encrypted with at rest; the same on every process of one database. */
   readonly keyEncryptionKey: string;
   /** True outside production when KITH_KEY_ENCRYPTION_KEY is unset and a fixed development secret is used. */
   readonly keyEncryptionKeyIsDevelopmentDefault: boolean;
   /** Lifetime of access tokens, in seconds. */
   readonly accessTokenTtlSeconds: number;
+  /** Lifetime of staff access tokens (checked against the staff member on every request). */
+  readonly staffTokenTtlSeconds: number;
   /** Sensitive actions need a step-up (stepUp) at most this many seconds old. */
   readonly stepUpWindowSeconds: number;
   /** `iss` of Kith's tokens: its public base URL. */
@@ -82,14 +80,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://.');
   }
-  let operatorKey = env.KITH_OPERATOR_KEY || null;
-  let operatorKeyGenerated = false;
-  if (operatorKey !== null && operatorKey.length < 32) {
-    throw new ConfigError('KITH_OPERATOR_KEY must have at least 32 characters (try: openssl rand -hex 32).');
-  }
-  if (operatorKey === null && !production) {
-    operatorKey = randomBytes(24).toString('base64url');
-    operatorKeyGenerated = true;
+  const adminEmail = env.KITH_BOOTSTRAP_ADMIN_EMAIL || null;
+  const adminPassword = env.KITH_BOOTSTRAP_ADMIN_PASSWORD || null;
+  if ((adminEmail === null) !== (adminPassword === null)) {
+    throw new ConfigError('KITH_BOOTSTRAP_ADMIN_EMAIL and KITH_BOOTSTRAP_ADMIN_PASSWORD go together: set both or neither.');
   }
   const keyEncryptionKey = env.KITH_KEY_ENCRYPTION_KEY || null;
   if (keyEncryptionKey !== null && keyEncryptionKey.length < 32) {
@@ -103,6 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
     keyEncryptionKey: keyEncryptionKey ?? DEVELOPMENT_KEY_ENCRYPTION_KEY,
     keyEncryptionKeyIsDevelopmentDefault: keyEncryptionKey === null,
     accessTokenTtlSeconds: integer(env, 'KITH_ACCESS_TOKEN_TTL_SECONDS', 600, 60, 3600),
+    staffTokenTtlSeconds: integer(env, 'KITH_STAFF_TOKEN_TTL_SECONDS', 8 * 3600, 60, 86_400),
     stepUpWindowSeconds: integer(env, 'KITH_STEP_UP_WINDOW_SECONDS', 600, 30, 86_400),
     issuer: (env.KITH_ISSUER || `http://localhost:${integer(env, 'PORT', 4000, 0, 65535)}`).replace(/\/+$/, ''),
     audience: env.KITH_AUDIENCE || 'kith',
@@ -118,8 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     // A Node process is single-threaded: a few pipelined connections keep it busy, and more only add
     // PostgreSQL backends competing for CPU (measured with npm run bench: 2-4 beat 10 on 2 cores).
     dbPoolSize: integer(env, 'KITH_DB_POOL_SIZE', DEFAULT_DB_POOL_SIZE, 1, 200),
-    operatorKey,
-    operatorKeyGenerated,
+    bootstrapAdmin: adminEmail && adminPassword ? Object.freeze({ email: adminEmail, password: adminPassword }) : null,
     argon2: Object.freeze({
       memoryCost: integer(env, 'KITH_ARGON2_MEMORY_KIB', 19_456, 8_192, 1_048_576),
       timeCost: integer(env, 'KITH_ARGON2_ITERATIONS', 2, 1, 20),

@@ -1,6 +1,12 @@
 /** Who made a change, as recorded in the change log and the consent history. */
-export type Actor = { kind: 'public' } | { kind: 'operator' } | { kind: 'system' } | { kind: 'customer'; id: string };
+export type Actor =
+  | { kind: 'public' }
+  | { kind: 'system' }
+  | { kind: 'customer'; id: string }
+  | { kind: 'staff'; id: string }
+  | { kind: 'client'; id: string };
 
+/** `public`, `system`, or the kind and id: `customer:<uuid>`, `staff:<uuid>`, `client:<client_id>`. */
 export function actorLabel(actor: Actor): string {
-  return actor.kind === 'customer' ? `customer:${actor.id}` : actor.kind;
+  return 'id' in actor ? `${actor.kind}:${actor.id}` : actor.kind;
 }

@@ -4,6 +4,8 @@ import type { CustomerSearch } from './customers/customer-search.js';
 import type { CustomerService } from './customers/customer-service.js';
 import type { ChangeLog } from './events/change-log.js';
 import type { PasswordService } from './credentials/password-service.js';
+import type { ServiceClientService } from './principals/client-service.js';
+import type { StaffService } from './principals/staff-service.js';
 import type { SessionService } from './sessions/session-service.js';
 import type { StepUpGuard } from './sessions/step-up.js';
 
@@ -17,4 +19,6 @@ export interface Services {
   sessions: SessionService;
   stepUp: StepUpGuard;
   passwords: PasswordService;
+  staff: StaffService;
+  clients: ServiceClientService;
 }

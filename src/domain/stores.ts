@@ -3,6 +3,8 @@ import type { ConsentStore } from './consents/consent-store.js';
 import type { CredentialStore } from './credentials/credential-store.js';
 import type { CustomerStore } from './customers/customer-store.js';
 import type { EventStore } from './events/event-store.js';
+import type { ServiceClientStore } from './principals/service-client.js';
+import type { StaffStore } from './principals/staff.js';
 import type { SessionStore } from './sessions/session-store.js';
 
 /** Every store, bound either to the database (reads) or to one transaction. */
@@ -13,6 +15,8 @@ export interface Stores {
   catalog: CatalogStore;
   events: EventStore;
   sessions: SessionStore;
+  staff: StaffStore;
+  clients: ServiceClientStore;
 }
 
 /** Runs work in one transaction: all of it commits, or none of it does. */

@@ -13,4 +13,6 @@ export interface GraphQLContext {
   request: { ip: string | null; userAgent: string | null };
   /** Set by signIn and refresh: the customer this request just authenticated. */
   signedInAs?: string;
+  /** Set by staffSignIn: the staff member this request just authenticated. */
+  staffSignedInAs?: string;
 }

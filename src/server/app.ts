@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { createAccessTokens } from '../auth/access-tokens.js';
 import { createSigningKeys, type SigningKeys } from '../auth/signing-keys.js';
+import { createPrincipalLoader } from '../auth/principals.js';
 import { actorOf, createViewerResolver } from '../auth/viewer.js';
 import type { Config } from '../config/config.js';
 import { type Clock, systemClock } from '../domain/clock.js';
@@ -19,12 +20,16 @@ import { rateLimitStatusPlugin } from '../graphql/rate-limit-status.js';
 import { buildSchema } from '../graphql/schema.js';
 import { type Database, openDatabase } from '../store/database.js';
 import { createSigningKeyStore } from '../store/signing-key-store.js';
+import type { Services } from '../domain/services.js';
 import { createServices } from './services.js';
+import { registerTokenEndpoint } from './token-endpoint.js';
+import { registerWellKnown } from './well-known.js';
 
 export interface Kith {
   readonly app: FastifyInstance;
   readonly database: Database;
   readonly signingKeys: SigningKeys;
+  readonly services: Services;
   /** Stops the server, then closes the database unless it was passed in. */
   close(): Promise<void>;
 }
@@ -56,7 +61,8 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
     store: createSigningKeyStore(database.db),
     clock,
     encryptionSecret: config.keyEncryptionKey,
-    tokenLifetimeSeconds: config.accessTokenTtlSeconds,
+    // A retired key stays published as long as the longest-lived token it may have signed.
+    tokenLifetimeSeconds: Math.max(config.accessTokenTtlSeconds, config.staffTokenTtlSeconds),
   });
   await signingKeys.ensureActive();
   const accessTokens = createAccessTokens({
@@ -65,13 +71,11 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
     issuer: config.issuer,
     audience: config.audience,
     ttlSeconds: config.accessTokenTtlSeconds,
+    staffTtlSeconds: config.staffTokenTtlSeconds,
   });
-  const services = createServices({ config, database, clock, accessTokens: accessTokens.issuer });
-  const resolveViewer = createViewerResolver({
-    operatorKey: config.operatorKey,
-    verifyAccessToken: accessTokens.verify,
-    sessionIsActive: async (sessionId, customerId) => (await services.sessions.findActive(sessionId))?.customerId === customerId,
-  });
+  const services = createServices({ config, database, clock, accessTokens });
+  if (config.bootstrapAdmin) await services.staff.createFirstAdmin({ ...config.bootstrapAdmin, name: 'Administrator' });
+  const resolveViewer = createViewerResolver({ verifyAccessToken: accessTokens.verify, loadPrincipal: createPrincipalLoader(services) });
   const app = Fastify({ bodyLimit: config.bodyLimit, logger: { level: config.logLevel }, trustProxy: config.trustProxy });
 
   const armor = createArmor({ production: config.production });
@@ -118,11 +122,8 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  // Public keys for apps that verify Kith's tokens themselves; a retired key stays until its tokens expire.
-  app.get('/.well-known/jwks.json', async (_request, reply) => {
-    void reply.header('cache-control', 'public, max-age=300');
-    return signingKeys.jwks();
-  });
+  registerWellKnown(app, config, signingKeys);
+  await registerTokenEndpoint(app, services);
   app.get('/readyz', async (_request, reply) => {
     if (!database.migrated()) return reply.code(503).send({ status: 'unavailable', reason: 'migrations not applied' });
     try {
@@ -139,6 +140,7 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
     app,
     database,
     signingKeys,
+    services,
     async close() {
       await app.close();
       if (ownsDatabase) await database.close();

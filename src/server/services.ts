@@ -11,6 +11,11 @@ import { createCustomerService } from '../domain/customers/customer-service.js';
 import { createChangeLog } from '../domain/events/change-log.js';
 import type { Services } from '../domain/services.js';
 import { DEFAULT_LOCKOUT } from '../domain/sessions/lockout.js';
+import { clientSecrets } from '../auth/client-secrets.js';
+import { createServiceClientService } from '../domain/principals/client-service.js';
+import type { ClientTokenIssuer } from '../domain/principals/service-client.js';
+import type { StaffTokenIssuer } from '../domain/principals/staff.js';
+import { createStaffService } from '../domain/principals/staff-service.js';
 import type { AccessTokenIssuer } from '../domain/sessions/session.js';
 import { createSessionService } from '../domain/sessions/session-service.js';
 import { createStepUpGuard } from '../domain/sessions/step-up.js';
@@ -21,13 +26,23 @@ import { createAttemptLimiter } from '../store/attempt-limiter.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
 
 /** Wires every domain service to the store, the clock and the hasher. */
-export function createServices(deps: { config: Config; database: Database; clock: Clock; accessTokens: AccessTokenIssuer }): Services {
+export interface TokenIssuers {
+  issuer: AccessTokenIssuer;
+  staffIssuer: StaffTokenIssuer;
+  clientIssuer: ClientTokenIssuer;
+}
+
+export function createServices(deps: { config: Config; database: Database; clock: Clock; accessTokens: TokenIssuers }): Services {
   const uow = createUnitOfWork(deps.database);
   const { clock } = deps;
   const hasher = createArgon2Hasher(deps.config.argon2);
   const passwordPolicy = createPasswordPolicy({ commonPasswords: loadCommonPasswords() });
   // Each second-factor module adds the source that reports whether a customer has enrolled it.
   const stepUp = createStepUpGuard({ clock, windowSeconds: deps.config.stepUpWindowSeconds, sources: [] });
+  const signInLimits = {
+    perIp: createAttemptLimiter(deps.database.db, { name: 'signin-ip', points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
+    perAccount: createAttemptLimiter(deps.database.db, { name: 'signin-account', points: deps.config.signInAttemptsPerAccountPerMinute, durationSeconds: 60 }),
+  };
   return {
     customers: createCustomerService({ uow, clock, newId: randomUUID, hasher, passwordPolicy }),
     stepUp,
@@ -37,18 +52,29 @@ export function createServices(deps: { config: Config; database: Database; clock
       clock,
       newId: randomUUID,
       hasher,
-      accessTokens: deps.accessTokens,
+      accessTokens: deps.accessTokens.issuer,
       refreshTokens: refreshTokenCodec,
       lockout: DEFAULT_LOCKOUT,
       lifetimes: { idleSeconds: deps.config.sessionIdleSeconds, absoluteSeconds: deps.config.sessionMaxSeconds },
-      signInLimits: {
-        perIp: createAttemptLimiter(deps.database.db, { name: 'signin-ip', points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
-        perAccount: createAttemptLimiter(deps.database.db, {
-          name: 'signin-account',
-          points: deps.config.signInAttemptsPerAccountPerMinute,
-          durationSeconds: 60,
-        }),
-      },
+      signInLimits,
+    }),
+    staff: createStaffService({
+      uow,
+      clock,
+      newId: randomUUID,
+      hasher,
+      passwordPolicy,
+      lockout: DEFAULT_LOCKOUT,
+      tokens: deps.accessTokens.staffIssuer,
+      signInLimits,
+    }),
+    clients: createServiceClientService({
+      uow,
+      clock,
+      newId: randomUUID,
+      secrets: clientSecrets,
+      tokens: deps.accessTokens.clientIssuer,
+      perIp: createAttemptLimiter(deps.database.db, { name: 'token-ip', points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
     }),
     customerSearch: createCustomerSearch({ uow }),
     consents: createConsentService({ uow, clock }),

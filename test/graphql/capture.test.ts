@@ -12,7 +12,7 @@ async function capture(input: Record<string, unknown>) {
 }
 
 async function customer(id: string) {
-  return (await k.ok<{ customer: Record<string, any> }>(CUSTOMER, { id }, { as: 'operator' })).customer;
+  return (await k.ok<{ customer: Record<string, any> }>(CUSTOMER, { id }, { as: 'admin' })).customer;
 }
 
 describe('capture', () => {
@@ -69,7 +69,7 @@ describe('capture', () => {
 
     const c = await customer(first.capture.customer.id);
     expect(c).toMatchObject({ givenName: 'Grace', familyName: 'Hopper', anonymousIds: ['visit-2'], version: 2, email });
-    const found = await k.ok(CUSTOMER_BY_EMAIL, { email: email.toUpperCase() }, { as: 'operator' });
+    const found = await k.ok(CUSTOMER_BY_EMAIL, { email: email.toUpperCase() }, { as: 'admin' });
     expect(found.customers.edges).toHaveLength(1);
   });
 
@@ -107,9 +107,9 @@ describe('capture', () => {
       const { register } = await k.ok(REGISTER, { input: { email, password: 'a long enough passphrase', consents: ['analytics'] } });
       await k.ok(`mutation($input: ConsentChangeInput!) { withdrawConsent(input: $input) { consent { status } } }`, {
         input: { customerId: register.customer.id, purpose: 'analytics' },
-      }, { as: 'operator' });
+      }, { as: 'admin' });
       await capture({ email: email.toUpperCase(), consents: ['analytics', 'partner_sharing'], anonymousId: 'attacker-device' });
-      const { customer: c } = await k.ok(GRANTS, { id: register.customer.id }, { as: 'operator' });
+      const { customer: c } = await k.ok(GRANTS, { id: register.customer.id }, { as: 'admin' });
       expect(c.anonymousIds).toEqual([]);
       expect(c.consents).toEqual([{ purpose: { key: 'analytics' }, status: 'WITHDRAWN', source: 'API' }]);
     });
@@ -119,9 +119,9 @@ describe('capture', () => {
       const { capture: made } = await capture({ email, consents: ['marketing_email'] });
       await k.ok(`mutation($input: ConsentChangeInput!) { withdrawConsent(input: $input) { consent { status } } }`, {
         input: { customerId: made.customer.id, purpose: 'marketing_email' },
-      }, { as: 'operator' });
+      }, { as: 'admin' });
       await capture({ email, consents: ['marketing_email', 'product_updates'], anonymousId: 'second-visit' });
-      const { customer: c } = await k.ok(GRANTS, { id: made.customer.id }, { as: 'operator' });
+      const { customer: c } = await k.ok(GRANTS, { id: made.customer.id }, { as: 'admin' });
       expect(c.anonymousIds).toEqual(['second-visit']);
       expect(c.consents.map((x: any) => [x.purpose.key, x.status])).toEqual([
         ['marketing_email', 'WITHDRAWN'],
@@ -133,9 +133,9 @@ describe('capture', () => {
       const email = uniqueEmail();
       const refused = await k.gql(CAPTURE, { input: { email, consents: ['analytics'], consentSource: 'SUPPORT' } });
       expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      expect((await k.ok(CUSTOMER_BY_EMAIL, { email }, { as: 'operator' })).customers.edges).toEqual([]);
-      const { capture: made } = await k.ok(CAPTURE, { input: { email, consents: ['analytics'], consentSource: 'SUPPORT' } }, { as: 'operator' });
-      const { customer: c } = await k.ok(GRANTS, { id: made.customer.id }, { as: 'operator' });
+      expect((await k.ok(CUSTOMER_BY_EMAIL, { email }, { as: 'admin' })).customers.edges).toEqual([]);
+      const { capture: made } = await k.ok(CAPTURE, { input: { email, consents: ['analytics'], consentSource: 'SUPPORT' } }, { as: 'admin' });
+      const { customer: c } = await k.ok(GRANTS, { id: made.customer.id }, { as: 'admin' });
       expect(c.consents).toEqual([{ purpose: { key: 'analytics' }, status: 'GRANTED', source: 'SUPPORT' }]);
     });
   });
@@ -144,7 +144,7 @@ describe('capture', () => {
     const email = uniqueEmail();
     const { capture: made } = await capture({ email, attributes: [{ name: 'givenName', value: 'Eve' }], consents: ['product_updates'] });
     await capture({ email, attributes: [{ name: 'familyName', value: 'Ng' }] });
-    const { changeEvents } = await k.ok(EVENTS_OF, { id: made.customer.id }, { as: 'operator' });
+    const { changeEvents } = await k.ok(EVENTS_OF, { id: made.customer.id }, { as: 'admin' });
     expect(changeEvents.edges.map((e: any) => [e.node.type, e.node.changedFields, e.node.actor])).toEqual([
       ['customer.created', ['email', 'status', 'givenName'], 'public'],
       ['consent.granted', ['consents.product_updates'], 'public'],
@@ -159,7 +159,7 @@ describe('capture', () => {
     );
     expect(results.filter((r) => r.capture.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.capture.customer.id)).size).toBe(1);
-    const found = await k.ok(CUSTOMER_BY_EMAIL, { email }, { as: 'operator' });
+    const found = await k.ok(CUSTOMER_BY_EMAIL, { email }, { as: 'admin' });
     expect(found.customers.edges).toHaveLength(1);
     expect(found.customers.edges[0].node.consents).toHaveLength(1);
   });
@@ -180,7 +180,7 @@ describe('capture', () => {
       const result = await k.gql(CAPTURE, { input: { email, ...extra } });
       expect(result.errors?.[0]?.extensions).toMatchObject({ code, field });
       expect(result.errors?.[0]?.message).toMatch(/\S{3,}/);
-      const found = await k.ok(CUSTOMER_BY_EMAIL, { email }, { as: 'operator' });
+      const found = await k.ok(CUSTOMER_BY_EMAIL, { email }, { as: 'admin' });
       expect(found.customers.edges).toEqual([]);
     });
 
@@ -196,7 +196,7 @@ describe('capture', () => {
   it('refuses capture into a disabled account', async () => {
     const email = uniqueEmail();
     const { capture: made } = await capture({ email });
-    await k.ok(`mutation($id: ID!) { disableCustomer(id: $id) { customer { status } } }`, { id: made.customer.id }, { as: 'operator' });
+    await k.ok(`mutation($id: ID!) { disableCustomer(id: $id) { customer { status } } }`, { id: made.customer.id }, { as: 'admin' });
     const result = await k.gql(CAPTURE, { input: { email, attributes: [{ name: 'company', value: 'X' }] } });
     expect(result.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect((await customer(made.customer.id)).attributes).toEqual([]);

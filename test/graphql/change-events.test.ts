@@ -26,7 +26,7 @@ describe('changeEvents', () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const { changeEvents }: any = await k.ok(READ, { id, first: 2, after }, { as: 'operator' });
+      const { changeEvents }: any = await k.ok(READ, { id, first: 2, after }, { as: 'admin' });
       for (const edge of changeEvents.edges) {
         expect(edge.node.cursor).toBe(edge.cursor);
         expect(edge.node.customerId).toBe(id);
@@ -45,17 +45,17 @@ describe('changeEvents', () => {
   });
 
   it('reads the whole log in commit order from a cursor, with later writes after it', async () => {
-    const { changeEvents: head }: any = await k.ok(READ, { first: 1 }, { as: 'operator' });
+    const { changeEvents: head }: any = await k.ok(READ, { first: 1 }, { as: 'admin' });
     expect(head.edges).toHaveLength(1);
     let cursor: string = head.pageInfo.endCursor;
     // Drain to the end of the log as it stands.
     for (;;) {
-      const { changeEvents }: any = await k.ok(READ, { first: 500, after: cursor }, { as: 'operator' });
+      const { changeEvents }: any = await k.ok(READ, { first: 500, after: cursor }, { as: 'admin' });
       if (changeEvents.edges.length === 0) break;
       cursor = changeEvents.pageInfo.endCursor;
     }
     const { capture } = await k.ok(CAPTURE, { input: { email: uniqueEmail() } });
-    const { changeEvents: tail }: any = await k.ok(READ, { first: 500, after: cursor }, { as: 'operator' });
+    const { changeEvents: tail }: any = await k.ok(READ, { first: 500, after: cursor }, { as: 'admin' });
     const mine = tail.edges.filter((e: any) => e.node.customerId === capture.customer.id);
     expect(mine.map((e: any) => e.node.type)).toEqual(['customer.created']);
   });
@@ -65,7 +65,7 @@ describe('changeEvents', () => {
     const { capture } = await k.ok(CAPTURE, { input: { email } });
     const refused = await k.gql(CAPTURE, { input: { email, attributes: [{ name: 'givenName', value: 'Ok' }], consents: ['no_such_purpose'] } });
     expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const { changeEvents }: any = await k.ok(READ, { id: capture.customer.id }, { as: 'operator' });
+    const { changeEvents }: any = await k.ok(READ, { id: capture.customer.id }, { as: 'admin' });
     expect(changeEvents.edges.map((e: any) => e.node.type)).toEqual(['customer.created']);
   });
 
@@ -101,9 +101,9 @@ describe('changeEvents', () => {
   });
 
   it('refuses a malformed cursor and a page above 500', async () => {
-    const bad = await k.gql(READ, { after: 'e1:1:x' }, { as: 'operator' });
+    const bad = await k.gql(READ, { after: 'e1:1:x' }, { as: 'admin' });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
-    const big = await k.gql(READ, { first: 501 }, { as: 'operator' });
+    const big = await k.gql(READ, { first: 501 }, { as: 'admin' });
     expect(big.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 });

@@ -15,7 +15,7 @@ const PAGE = `query Page($filter: CustomerFilter, $first: Int, $after: String) {
 }`;
 
 async function page(variables: Record<string, unknown>) {
-  return (await k.ok(PAGE, variables, { as: 'operator' })).customers as {
+  return (await k.ok(PAGE, variables, { as: 'admin' })).customers as {
     edges: { cursor: string; node: { id: string; email: string; status: string; createdAt: string } }[];
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
   };
@@ -79,7 +79,7 @@ describe('customers', () => {
     const { ids, filter } = await tagged(2);
     await k.ok(`mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { customer { id } } }`, {
       input: { customerId: ids[0], attributes: [{ name: 'givenName', value: given }, { name: 'birthDate', value: '1984-01-24' }] },
-    }, { as: 'operator' });
+    }, { as: 'admin' });
     const byGiven = await page({ filter: { attributes: [{ name: 'givenName', equals: given }] } });
     expect(byGiven.edges.map((e) => e.node.id)).toEqual([ids[0]]);
     const byDate = await page({ filter: { attributes: [...filter.attributes, { name: 'birthDate', equals: '1984-01-24' }] } });
@@ -90,7 +90,7 @@ describe('customers', () => {
     const { ids, filter } = await tagged(3, (i) => ({ consents: i === 2 ? [] : ['partner_sharing'] }));
     await k.ok(`mutation($input: ConsentChangeInput!) { withdrawConsent(input: $input) { consent { status } } }`, {
       input: { customerId: ids[1], purpose: 'partner_sharing' },
-    }, { as: 'operator' });
+    }, { as: 'admin' });
     const granted = await page({ filter: { ...filter, consents: [{ purpose: 'partner_sharing', status: 'GRANTED' }] } });
     expect(granted.edges.map((e) => e.node.id)).toEqual([ids[0]]);
     const withdrawn = await page({ filter: { ...filter, consents: [{ purpose: 'partner_sharing', status: 'WITHDRAWN' }] } });
@@ -121,7 +121,7 @@ describe('customers', () => {
       ['more than 10 conditions', { filter: { attributes: Array.from({ length: 11 }, () => ({ name: 'company', equals: 'x' })) } }, 'filter.attributes'],
     ];
     it.each(cases)('refuses %s with BAD_USER_INPUT', async (_label, variables, field) => {
-      const result = await k.gql(PAGE, variables, { as: 'operator' });
+      const result = await k.gql(PAGE, variables, { as: 'admin' });
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     });
 
@@ -129,19 +129,19 @@ describe('customers', () => {
       ['an unknown enum value', { filter: { status: ['NOPE'] } }, /CustomerStatus/],
       ['a string for an Int', { first: 'ten' }, /Int/],
     ])('refuses %s in a variable with BAD_USER_INPUT and HTTP 400', async (_label, variables, message) => {
-      const result = await k.gql(PAGE, variables, { as: 'operator' });
+      const result = await k.gql(PAGE, variables, { as: 'admin' });
       expect(result.status).toBe(400);
       expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(result.errors?.[0]?.message).toMatch(message);
     });
 
     it('refuses a DateTime before year 1, which PostgreSQL cannot store', async () => {
-      const result = await k.gql(PAGE, { filter: { createdAfter: '0000-01-01T00:00:00Z' } }, { as: 'operator' });
+      const result = await k.gql(PAGE, { filter: { createdAfter: '0000-01-01T00:00:00Z' } }, { as: 'admin' });
       expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     });
 
     it('refuses a malformed DateTime', async () => {
-      const result = await k.gql(PAGE, { filter: { createdAfter: 'yesterday' } }, { as: 'operator' });
+      const result = await k.gql(PAGE, { filter: { createdAfter: 'yesterday' } }, { as: 'admin' });
       expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(result.errors?.[0]?.message).toMatch(/ISO 8601/);
     });
@@ -149,8 +149,8 @@ describe('customers', () => {
 
   it('answers null for an unknown id and BAD_USER_INPUT for a malformed one', async () => {
     const QUERY = `query($id: ID!) { customer(id: $id) { id } }`;
-    expect(await k.ok(QUERY, { id: '00000000-0000-4000-8000-000000000000' }, { as: 'operator' })).toEqual({ customer: null });
-    const bad = await k.gql(QUERY, { id: "1' or '1'='1" }, { as: 'operator' });
+    expect(await k.ok(QUERY, { id: '00000000-0000-4000-8000-000000000000' }, { as: 'admin' })).toEqual({ customer: null });
+    const bad = await k.gql(QUERY, { id: "1' or '1'='1" }, { as: 'admin' });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
   });
 });

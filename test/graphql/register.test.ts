@@ -24,7 +24,7 @@ describe('register', () => {
       input: { email, password: PASSWORD, attributes: [{ name: 'givenName', value: 'Lin' }], consents: ['product_updates'] },
     });
     expect(register.created).toBe(true);
-    const { customer } = await k.ok(CUSTOMER, { id: register.customer.id }, { as: 'operator' });
+    const { customer } = await k.ok(CUSTOMER, { id: register.customer.id }, { as: 'admin' });
     expect(customer).toMatchObject({ status: 'REGISTERED', email, givenName: 'Lin', version: 1 });
     expect(customer.consents.map((c: any) => [c.purpose.key, c.source])).toEqual([['product_updates', 'APP']]);
     const hash = await passwordHashOf(register.customer.id);
@@ -42,12 +42,12 @@ describe('register', () => {
     });
     expect(register).toEqual({ created: false, customer: { id: capture.customer.id } });
 
-    const { customer } = await k.ok(CUSTOMER, { id: capture.customer.id }, { as: 'operator' });
+    const { customer } = await k.ok(CUSTOMER, { id: capture.customer.id }, { as: 'admin' });
     expect(customer).toMatchObject({ status: 'REGISTERED', givenName: 'Kim', familyName: 'Park', version: 2 });
     expect(customer.attributes).toContainEqual({ name: 'company', value: 'Initech' });
     expect(customer.consents.map((c: any) => c.purpose.key)).toEqual(['marketing_email']);
 
-    const { changeEvents } = await k.ok(EVENTS_OF, { id: capture.customer.id }, { as: 'operator' });
+    const { changeEvents } = await k.ok(EVENTS_OF, { id: capture.customer.id }, { as: 'admin' });
     expect(changeEvents.edges.map((e: any) => e.node.type)).toEqual(['customer.created', 'consent.granted', 'customer.updated', 'customer.registered']);
     expect(changeEvents.edges[2].node.changedFields).toEqual(['familyName', 'status', 'credentials.password']);
   });

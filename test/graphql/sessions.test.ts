@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createKith, type Kith } from '../../src/server/app.js';
-import { KEY_ENCRYPTION_KEY, OPERATOR_KEY, startKith, TEST_LIMITS, type TestKith, uniqueEmail } from '../support/kith.js';
+import { KEY_ENCRYPTION_KEY, startKith, TEST_LIMITS, type TestKith, uniqueEmail } from '../support/kith.js';
 import { CAPTURE, REGISTER } from './operations.js';
 
 let k: TestKith;
@@ -79,7 +79,7 @@ describe('lockout', () => {
   let kith: Kith;
   let url: string;
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'test', KITH_OPERATOR_KEY: OPERATOR_KEY, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1', ...TEST_LIMITS });
+    const config = loadConfig({ NODE_ENV: 'test', KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1', ...TEST_LIMITS });
     kith = await createKith(config, { database: k.database, clock });
     url = `${await kith.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
   });
@@ -162,9 +162,9 @@ describe('refresh and sign-out', () => {
   it('ends the sessions of a disabled account for good: re-enabling brings no old token back', async () => {
     const { email, id } = await registered();
     const { accessToken, refreshToken } = (await signIn(email)).data?.signIn;
-    await k.ok(`mutation($id: ID!) { disableCustomer(id: $id) { customer { status } } }`, { id }, { as: 'operator' });
+    await k.ok(`mutation($id: ID!) { disableCustomer(id: $id) { customer { status } } }`, { id }, { as: 'admin' });
     expect((await k.gql(ME, {}, { token: accessToken })).status).toBe(401);
-    await k.ok(`mutation($id: ID!) { enableCustomer(id: $id) { customer { status } } }`, { id }, { as: 'operator' });
+    await k.ok(`mutation($id: ID!) { enableCustomer(id: $id) { customer { status } } }`, { id }, { as: 'admin' });
     expect((await k.gql(ME, {}, { token: accessToken })).status).toBe(401);
     expect((await k.gql(REFRESH, { t: refreshToken })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect((await signIn(email)).data?.signIn.accessToken).toBeTruthy();
@@ -215,7 +215,7 @@ describe('the customer\'s sessions', () => {
     const REVOKE = `mutation($id: ID!) { revokeSession(id: $id) }`;
     expect(await k.ok(REVOKE, { id: sidB }, { token: tokenA })).toEqual({ revokeSession: false });
     expect((await k.gql(ME, {}, { token: tokenB })).status).toBe(200);
-    expect(await k.ok(REVOKE, { id: sidB }, { as: 'operator' })).toEqual({ revokeSession: true });
+    expect(await k.ok(REVOKE, { id: sidB }, { as: 'admin' })).toEqual({ revokeSession: true });
     expect((await k.gql(ME, {}, { token: tokenB })).status).toBe(401);
     const sidA = decodeJwt(tokenA).sid as string;
     expect(await k.ok(REVOKE, { id: sidA }, { token: tokenA })).toEqual({ revokeSession: true });

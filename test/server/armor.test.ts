@@ -31,15 +31,15 @@ describe('operation shape limits (graphql-armor)', () => {
       attributes { name value } consentHistory { purposeKey purposeVersion status source recordedAt }
       consents { status source grantedAt withdrawnAt purposeVersion purpose { key title description version createdAt updatedAt } }`;
     const page = (alias: string) => `${alias}: customers(first: 100) { edges { cursor node { ${node} } } pageInfo { hasNextPage endCursor } }`;
-    expect((await k.gql(`{ ${page('one')} }`, {}, { as: 'operator' })).errors).toBeUndefined();
-    const result = await k.gql(`{ ${page('one')} ${page('two')} }`, {}, { as: 'operator' });
+    expect((await k.gql(`{ ${page('one')} }`, {}, { as: 'admin' })).errors).toBeUndefined();
+    const result = await k.gql(`{ ${page('one')} ${page('two')} }`, {}, { as: 'admin' });
     expect(result.status).toBe(400);
     expect(result.errors?.[0]?.message).toMatch(/Query Cost limit of 25000 exceeded/);
   });
 
   it('allows the deepest real read, and introspection for Sandbox outside production', async () => {
     const deep = `{ customers(first: 1) { edges { node { consents { purpose { key } } } } } }`;
-    expect((await k.gql(deep, {}, { as: 'operator' })).errors).toBeUndefined();
+    expect((await k.gql(deep, {}, { as: 'admin' })).errors).toBeUndefined();
     const introspection = await k.gql(`{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }`);
     expect(introspection.errors).toBeUndefined();
   });

@@ -16,7 +16,7 @@ describe('npm run kith', () => {
     const output = await runCli(['keys', 'rotate'], { config: config(), database: k.database });
     const after = (await k.kith.signingKeys.signingKey()).kid;
     expect(after).not.toBe(before);
-    expect(output).toBe(`Active signing key: ${after} (replaces ${before}, published for 600 s more).`);
+    expect(output).toBe(`Active signing key: ${after} (replaces ${before}, published for 28800 s more).`);
     const response = await fetch(k.url.replace(/\/graphql$/, '/.well-known/jwks.json'));
     const { keys } = (await response.json()) as { keys: { kid: string }[] };
     expect(keys.map((key) => key.kid)).toEqual(expect.arrayContaining([before, after]));

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OPERATOR_KEY, startKith, type TestKith } from '../support/kith.js';
+import { startKith, type TestKith } from '../support/kith.js';
 
 let k: TestKith;
 let base: string;
@@ -61,7 +61,7 @@ describe('in production', () => {
   it('serves no landing page and refuses introspection', async () => {
     const page = await fetch(prod.url, { headers: { accept: 'text/html' } });
     expect(await page.text()).not.toMatch(/sandbox/i);
-    const result = await prod.gql(`{ __schema { types { name } } }`, {}, { as: 'operator' });
+    const result = await prod.gql(`{ __schema { types { name } } }`, {}, { as: 'admin' });
     expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(result.errors?.[0]?.message).toMatch(/introspection/i);
   });
@@ -70,13 +70,13 @@ describe('in production', () => {
     const denied = await prod.gql(`{ customers { edges { node { id } } } }`);
     expect(denied.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(denied.errors?.[0]?.extensions?.stacktrace).toBeUndefined();
-    const typo = await prod.gql(`{ custmers { edges { node { id } } } }`, {}, { as: 'operator' });
+    const typo = await prod.gql(`{ custmers { edges { node { id } } } }`, {}, { as: 'admin' });
     expect(typo.errors?.[0]?.message).not.toMatch(/Did you mean/);
     expect(typo.errors?.[0]?.extensions?.stacktrace).toBeUndefined();
   });
 
-  it('still accepts the operator key', async () => {
-    const result = await prod.gql(`{ viewer { role } }`, {}, { token: OPERATOR_KEY });
-    expect(result.data).toEqual({ viewer: { role: 'OPERATOR' } });
+  it('serves an administrator\'s token', async () => {
+    const result = await prod.gql(`{ viewer { role } }`, {}, { as: 'admin' });
+    expect(result.data).toEqual({ viewer: { role: 'ADMIN' } });
   });
 });

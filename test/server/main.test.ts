@@ -10,11 +10,11 @@ const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'kith-main-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', KITH_DATA_DIR: dataDir, NODE_ENV: 'development' };
+delete env.DATABASE_URL;
+
 /** Starts `src/main.ts` with npm start's node flags, on the embedded store, and waits for its URL. */
-async function start(): Promise<{ child: ChildProcess; url: string; key: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', KITH_DATA_DIR: dataDir, NODE_ENV: 'development' };
-  delete env.DATABASE_URL;
-  delete env.KITH_OPERATOR_KEY;
+async function start(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, [...startNodeFlags(), '--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
@@ -22,13 +22,23 @@ async function start(): Promise<{ child: ChildProcess; url: string; key: string 
   const deadline = Date.now() + 45_000;
   while (Date.now() < deadline) {
     const url = /listening on (http:\/\/\S+\/graphql)/.exec(out)?.[1];
-    const key = /process only: (\S+)/.exec(out)?.[1];
-    if (url && key) return { child, url, key };
+    if (url) return { child, url, output: () => out };
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
   throw new Error(`Kith did not start:\n${out}`);
+}
+
+/** `npm run kith -- admin create`, as a process of its own, with the password on standard input. */
+async function createAdmin(email: string, password: string): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'admin', 'create', '--email', email], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (chunk) => (out += chunk));
+  child.stderr!.on('data', (chunk) => (out += chunk));
+  child.stdin!.end(`${password}\n`);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, out };
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {
@@ -49,12 +59,22 @@ describe('npm start (src/main.ts)', () => {
       }).then((r) => r.json() as Promise<any>);
     const made = await post(first.url, `mutation($e: EmailAddress!) { capture(input: { email: $e }) { created customer { id } } }`, { e: email });
     expect(made.data.capture.created).toBe(true);
+    expect(first.output()).toMatch(/No administrator yet: create one with `npm run kith -- admin create/);
     expect(await stop(first.child)).toBe(0);
+
+    const admin = await createAdmin('first-admin@example.com', 'the first administrator passphrase');
+    expect(admin).toMatchObject({ code: 0, out: expect.stringMatching(/Administrator first-admin@example.com created/) });
+    expect((await createAdmin('second-admin@example.com', 'password')).code).toBe(2);
 
     const second = await start();
     try {
-      expect(second.key).not.toBe(first.key);
-      const read = await post(second.url, `query($id: ID!) { customer(id: $id) { email status } }`, { id: made.data.capture.customer.id }, second.key);
+      expect(second.output()).not.toMatch(/No administrator yet/);
+      const signIn = await post(second.url, `mutation($i: StaffSignInInput!) { staffSignIn(input: $i) { accessToken staffMember { role } } }`, {
+        i: { email: 'first-admin@example.com', password: 'the first administrator passphrase' },
+      });
+      expect(signIn.errors).toBeUndefined();
+      expect(signIn.data.staffSignIn.staffMember.role).toBe('ADMIN');
+      const read = await post(second.url, `query($id: ID!) { customer(id: $id) { email status } }`, { id: made.data.capture.customer.id }, signIn.data.staffSignIn.accessToken);
       expect(read.data.customer).toEqual({ email, status: 'LIGHT' });
     } finally {
       expect(await stop(second.child)).toBe(0);

@@ -24,7 +24,7 @@ describe('the README walk-through', () => {
     let customerId = '';
     for (const [index, block] of blocks.entries()) {
       const query = block.replaceAll('ada@example.com', email).replaceAll('<id>', customerId);
-      const result = await k.gql(query, {}, { as: index < 2 ? 'public' : 'operator' });
+      const result = await k.gql(query, {}, { as: index < 2 ? 'public' : 'admin' });
       expect(result.errors, `README example ${index + 1}:\n${block}`).toBeUndefined();
       if (index === 0) {
         expect(result.data?.capture.created).toBe(true);

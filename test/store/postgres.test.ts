@@ -8,7 +8,7 @@ import { systemClock } from '../../src/domain/clock.js';
 import { createKith, type Kith } from '../../src/server/app.js';
 import { openDatabase } from '../../src/store/database.js';
 import { createSigningKeyStore } from '../../src/store/signing-key-store.js';
-import { KEY_ENCRYPTION_KEY, OPERATOR_KEY, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
+import { KEY_ENCRYPTION_KEY, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
 
 const url = process.env.DATABASE_URL;
 
@@ -55,11 +55,13 @@ describe.runIf(url)('on PostgreSQL', () => {
     let a: TestKith;
     let b: Kith;
     let bUrl: string;
+    let adminToken: string;
     beforeAll(async () => {
       a = await startKith();
+      adminToken = await a.staffToken('admin');
       // A second instance with its own pool, as another process would have.
       b = await createKith(
-        loadConfig({ DATABASE_URL: url, KITH_OPERATOR_KEY: OPERATOR_KEY, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, NODE_ENV: 'test', KITH_DB_POOL_SIZE: '3' }),
+        loadConfig({ DATABASE_URL: url, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, NODE_ENV: 'test', KITH_DB_POOL_SIZE: '3' }),
       );
       bUrl = `${await b.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
     });
@@ -70,7 +72,7 @@ describe.runIf(url)('on PostgreSQL', () => {
     const post = async (target: string, query: string, variables: Record<string, unknown>) => {
       const response = await fetch(target, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR_KEY}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as any;

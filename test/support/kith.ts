@@ -15,7 +15,9 @@ export function testDatabase(): Promise<Database> {
   return shared;
 }
 
-export const OPERATOR_KEY = 'test-operator-key-0123456789abcdef0123456789';
+/** The worker's administrator (made once per test database) and its password. */
+export const ADMIN_EMAIL = 'admin@kith.test';
+export const ADMIN_PASSWORD = 'test administrator passphrase';
 /** Every test request comes from 127.0.0.1: shared servers get limits no suite reaches; tests of the limits set their own. */
 export const TEST_LIMITS = { KITH_SIGNIN_ATTEMPTS_PER_IP: '1000000', KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT: '1000000' };
 export const KEY_ENCRYPTION_KEY = 'test-key-encryption-key-0123456789abcdef01234';
@@ -26,14 +28,21 @@ export interface GraphQLResponse<T = Record<string, any>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; field?: string; [k: string]: unknown } }[];
 }
 
+export interface RequestOptions {
+  as?: 'admin' | 'agent' | 'public';
+  token?: string;
+}
+
 export interface TestKith {
   kith: Kith;
   url: string;
   database: Database;
-  /** POSTs an operation as the public, or as the operator with `{ as: 'operator' }`. */
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { as?: 'operator' | 'public'; token?: string }): Promise<GraphQLResponse<T>>;
+  /** POSTs an operation as the public, as an administrator or agent (`{ as: 'admin' }`), or with a token. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<T>>;
   /** Like gql, but fails the test on any error and returns data. */
-  ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { as?: 'operator' | 'public'; token?: string }): Promise<T>;
+  ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<T>;
+  /** A fresh token of the worker's administrator, or of an agent made for this server. */
+  staffToken(role: 'admin' | 'agent'): Promise<string>;
 }
 
 const servers = new Map<string, Promise<TestKith>>();
@@ -41,12 +50,25 @@ const servers = new Map<string, Promise<TestKith>>();
 /** Builds and starts a Kith on the worker's database, with the test defaults under `env`. */
 async function serve(env: Record<string, string>, clock?: Clock): Promise<TestKith> {
   const database = await testDatabase();
-  const config = loadConfig({ KITH_OPERATOR_KEY: OPERATOR_KEY, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, NODE_ENV: 'test', KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1', ...TEST_LIMITS, ...env });
+  const config = loadConfig({ KITH_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, KITH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, NODE_ENV: 'test', KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1', ...TEST_LIMITS, ...env });
   const kith = await createKith(config, { database, clock });
   const address = await kith.app.listen({ host: '127.0.0.1', port: 0 });
   const url = `${address}/graphql`;
+  const agentEmail = `agent-${randomUUID()}@kith.test`;
+  const agent = kith.services.staff.create({ email: agentEmail, name: 'Test agent', role: 'AGENT', password: ADMIN_PASSWORD });
+  const staffToken: TestKith['staffToken'] = async (role) => {
+    if (role === 'agent') await agent;
+    const email = role === 'admin' ? ADMIN_EMAIL : agentEmail;
+    return (await kith.services.staff.signIn({ email, password: ADMIN_PASSWORD })).accessToken;
+  };
+  const tokens = new Map<string, Promise<string>>();
+  const tokenFor = (role: 'admin' | 'agent') => {
+    let token = tokens.get(role);
+    if (!token) tokens.set(role, (token = staffToken(role)));
+    return token;
+  };
   const gql: TestKith['gql'] = async (query, variables, options = {}) => {
-    const token = options.token ?? (options.as === 'operator' ? OPERATOR_KEY : undefined);
+    const token = options.token ?? (options.as === 'admin' || options.as === 'agent' ? await tokenFor(options.as) : undefined);
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -59,7 +81,7 @@ async function serve(env: Record<string, string>, clock?: Clock): Promise<TestKi
     if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
     return result.data as never;
   };
-  return { kith, url, database, gql, ok };
+  return { kith, url, database, gql, ok, staffToken };
 }
 
 /** A Kith listening on 127.0.0.1 over the worker's database; `env` entries make a separately configured one. */

@@ -16,7 +16,7 @@ function configErrorOf(env: Record<string, string | undefined>): ConfigError {
 
 describe('loadConfig', () => {
   it('has development defaults for an empty environment', () => {
-    const { operatorKey, keyEncryptionKey, ...config } = loadConfig({});
+    const { keyEncryptionKey, ...config } = loadConfig({});
     expect(keyEncryptionKey.length).toBeGreaterThanOrEqual(32);
     expect(config).toEqual({
       production: false,
@@ -25,9 +25,10 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       dataDir: '.data',
       dbPoolSize: 4,
-      operatorKeyGenerated: true,
+      bootstrapAdmin: null,
       keyEncryptionKeyIsDevelopmentDefault: true,
       accessTokenTtlSeconds: 600,
+      staffTokenTtlSeconds: 28_800,
       stepUpWindowSeconds: 600,
       issuer: 'http://localhost:4000',
       audience: 'kith',
@@ -40,24 +41,15 @@ describe('loadConfig', () => {
       bodyLimit: 256 * 1024,
       logLevel: 'warn',
     });
-    expect(operatorKey).toMatch(/^[A-Za-z0-9_-]{32}$/);
   });
 
-  it('generates a different development key each time', () => {
-    expect(loadConfig({}).operatorKey).not.toBe(loadConfig({}).operatorKey);
-  });
-
-  it('leaves operator access off in production when no key is set', () => {
-    const config = loadConfig({ NODE_ENV: 'production', KITH_OPERATOR_KEY: '', KITH_KEY_ENCRYPTION_KEY: KEY });
-    expect(config).toMatchObject({ production: true, operatorKey: null, operatorKeyGenerated: false, logLevel: 'info' });
-  });
-
-  it('uses a configured key of 32 characters or more, in any environment', () => {
-    expect(loadConfig({ KITH_OPERATOR_KEY: KEY })).toMatchObject({ operatorKey: KEY, operatorKeyGenerated: false });
-    expect(loadConfig({ NODE_ENV: 'production', KITH_OPERATOR_KEY: KEY, KITH_KEY_ENCRYPTION_KEY: KEY })).toMatchObject({
-      operatorKey: KEY,
-      operatorKeyGenerated: false,
+  it('takes the bootstrap administrator only as an email and password together', () => {
+    expect(loadConfig({ KITH_BOOTSTRAP_ADMIN_EMAIL: 'a@example.com', KITH_BOOTSTRAP_ADMIN_PASSWORD: 'pw of the admin' }).bootstrapAdmin).toEqual({
+      email: 'a@example.com',
+      password: 'pw of the admin',
     });
+    expect(configErrorOf({ KITH_BOOTSTRAP_ADMIN_EMAIL: 'a@example.com' }).message).toMatch(/go together/);
+    expect(configErrorOf({ KITH_BOOTSTRAP_ADMIN_PASSWORD: 'pw of the admin' }).message).toMatch(/go together/);
   });
 
   it('trusts X-Forwarded-For only from the proxies named, never from everyone', () => {
@@ -73,11 +65,6 @@ describe('loadConfig', () => {
       keyEncryptionKey: KEY,
       keyEncryptionKeyIsDevelopmentDefault: false,
     });
-  });
-
-  it.each([undefined, 'production'])('refuses a key shorter than 32 characters (NODE_ENV %j)', (NODE_ENV) => {
-    const error = configErrorOf({ NODE_ENV, KITH_OPERATOR_KEY: KEY.slice(1) });
-    expect(error.message).toMatch(/^KITH_OPERATOR_KEY must have at least 32 characters/);
   });
 
   it('reads the other settings', () => {

@@ -58,3 +58,7 @@ export async function decideConsents(
     occurredAt: change.recordedAt,
   }));
 }
+
+/** Whether the customer's current consents grant this purpose (null: no purpose, never granted). */
+export const hasGranted = (consents: readonly Consent[], purposeKey: string | null): boolean =>
+  purposeKey !== null && consents.some((c) => c.purpose.key === purposeKey && c.status === 'GRANTED');

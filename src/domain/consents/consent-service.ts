@@ -30,7 +30,8 @@ export function createConsentService(deps: { uow: UnitOfWork; clock: Clock }) {
         customerId: customer.id,
         purposes: [purpose!],
         status,
-        source: change.source ?? 'API',
+        // A customer deciding for themselves does so in an app, whatever the request says.
+        source: actor.kind === 'customer' ? 'APP' : (change.source ?? 'API'),
         actor: actorLabel(actor),
         at,
       });

@@ -20,6 +20,21 @@ export function createPasswordService(deps: {
   const { uow, clock } = deps;
   return {
     /**
+     * Lifts a customer's sign-in lockout (support, after checking who they are another way); false when the
+     * customer has no password. Recorded in the change log.
+     */
+    async unlock(customerId: string, actor: Actor): Promise<boolean> {
+      return uow.transaction(async (tx) => {
+        const state = await tx.credentials.lockPassword(customerId);
+        if (!state) return false;
+        const at = clock.now();
+        await tx.credentials.saveLockout(customerId, afterSuccess());
+        await tx.events.append([{ customerId, type: 'customer.updated', changedFields: ['credentials.lockout'], actor: actorLabel(actor), occurredAt: at }]);
+        return true;
+      });
+    },
+
+    /**
      * Replaces the password, clears any lockout and ends every other session of the customer (a thief
      * holding one loses it); the session that asked stays signed in.
      */

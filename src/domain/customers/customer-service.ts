@@ -115,7 +115,8 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     // Anyone can type any email into a public form, so into an existing account it may add only what
     // cannot hurt its owner: no visitor ids on a registered account, and consent only to purposes the
     // customer never decided on (a withdrawal is never undone, a registered account's consents are its own).
-    const anonymous = step.actor.kind === 'public';
+    // Only staff are trusted here: a signed-in customer or a client capturing someone's email is a form too.
+    const anonymous = step.actor.kind !== 'staff';
     const ownedByItsOwner = anonymous && existing.status === 'REGISTERED';
     const anonymousId = ownedByItsOwner ? null : step.anonymousId;
     const plan = planProfileChanges(existing, step.values, step.mergeMode(existing), anonymousId);
@@ -146,8 +147,8 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       const consentKeys = checkListSize(command.consents, bounds.consentsPerRequest, 'consents');
       const anonymousId = command.anonymousId == null ? null : checkAnonymousId(command.anonymousId);
       const consentSource = command.consentSource ?? 'FORM';
-      if (actor.kind === 'public' && consentSource !== 'FORM') {
-        throw forbidden('A public capture records consents from a FORM; other sources are for operators.');
+      if (actor.kind !== 'staff' && consentSource !== 'FORM') {
+        throw forbidden('A capture records consents from a FORM; other sources are for staff.');
       }
       const { values, purposes } = await validateStep(command.attributes, consentKeys);
       return uow.transaction(async (tx) => {

@@ -6,6 +6,8 @@ import type { AttributeDefinition as AttributeDefinitionModel } from '../../doma
 import type { ChangeEvent as ChangeEventModel } from '../../domain/events/change-event.js';
 import type { SessionPayloadModel } from '../resolvers/session.js';
 import type { Session as SessionModel } from '../../domain/sessions/session.js';
+import type { StaffMember as StaffMemberModel } from '../../domain/principals/staff.js';
+import type { ServiceClient as ServiceClientModel } from '../../domain/principals/service-client.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -146,6 +148,17 @@ export type ChangePasswordInput = {
   newPassword: Scalars['String']['input'];
 };
 
+/** The scopes a service client can hold. */
+export type ClientScope =
+  /** Read customers (personal fields only of customers who granted the client's purpose). */
+  | 'CUSTOMERS_READ'
+  /** Follow the change log (`changeEvents`) and, later, subscribe to profile changes. */
+  | 'PROFILES_SUBSCRIBE'
+  /** Provision customers in (SCIM). */
+  | 'PROVISIONING_WRITE'
+  /** Pull segments by query. */
+  | 'SEGMENTS_READ';
+
 /** A customer's current decision about one purpose. The full history is in `consentHistory`. */
 export type Consent = {
   __typename?: 'Consent';
@@ -223,6 +236,21 @@ export type ConsentSource =
 export type ConsentStatus =
   | 'GRANTED'
   | 'WITHDRAWN';
+
+export type CreateServiceClientInput = {
+  name: Scalars['String']['input'];
+  /** A purpose key from `consentPurposes`; without one the client sees no customers. */
+  purpose?: InputMaybe<Scalars['String']['input']>;
+  scopes: Array<ClientScope>;
+};
+
+export type CreateStaffMemberInput = {
+  email: Scalars['EmailAddress']['input'];
+  /** Their first password, under the same policy as customers' (8 to 128 characters, not a common one). */
+  initialPassword: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  role: StaffRole;
+};
 
 /** A customer: everything Kith knows about one person, from first capture to registration and beyond. */
 export type Customer = {
@@ -339,6 +367,13 @@ export type DefinePurposeInput = {
   title: Scalars['String']['input'];
 };
 
+/** A client with its secret: the only time the secret is shown. Store it now. */
+export type IssuedClient = {
+  __typename?: 'IssuedClient';
+  client: ServiceClient;
+  clientSecret: Scalars['String']['output'];
+};
+
 /** The root of every write. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -349,6 +384,10 @@ export type Mutation = {
    * Customers only.
    */
   changePassword: Scalars['Boolean']['output'];
+  /** Creates a service client and returns its secret, once. Administrators only. */
+  createServiceClient: IssuedClient;
+  /** Adds an agent or administrator. Administrators only. */
+  createStaffMember: StaffMember;
   /** Adds an attribute to the catalog or changes the rules of a custom one. Operator only. */
   defineAttribute: AttributeDefinition;
   /** Adds a purpose or rewords one (a new version). Operator only. */
@@ -372,6 +411,14 @@ export type Mutation = {
    * Its tokens stop working at once.
    */
   revokeSession: Scalars['Boolean']['output'];
+  /** Issues a new secret; the old one and every token issued with it stop working at once. Administrators only. */
+  rotateServiceClientSecret: IssuedClient;
+  /** Disables (ending its tokens) or re-enables a client. Administrators only. */
+  setServiceClientEnabled: ServiceClient;
+  /** Disables (ending their tokens) or re-enables a staff member. The last active administrator stays. Administrators only. */
+  setStaffEnabled: StaffMember;
+  /** Changes a staff member's role, at once. The last active administrator cannot be demoted. Administrators only. */
+  setStaffRole: StaffMember;
   /**
    * Signs in with email and password. Every failure gets the same UNAUTHENTICATED answer, whether or not
    * the email exists; after 5 failures in a row the account is locked for 5 minutes, then twice as long
@@ -381,14 +428,28 @@ export type Mutation = {
   /** Ends the session of the access token presented; its tokens stop working at once. Customers only. */
   signOut: Scalars['Boolean']['output'];
   /**
+   * Signs in an agent or administrator. Every failure gets the same UNAUTHENTICATED answer; the lockout and
+   * rate limits of customer sign-in apply. Public.
+   */
+  staffSignIn: StaffSessionPayload;
+  /** Ends every token of the signed-in staff member. Staff only. */
+  staffSignOut: Scalars['Boolean']['output'];
+  /**
    * Proves again who the signed-in customer is and returns an access token with a fresh auth_time. Sensitive
    * actions (changing the password or email, adding or removing a factor or device) need one within the
    * step-up window, and with a second factor (acr `mfa`) once the customer has one; otherwise they fail with
    * STEP_UP_REQUIRED, whose `extensions.methods` names what to offer. Customers only.
    */
   stepUp: StepUpPayload;
+  /**
+   * Lifts a customer's sign-in lockout after failed passwords (support, once the customer proved who they
+   * are another way). Staff only.
+   */
+  unlockCustomer: Scalars['Boolean']['output'];
   /** Sets or removes profile attributes. Operator only. */
   updateProfile: UpdateProfilePayload;
+  /** Changes a client's name, scopes or purpose. Administrators only. */
+  updateServiceClient: ServiceClient;
   /** Records a withdrawal. The grant stays in the history. Operator only. */
   withdrawConsent: ConsentPayload;
 };
@@ -403,6 +464,18 @@ export type MutationCaptureArgs = {
 /** The root of every write. */
 export type MutationChangePasswordArgs = {
   input: ChangePasswordInput;
+};
+
+
+/** The root of every write. */
+export type MutationCreateServiceClientArgs = {
+  input: CreateServiceClientInput;
+};
+
+
+/** The root of every write. */
+export type MutationCreateStaffMemberArgs = {
+  input: CreateStaffMemberInput;
 };
 
 
@@ -461,8 +534,41 @@ export type MutationRevokeSessionArgs = {
 
 
 /** The root of every write. */
+export type MutationRotateServiceClientSecretArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root of every write. */
+export type MutationSetServiceClientEnabledArgs = {
+  enabled: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root of every write. */
+export type MutationSetStaffEnabledArgs = {
+  enabled: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root of every write. */
+export type MutationSetStaffRoleArgs = {
+  id: Scalars['ID']['input'];
+  role: StaffRole;
+};
+
+
+/** The root of every write. */
 export type MutationSignInArgs = {
   input: SignInInput;
+};
+
+
+/** The root of every write. */
+export type MutationStaffSignInArgs = {
+  input: StaffSignInInput;
 };
 
 
@@ -473,8 +579,20 @@ export type MutationStepUpArgs = {
 
 
 /** The root of every write. */
+export type MutationUnlockCustomerArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root of every write. */
 export type MutationUpdateProfileArgs = {
   input: UpdateProfileInput;
+};
+
+
+/** The root of every write. */
+export type MutationUpdateServiceClientArgs = {
+  input: UpdateServiceClientInput;
 };
 
 
@@ -511,6 +629,12 @@ export type Query = {
   customers: CustomerConnection;
   /** The signed-in customer. Customers only. */
   me?: Maybe<Customer>;
+  /** One service client. Administrators only. */
+  serviceClient?: Maybe<ServiceClient>;
+  /** Every service client, oldest first. Administrators only. */
+  serviceClients: Array<ServiceClient>;
+  /** Every staff member, oldest first. Administrators only. */
+  staffMembers: Array<StaffMember>;
   /** Who is asking. Useful to check that an Authorization header was understood. */
   viewer: Viewer;
 };
@@ -537,6 +661,12 @@ export type QueryCustomersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+/** The root of every read. */
+export type QueryServiceClientArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /**
  * Self-registration. Upgrades the light account with the same email, keeping what capture already knew,
  * so a form asks only for what is missing.
@@ -557,6 +687,27 @@ export type RegisterPayload = {
   /** True when no customer had this email before; false when a light account was upgraded. */
   created: Scalars['Boolean']['output'];
   customer: Customer;
+};
+
+/**
+ * A machine client (marketing tool, partner, provisioning job). It trades its client id and secret for an
+ * access token with the OAuth 2.0 client-credentials grant at `POST /oauth/token`.
+ */
+export type ServiceClient = {
+  __typename?: 'ServiceClient';
+  /** The client_id it authenticates with. */
+  clientId: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  enabled: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /**
+   * The consent purpose its data access depends on: it sees only customers whose current consent to this
+   * purpose is GRANTED. Null: it sees no customers.
+   */
+  purpose?: Maybe<ConsentPurpose>;
+  scopes: Array<ClientScope>;
+  updatedAt: Scalars['DateTime']['output'];
 };
 
 /**
@@ -603,6 +754,43 @@ export type SignInInput = {
 };
 
 /**
+ * A support agent or administrator. They sign in with `staffSignIn`; every request checks that they are
+ * still enabled, and reads their role afresh, so disabling or demoting takes effect at once.
+ */
+export type StaffMember = {
+  __typename?: 'StaffMember';
+  createdAt: Scalars['DateTime']['output'];
+  email: Scalars['EmailAddress']['output'];
+  /** Whether they can sign in; disabling ends their tokens. */
+  enabled: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  role: StaffRole;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** Support agents read profiles and help customers; administrators also manage clients, catalogs and staff. */
+export type StaffRole =
+  | 'ADMIN'
+  | 'AGENT';
+
+/** A staff access token: send it as `Authorization: Bearer <accessToken>`. */
+export type StaffSessionPayload = {
+  __typename?: 'StaffSessionPayload';
+  /** An EdDSA JWT (typ at+jwt); checked against the staff member on every request. */
+  accessToken: Scalars['String']['output'];
+  /** Seconds until it expires (KITH_STAFF_TOKEN_TTL_SECONDS). */
+  expiresIn: Scalars['Int']['output'];
+  staffMember: StaffMember;
+  tokenType: Scalars['String']['output'];
+};
+
+export type StaffSignInInput = {
+  email: Scalars['EmailAddress']['input'];
+  password: Scalars['String']['input'];
+};
+
+/**
  * One proof of who the customer is, given to `stepUp`: set exactly one field. A customer without a second
  * factor re-enters the password; one with a second factor must use it to reach acr `mfa`.
  */
@@ -644,25 +832,45 @@ export type UpdateProfilePayload = {
   customer: Customer;
 };
 
+export type UpdateServiceClientInput = {
+  /** Removes the purpose (the client then sees no customers). */
+  clearPurpose?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Replaces the purpose; tokens issued before stop working. */
+  purpose?: InputMaybe<Scalars['String']['input']>;
+  /** Replaces the scopes; tokens issued before stop working. */
+  scopes?: InputMaybe<Array<ClientScope>>;
+};
+
 /** Who the caller is, as Kith understood the request's credentials. */
 export type Viewer = {
   __typename?: 'Viewer';
+  /** The client_id of a SERVICE_CLIENT; null for other roles. */
+  clientId?: Maybe<Scalars['String']['output']>;
   /** The signed-in customer's id; null for other roles. */
   customerId?: Maybe<Scalars['ID']['output']>;
-  /** PUBLIC without credentials, OPERATOR with the operator key, CUSTOMER with an access token. */
   role: ViewerRole;
+  /** The scopes of a SERVICE_CLIENT's token; empty for other roles. */
+  scopes: Array<ClientScope>;
   /** The session of the access token; null for other roles. */
   sessionId?: Maybe<Scalars['ID']['output']>;
+  /** The staff member's id, for AGENT and ADMIN; null for other roles. */
+  staffId?: Maybe<Scalars['ID']['output']>;
 };
 
 /** The kinds of caller Kith recognises. */
 export type ViewerRole =
-  /** Presented an access token from signIn or refresh: may read their own record and sign out. */
+  /** An administrator's token: all an agent may, plus clients, catalogs, staff and profile changes. */
+  | 'ADMIN'
+  /** A support agent's token (staffSignIn): reads profiles, disables and enables accounts, lifts lockouts. */
+  | 'AGENT'
+  /** An access token from signIn or refresh: reads and changes their own profile, consents and sessions. */
   | 'CUSTOMER'
-  /** Presented `Authorization: Bearer <KITH_OPERATOR_KEY>`: may read and change everything. */
-  | 'OPERATOR'
-  /** No credentials: may capture, register and read the public catalogs. */
-  | 'PUBLIC';
+  /** No credentials: may capture, register, sign in and read the public catalogs. */
+  | 'PUBLIC'
+  /** A service client's token (POST /oauth/token): what its scopes allow, customers only under consent. */
+  | 'SERVICE_CLIENT';
 
 
 
@@ -750,6 +958,7 @@ export type ResolversTypes = {
   ChangeEventConnection: ResolverTypeWrapper<Omit<ChangeEventConnection, 'edges'> & { edges: Array<ResolversTypes['ChangeEventEdge']> }>;
   ChangeEventEdge: ResolverTypeWrapper<Omit<ChangeEventEdge, 'node'> & { node: ResolversTypes['ChangeEvent'] }>;
   ChangePasswordInput: ChangePasswordInput;
+  ClientScope: ClientScope;
   Consent: ResolverTypeWrapper<ConsentModel>;
   ConsentChangeInput: ConsentChangeInput;
   ConsentFilter: ConsentFilter;
@@ -758,6 +967,8 @@ export type ResolversTypes = {
   ConsentRecord: ResolverTypeWrapper<ConsentRecordModel>;
   ConsentSource: ConsentSource;
   ConsentStatus: ConsentStatus;
+  CreateServiceClientInput: CreateServiceClientInput;
+  CreateStaffMemberInput: CreateStaffMemberInput;
   Customer: ResolverTypeWrapper<CustomerModel>;
   CustomerConnection: ResolverTypeWrapper<Omit<CustomerConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerEdge']> }>;
   CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
@@ -771,19 +982,26 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  IssuedClient: ResolverTypeWrapper<Omit<IssuedClient, 'client'> & { client: ResolversTypes['ServiceClient'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterInput: RegisterInput;
   RegisterPayload: ResolverTypeWrapper<Omit<RegisterPayload, 'customer'> & { customer: ResolversTypes['Customer'] }>;
+  ServiceClient: ResolverTypeWrapper<ServiceClientModel>;
   Session: ResolverTypeWrapper<SessionModel>;
   SessionPayload: ResolverTypeWrapper<SessionPayloadModel>;
   SignInInput: SignInInput;
+  StaffMember: ResolverTypeWrapper<StaffMemberModel>;
+  StaffRole: StaffRole;
+  StaffSessionPayload: ResolverTypeWrapper<Omit<StaffSessionPayload, 'staffMember'> & { staffMember: ResolversTypes['StaffMember'] }>;
+  StaffSignInInput: StaffSignInInput;
   StepUpInput: StepUpInput;
   StepUpPayload: ResolverTypeWrapper<StepUpPayload>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   UpdateProfileInput: UpdateProfileInput;
   UpdateProfilePayload: ResolverTypeWrapper<Omit<UpdateProfilePayload, 'customer'> & { customer: ResolversTypes['Customer'] }>;
+  UpdateServiceClientInput: UpdateServiceClientInput;
   Viewer: ResolverTypeWrapper<Viewer>;
   ViewerRole: ViewerRole;
 };
@@ -808,6 +1026,8 @@ export type ResolversParentTypes = {
   ConsentPayload: Omit<ConsentPayload, 'consent' | 'customer'> & { consent: ResolversParentTypes['Consent'], customer: ResolversParentTypes['Customer'] };
   ConsentPurpose: ConsentPurposeModel;
   ConsentRecord: ConsentRecordModel;
+  CreateServiceClientInput: CreateServiceClientInput;
+  CreateStaffMemberInput: CreateStaffMemberInput;
   Customer: CustomerModel;
   CustomerConnection: Omit<CustomerConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerEdge']> };
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
@@ -820,19 +1040,25 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  IssuedClient: Omit<IssuedClient, 'client'> & { client: ResolversParentTypes['ServiceClient'] };
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   RegisterInput: RegisterInput;
   RegisterPayload: Omit<RegisterPayload, 'customer'> & { customer: ResolversParentTypes['Customer'] };
+  ServiceClient: ServiceClientModel;
   Session: SessionModel;
   SessionPayload: SessionPayloadModel;
   SignInInput: SignInInput;
+  StaffMember: StaffMemberModel;
+  StaffSessionPayload: Omit<StaffSessionPayload, 'staffMember'> & { staffMember: ResolversParentTypes['StaffMember'] };
+  StaffSignInInput: StaffSignInInput;
   StepUpInput: StepUpInput;
   StepUpPayload: StepUpPayload;
   String: Scalars['String']['output'];
   UpdateProfileInput: UpdateProfileInput;
   UpdateProfilePayload: Omit<UpdateProfilePayload, 'customer'> & { customer: ResolversParentTypes['Customer'] };
+  UpdateServiceClientInput: UpdateServiceClientInput;
   Viewer: Viewer;
 };
 
@@ -957,9 +1183,16 @@ export interface EmailAddressScalarConfig extends GraphQLScalarTypeConfig<Resolv
   name: 'EmailAddress';
 }
 
+export type IssuedClientResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['IssuedClient'] = ResolversParentTypes['IssuedClient']> = {
+  client?: Resolver<ResolversTypes['ServiceClient'], ParentType, ContextType>;
+  clientSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   capture?: Resolver<ResolversTypes['CapturePayload'], ParentType, ContextType, RequireFields<MutationCaptureArgs, 'input'>>;
   changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
+  createServiceClient?: Resolver<ResolversTypes['IssuedClient'], ParentType, ContextType, RequireFields<MutationCreateServiceClientArgs, 'input'>>;
+  createStaffMember?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationCreateStaffMemberArgs, 'input'>>;
   defineAttribute?: Resolver<ResolversTypes['AttributeDefinition'], ParentType, ContextType, RequireFields<MutationDefineAttributeArgs, 'input'>>;
   definePurpose?: Resolver<ResolversTypes['ConsentPurpose'], ParentType, ContextType, RequireFields<MutationDefinePurposeArgs, 'input'>>;
   disableCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationDisableCustomerArgs, 'id'>>;
@@ -970,10 +1203,18 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   removeAttribute?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveAttributeArgs, 'name'>>;
   revokeOtherSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
+  rotateServiceClientSecret?: Resolver<ResolversTypes['IssuedClient'], ParentType, ContextType, RequireFields<MutationRotateServiceClientSecretArgs, 'id'>>;
+  setServiceClientEnabled?: Resolver<ResolversTypes['ServiceClient'], ParentType, ContextType, RequireFields<MutationSetServiceClientEnabledArgs, 'enabled' | 'id'>>;
+  setStaffEnabled?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationSetStaffEnabledArgs, 'enabled' | 'id'>>;
+  setStaffRole?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationSetStaffRoleArgs, 'id' | 'role'>>;
   signIn?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'input'>>;
   signOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  staffSignIn?: Resolver<ResolversTypes['StaffSessionPayload'], ParentType, ContextType, RequireFields<MutationStaffSignInArgs, 'input'>>;
+  staffSignOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   stepUp?: Resolver<ResolversTypes['StepUpPayload'], ParentType, ContextType, RequireFields<MutationStepUpArgs, 'input'>>;
+  unlockCustomer?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationUnlockCustomerArgs, 'id'>>;
   updateProfile?: Resolver<ResolversTypes['UpdateProfilePayload'], ParentType, ContextType, RequireFields<MutationUpdateProfileArgs, 'input'>>;
+  updateServiceClient?: Resolver<ResolversTypes['ServiceClient'], ParentType, ContextType, RequireFields<MutationUpdateServiceClientArgs, 'input'>>;
   withdrawConsent?: Resolver<ResolversTypes['ConsentPayload'], ParentType, ContextType, RequireFields<MutationWithdrawConsentArgs, 'input'>>;
 };
 
@@ -989,12 +1230,26 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryCustomersArgs>>;
   me?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  serviceClient?: Resolver<Maybe<ResolversTypes['ServiceClient']>, ParentType, ContextType, RequireFields<QueryServiceClientArgs, 'id'>>;
+  serviceClients?: Resolver<Array<ResolversTypes['ServiceClient']>, ParentType, ContextType>;
+  staffMembers?: Resolver<Array<ResolversTypes['StaffMember']>, ParentType, ContextType>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
 export type RegisterPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RegisterPayload'] = ResolversParentTypes['RegisterPayload']> = {
   created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+};
+
+export type ServiceClientResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ServiceClient'] = ResolversParentTypes['ServiceClient']> = {
+  clientId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['ConsentPurpose']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['ClientScope']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type SessionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session']> = {
@@ -1016,6 +1271,23 @@ export type SessionPayloadResolvers<ContextType = GraphQLContext, ParentType ext
   tokenType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type StaffMemberResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StaffMember'] = ResolversParentTypes['StaffMember']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['EmailAddress'], ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['StaffRole'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type StaffSessionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StaffSessionPayload'] = ResolversParentTypes['StaffSessionPayload']> = {
+  accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  staffMember?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType>;
+  tokenType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type StepUpPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StepUpPayload'] = ResolversParentTypes['StepUpPayload']> = {
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   acr?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1030,9 +1302,12 @@ export type UpdateProfilePayloadResolvers<ContextType = GraphQLContext, ParentTy
 };
 
 export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
+  clientId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   role?: Resolver<ResolversTypes['ViewerRole'], ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['ClientScope']>, ParentType, ContextType>;
   sessionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  staffId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
@@ -1053,12 +1328,16 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CustomerPayload?: CustomerPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EmailAddress?: GraphQLScalarType;
+  IssuedClient?: IssuedClientResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RegisterPayload?: RegisterPayloadResolvers<ContextType>;
+  ServiceClient?: ServiceClientResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
   SessionPayload?: SessionPayloadResolvers<ContextType>;
+  StaffMember?: StaffMemberResolvers<ContextType>;
+  StaffSessionPayload?: StaffSessionPayloadResolvers<ContextType>;
   StepUpPayload?: StepUpPayloadResolvers<ContextType>;
   UpdateProfilePayload?: UpdateProfilePayloadResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;

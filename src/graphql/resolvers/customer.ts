@@ -1,17 +1,30 @@
 import { attributeList, attributeOf } from '../../domain/customers/profile.js';
 import { checkId } from '../../domain/input-bounds.js';
-import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { hasGranted } from '../../domain/consents/consent-rules.js';
+import type { CustomerFilter, Resolvers } from '../__generated__/resolvers-types.js';
 import { customerCursor, parseCustomerCursor } from '../cursors.js';
 import { forgetCustomer } from '../loaders.js';
 import { selectsPath } from '../lookahead.js';
 
+/** A service client's search: only customers who granted its purpose; null when it has none. */
+function consentedOnly(filter: CustomerFilter | null | undefined, purposeKey: string | null): CustomerFilter | null {
+  if (purposeKey === null) return null;
+  return { ...filter, consents: [...(filter?.consents ?? []), { purpose: purposeKey, status: 'GRANTED' }] };
+}
+
 export const customerResolvers: Resolvers = {
   Query: {
-    customer: (_, { id }, { loaders }, info) =>
-      (selectsPath(info, ['consents']) ? loaders.customerWithConsents : loaders.customer).load(checkId(id, 'id')),
-    customers: async (_, { filter, first, after }, { services, loaders }, info) => {
+    customer: async (_, { id }, { loaders, viewer }, info) => {
+      const customer = await (selectsPath(info, ['consents']) ? loaders.customerWithConsents : loaders.customer).load(checkId(id, 'id'));
+      // A service client sees nothing of a customer who has not granted its purpose, not even that they exist.
+      if (customer && viewer.role === 'SERVICE_CLIENT' && !hasGranted(await loaders.consents.load(customer.id), viewer.purposeKey)) return null;
+      return customer;
+    },
+    customers: async (_, { filter, first, after }, { services, loaders, viewer }, info) => {
       const withConsents = selectsPath(info, ['edges', 'node', 'consents']);
-      const page = await services.customerSearch.search(filter, first, parseCustomerCursor(after), { withConsents });
+      const scoped = viewer.role === 'SERVICE_CLIENT' ? consentedOnly(filter, viewer.purposeKey) : filter;
+      if (scoped === null) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+      const page = await services.customerSearch.search(scoped, first, parseCustomerCursor(after), { withConsents });
       for (const customer of page.customers) loaders.customer.prime(customer.id, customer);
       for (const [id, consents] of page.consents ?? []) loaders.consents.prime(id, consents);
       const edges = page.customers.map((node) => ({ node, cursor: customerCursor(node) }));

@@ -2,6 +2,7 @@ import { checkId } from '../../domain/input-bounds.js';
 import type { SessionTokens } from '../../domain/sessions/session.js';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import type { GraphQLContext } from '../context.js';
+import { clientScopeOf } from './principal.js';
 
 /** What signIn and refresh return before GraphQL resolves the customer. */
 export interface SessionPayloadModel {
@@ -30,6 +31,9 @@ export const sessionResolvers: Resolvers = {
       role: viewer.role,
       customerId: viewer.role === 'CUSTOMER' ? viewer.customerId : null,
       sessionId: viewer.role === 'CUSTOMER' ? viewer.sessionId : null,
+      staffId: viewer.role === 'AGENT' || viewer.role === 'ADMIN' ? viewer.staffId : null,
+      clientId: viewer.role === 'SERVICE_CLIENT' ? viewer.clientId : null,
+      scopes: viewer.role === 'SERVICE_CLIENT' ? viewer.scopes.map(clientScopeOf) : [],
     }),
     me: (_, __, { viewer, loaders }) => (viewer.role === 'CUSTOMER' ? loaders.customer.load(viewer.customerId) : null),
   },
@@ -43,8 +47,8 @@ export const sessionResolvers: Resolvers = {
       return true;
     },
     revokeSession: async (_, { id }, { viewer, services, loaders }) => {
-      if (viewer.role !== 'CUSTOMER' && viewer.role !== 'OPERATOR') return false;
-      // A customer may end only their own sessions; the operator any.
+      if (viewer.role !== 'CUSTOMER' && viewer.role !== 'AGENT' && viewer.role !== 'ADMIN') return false;
+      // A customer may end only their own sessions; staff any.
       const ownedBy = viewer.role === 'CUSTOMER' ? viewer.customerId : undefined;
       const customerId = await services.sessions.revoke(checkId(id, 'id'), ownedBy);
       if (customerId) loaders.sessions.clear(customerId);

@@ -1,0 +1,135 @@
+import type { Clock } from '../clock.js';
+import type { PasswordHasher } from '../credentials/credential-store.js';
+import type { PasswordPolicy } from '../credentials/password-policy.js';
+import { normaliseEmail } from '../customers/email.js';
+import { badInput, conflict, DomainError, notFound, rateLimited, unauthenticated } from '../errors.js';
+import type { AttemptLimiter } from '../sessions/attempt-limiter.js';
+import { afterFailure, afterSuccess, isLocked, type LockoutPolicy } from '../sessions/lockout.js';
+import type { UnitOfWork } from '../stores.js';
+import type { StaffMember, StaffRole, StaffTokenIssuer } from './staff.js';
+
+export interface NewStaffMember {
+  email: string;
+  name: string;
+  role: StaffRole;
+  password: string;
+}
+
+export interface StaffServiceDeps {
+  uow: UnitOfWork;
+  clock: Clock;
+  newId: () => string;
+  hasher: PasswordHasher;
+  passwordPolicy: PasswordPolicy;
+  lockout: LockoutPolicy;
+  tokens: StaffTokenIssuer;
+  signInLimits: { perIp: AttemptLimiter; perAccount: AttemptLimiter };
+}
+
+const wrongCredentials = () => unauthenticated('The email or password is wrong, or the account is locked for a while.');
+const lastAdmin = () => conflict('This is the last active administrator: make another one first.');
+
+export type StaffService = ReturnType<typeof createStaffService>;
+
+/**
+ * Agents and administrators: creation (by an administrator, or the bootstrap for the first one), password
+ * sign-in with the customers' lockout and limits, sign-out, role changes and disabling. There is always at
+ * least one active administrator once there was one.
+ */
+export function createStaffService(deps: StaffServiceDeps) {
+  const { uow, clock } = deps;
+  const dummyHash = deps.hasher.hash(`kith-staff-dummy-${deps.newId()}`);
+  const NOBODY = '00000000-0000-0000-0000-000000000000';
+
+  function checkName(name: string): string {
+    const trimmed = name.trim();
+    if (trimmed.length === 0 || trimmed.length > 200) throw badInput('name must have 1 to 200 characters.', 'name');
+    return trimmed;
+  }
+
+  async function create(input: NewStaffMember): Promise<StaffMember> {
+    const email = normaliseEmail(input.email);
+    const name = checkName(input.name);
+    deps.passwordPolicy.check(input.password, { email });
+    if (await uow.read.staff.findByEmail(email)) throw conflict('A staff member has this email.', 'email');
+    const passwordHash = await deps.hasher.hash(input.password.normalize('NFKC'));
+    const at = clock.now();
+    const member: StaffMember = { id: deps.newId(), email, name, role: input.role, tokenVersion: 0, disabledAt: null, createdAt: at, updatedAt: at };
+    if (!(await uow.read.staff.insert(member, passwordHash))) throw conflict('A staff member has this email.', 'email');
+    return member;
+  }
+
+  /** Applies a change that may remove an administrator, refusing to remove the last active one. */
+  async function change(id: string, changes: Parameters<UnitOfWork['read']['staff']['update']>[1], removesAdmin: (m: StaffMember) => boolean) {
+    return uow.transaction(async (tx) => {
+      await tx.staff.lockAll();
+      const member = await tx.staff.findById(id);
+      if (!member) throw notFound(`No staff member has id ${id}.`);
+      if (removesAdmin(member) && (await tx.staff.countActiveAdmins(id)) === 0) throw lastAdmin();
+      const updated = await tx.staff.update(id, changes, clock.now());
+      return updated!;
+    });
+  }
+
+  return {
+    /** An administrator adds an agent or administrator. */
+    create,
+
+    /**
+     * The bootstrap path (CLI or environment): creates the first administrator, and only while no active
+     * administrator exists; returns null when one already does.
+     */
+    async createFirstAdmin(input: Omit<NewStaffMember, 'role'>): Promise<StaffMember | null> {
+      if ((await uow.read.staff.countActiveAdmins()) > 0) return null;
+      try {
+        return await create({ ...input, role: 'ADMIN' });
+      } catch (error) {
+        // Another process starting at the same time made it first.
+        if (error instanceof DomainError && error.code === 'CONFLICT' && (await uow.read.staff.countActiveAdmins()) > 0) return null;
+        throw error;
+      }
+    },
+
+    /** Password sign-in for staff, with the customers' limits and lockout, and one answer for every failure. */
+    async signIn(command: { email: string; password: string; ip?: string | null }) {
+      if (command.password.length === 0 || command.password.length > 1024) throw badInput('password must have 1 to 1024 characters.', 'password');
+      const email = normaliseEmail(command.email);
+      const waits = await Promise.all([
+        command.ip ? deps.signInLimits.perIp.consume(command.ip) : null,
+        deps.signInLimits.perAccount.consume(`staff:${email.toLowerCase()}`),
+      ]);
+      const wait = Math.max(...waits.map((w) => w ?? 0));
+      if (wait > 0) throw rateLimited(`Too many sign-in attempts: try again in ${wait} seconds.`, wait);
+      const member = await uow.read.staff.findByEmail(email);
+      const active = member && !member.disabledAt ? member : null;
+      const attempt = await uow.transaction(async (tx) => {
+        const state = await tx.staff.lockPassword(active?.id ?? NOBODY);
+        const now = clock.now();
+        const usable = state !== null && active !== null && !isLocked(state, now);
+        await tx.staff.saveLockout(usable ? active.id : NOBODY, usable ? afterFailure(state, deps.lockout, now) : afterSuccess());
+        return usable ? { hash: state.hash } : null;
+      });
+      const verified = await deps.hasher.verify(attempt?.hash ?? (await dummyHash), command.password.normalize('NFKC'));
+      if (!active || !attempt || !verified) throw wrongCredentials();
+      await uow.read.staff.saveLockout(active.id, afterSuccess());
+      const { token, expiresIn } = await deps.tokens.issue({ staffId: active.id, role: active.role, tokenVersion: active.tokenVersion, authTime: clock.now() });
+      return { accessToken: token, expiresIn, member: active };
+    },
+
+    /** Ends every token of this staff member at once. */
+    async signOut(id: string): Promise<void> {
+      await uow.read.staff.update(id, { bumpTokenVersion: true }, clock.now());
+    },
+
+    /** A role change takes effect at once, since every request reads the role from the store. */
+    setRole: (id: string, role: StaffRole) => change(id, { role }, (m) => m.role === 'ADMIN' && role !== 'ADMIN' && !m.disabledAt),
+
+    /** Disabling ends the member's tokens; enabling does not bring them back. */
+    setEnabled(id: string, enabled: boolean) {
+      return change(id, enabled ? { disabledAt: null } : { disabledAt: clock.now(), bumpTokenVersion: true }, (m) => !enabled && m.role === 'ADMIN' && !m.disabledAt);
+    },
+
+    list: () => uow.read.staff.list(),
+    findById: (id: string) => uow.read.staff.findById(id),
+  };
+}

@@ -1,0 +1,41 @@
+import type { LockoutState } from '../sessions/lockout.js';
+
+/** Support agents read profiles and help customers; administrators also manage clients, catalogs and staff. */
+export type StaffRole = 'AGENT' | 'ADMIN';
+export const staffRoles: readonly StaffRole[] = ['AGENT', 'ADMIN'];
+
+/** A support agent or administrator, as the graph and the per-request check see them (no password). */
+export interface StaffMember {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  /** Tokens issued at another version are refused: sign-out and disabling bump it. */
+  tokenVersion: number;
+  disabledAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Persistence of staff members. Password hashes stay in the store and the sign-in path. */
+export interface StaffStore {
+  /** False when a member already has this email (case-insensitive). */
+  insert(member: StaffMember, passwordHash: string): Promise<boolean>;
+  findById(id: string): Promise<StaffMember | null>;
+  findByEmail(email: string): Promise<StaffMember | null>;
+  list(): Promise<StaffMember[]>;
+  /** Active administrators other than `exceptId`. */
+  countActiveAdmins(exceptId?: string): Promise<number>;
+  /** The member's password hash and lockout state, locked until the transaction ends. */
+  lockPassword(id: string): Promise<({ hash: string } & LockoutState) | null>;
+  saveLockout(id: string, state: LockoutState): Promise<void>;
+  /** Applies the changes; returns the member as it now is, or null when there is none. */
+  update(id: string, changes: Partial<Pick<StaffMember, 'role' | 'disabledAt' | 'name'>> & { bumpTokenVersion?: boolean }, at: Date): Promise<StaffMember | null>;
+  /** Serialises changes to the staff list (the last-administrator rule) within the transaction. */
+  lockAll(): Promise<void>;
+}
+
+/** Signs staff access tokens (jose, in auth/). */
+export interface StaffTokenIssuer {
+  issue(claims: { staffId: string; role: StaffRole; tokenVersion: number; authTime: Date }): Promise<{ token: string; expiresIn: number }>;
+}

@@ -1,0 +1,120 @@
+import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
+import type { ServiceClient, ServiceClientStore } from '../domain/principals/service-client.js';
+import type { StaffMember, StaffRole, StaffStore } from '../domain/principals/staff.js';
+import type { Db } from './database.js';
+import { serviceClients, staffMembers } from './tables/index.js';
+
+const staffColumns = {
+  id: staffMembers.id,
+  email: staffMembers.email,
+  name: staffMembers.name,
+  role: staffMembers.role,
+  tokenVersion: staffMembers.tokenVersion,
+  disabledAt: staffMembers.disabledAt,
+  createdAt: staffMembers.createdAt,
+  updatedAt: staffMembers.updatedAt,
+};
+
+const clientColumns = {
+  id: serviceClients.id,
+  clientId: serviceClients.clientId,
+  name: serviceClients.name,
+  scopes: serviceClients.scopes,
+  purposeKey: serviceClients.purposeKey,
+  tokenVersion: serviceClients.tokenVersion,
+  disabledAt: serviceClients.disabledAt,
+  createdAt: serviceClients.createdAt,
+  updatedAt: serviceClients.updatedAt,
+};
+
+const asStaff = (row: Omit<StaffMember, 'role'> & { role: string }): StaffMember => ({ ...row, role: row.role as StaffRole });
+const asClient = (row: Omit<ServiceClient, 'scopes'> & { scopes: string[] }): ServiceClient => row as ServiceClient;
+
+/** Checked on every staff or client request, so prepared once per database. */
+export function preparePrincipalReads(db: Db) {
+  return {
+    staff: db.select(staffColumns).from(staffMembers).where(eq(staffMembers.id, sql.placeholder('id'))).prepare('kith_staff_by_id'),
+    client: db.select(clientColumns).from(serviceClients).where(eq(serviceClients.clientId, sql.placeholder('clientId'))).prepare('kith_client_by_client_id'),
+  };
+}
+
+export function createStaffStore(db: Db, prepared?: ReturnType<typeof preparePrincipalReads>): StaffStore {
+  return {
+    async insert(member, passwordHash) {
+      const rows = await db.insert(staffMembers).values({ ...member, passwordHash }).onConflictDoNothing().returning({ id: staffMembers.id });
+      return rows.length === 1;
+    },
+    async findById(id) {
+      const [row] = prepared
+        ? await prepared.staff.execute({ id })
+        : await db.select(staffColumns).from(staffMembers).where(eq(staffMembers.id, id));
+      return row ? asStaff(row) : null;
+    },
+    async findByEmail(email) {
+      const [row] = await db.select(staffColumns).from(staffMembers).where(eq(sql`lower(${staffMembers.email})`, email.toLowerCase()));
+      return row ? asStaff(row) : null;
+    },
+    async list() {
+      return (await db.select(staffColumns).from(staffMembers).orderBy(asc(staffMembers.createdAt), asc(staffMembers.id))).map(asStaff);
+    },
+    async countActiveAdmins(exceptId) {
+      const [row] = await db
+        .select({ n: count() })
+        .from(staffMembers)
+        .where(and(eq(staffMembers.role, 'ADMIN'), isNull(staffMembers.disabledAt), exceptId ? ne(staffMembers.id, exceptId) : undefined));
+      return row?.n ?? 0;
+    },
+    async lockPassword(id) {
+      const [row] = await db
+        .select({ hash: staffMembers.passwordHash, failedAttempts: staffMembers.failedAttempts, lockouts: staffMembers.lockouts, lockedUntil: staffMembers.lockedUntil })
+        .from(staffMembers)
+        .where(eq(staffMembers.id, id))
+        .for('update');
+      return row ?? null;
+    },
+    async saveLockout(id, state) {
+      await db.update(staffMembers).set(state).where(eq(staffMembers.id, id));
+    },
+    async update(id, { bumpTokenVersion, ...changes }, at) {
+      const version = bumpTokenVersion ? { tokenVersion: sql`${staffMembers.tokenVersion} + 1` } : {};
+      const [row] = await db.update(staffMembers).set({ ...changes, ...version, updatedAt: at }).where(eq(staffMembers.id, id)).returning(staffColumns);
+      return row ? asStaff(row) : null;
+    },
+    async lockAll() {
+      // A transaction-scoped advisory lock: concurrent role changes cannot both remove "another" admin.
+      await db.execute(sql`select pg_advisory_xact_lock(hashtext('kith_staff_admins'))`);
+    },
+  };
+}
+
+export function createServiceClientStore(db: Db, prepared?: ReturnType<typeof preparePrincipalReads>): ServiceClientStore {
+  return {
+    async insert(client, secretHash) {
+      await db.insert(serviceClients).values({ ...client, secretHash });
+    },
+    async findById(id) {
+      const [row] = await db.select(clientColumns).from(serviceClients).where(eq(serviceClients.id, id));
+      return row ? asClient(row) : null;
+    },
+    async findByClientId(clientId) {
+      const [row] = prepared
+        ? await prepared.client.execute({ clientId })
+        : await db.select(clientColumns).from(serviceClients).where(eq(serviceClients.clientId, clientId));
+      return row ? asClient(row) : null;
+    },
+    async findForAuthentication(clientId) {
+      const [row] = await db.select({ ...clientColumns, secretHash: serviceClients.secretHash }).from(serviceClients).where(eq(serviceClients.clientId, clientId));
+      if (!row) return null;
+      const { secretHash, ...client } = row;
+      return { client: asClient(client), secretHash };
+    },
+    async list() {
+      return (await db.select(clientColumns).from(serviceClients).orderBy(asc(serviceClients.createdAt), asc(serviceClients.id))).map(asClient);
+    },
+    async update(id, { bumpTokenVersion, ...changes }, at) {
+      const version = bumpTokenVersion ? { tokenVersion: sql`${serviceClients.tokenVersion} + 1` } : {};
+      const [row] = await db.update(serviceClients).set({ ...changes, ...version, updatedAt: at }).where(eq(serviceClients.id, id)).returning(clientColumns);
+      return row ? asClient(row) : null;
+    },
+  };
+}
