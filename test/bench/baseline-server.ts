@@ -166,7 +166,7 @@ export async function startBaselineServer(runner: SqlRunner, operatorKey: string
       const { variables } = JSON.parse(await readBody(request)) as { variables?: Record<string, unknown> };
       switch (request.url) {
         case '/floor':
-          return send(response, 200, { data: { viewer: { role: 'OPERATOR' } } });
+          return send(response, 200, { data: { viewer: { role: 'ADMIN' } } });
         case '/point':
           return send(response, 200, { data: await handlers.point(variables as { id: string }) });
         case '/graph':

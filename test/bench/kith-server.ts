@@ -8,7 +8,8 @@ import { benchCustomerIds, seedCustomers } from './seed-data.js';
 
 /**
  * The child process that serves Kith for the bench, configured from its environment
- * (NODE_ENV=production, LOG_LEVEL, KITH_OPERATOR_KEY, and DATABASE_URL for PostgreSQL).
+ * (NODE_ENV=production, LOG_LEVEL, KITH_BOOTSTRAP_ADMIN_*, and DATABASE_URL for PostgreSQL); the PGlite
+ * baseline checks BENCH_OPERATOR_KEY.
  *
  * BENCH_DRIVER=postgres: Kith alone, over the database the parent already migrated and seeded.
  * BENCH_DRIVER=pglite: the database lives in this process, so this child migrates and seeds an in-memory
@@ -25,8 +26,8 @@ function pgliteClientOf(database: Database): PGlite {
 
 async function main(): Promise<void> {
   const driver = process.env.BENCH_DRIVER;
-  const operatorKey = process.env.KITH_OPERATOR_KEY;
-  if (!operatorKey) throw new Error('kith-server needs KITH_OPERATOR_KEY');
+  const operatorKey = process.env.BENCH_OPERATOR_KEY;
+  if (!operatorKey) throw new Error('kith-server needs BENCH_OPERATOR_KEY');
 
   if (driver === 'postgres') {
     if (!process.env.DATABASE_URL) throw new Error('kith-server needs DATABASE_URL for BENCH_DRIVER=postgres');

@@ -5,7 +5,7 @@ import type { BenchRequest, Workload } from './scenarios.js';
 /** One HTTP target (Kith or the bare baseline) under one workload. */
 export interface LoadTarget {
   readonly url: string;
-  readonly operatorKey: string;
+  readonly bearer: string;
   /** Names the target in error messages: the scenario's title and the side. */
   readonly label: string;
   readonly workload: Workload;
@@ -33,7 +33,7 @@ export class BenchFailure extends Error {
 
 /** The operator's key unless the request brings its own Authorization header, or says it has none. */
 function headersFor(target: LoadTarget, request: BenchRequest): Record<string, string> {
-  const authorization = request.authorization === undefined ? `Bearer ${target.operatorKey}` : request.authorization;
+  const authorization = request.authorization === undefined ? `Bearer ${target.bearer}` : request.authorization;
   return authorization === null ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', authorization };
 }
 

@@ -43,7 +43,8 @@ const log = (message: string) => console.log(`[bench ${new Date().toISOString().
 const serverEnv = (run: Run) => ({
   NODE_ENV: 'production',
   LOG_LEVEL: 'error',
-  KITH_OPERATOR_KEY: run.operatorKey,
+  KITH_BOOTSTRAP_ADMIN_EMAIL: BENCH_ADMIN_EMAIL,
+  KITH_BOOTSTRAP_ADMIN_PASSWORD: run.operatorKey,
   KITH_KEY_ENCRYPTION_KEY: run.operatorKey,
   KITH_DB_POOL_SIZE: String(run.options.poolSize),
   KITH_SIGNIN_ATTEMPTS_PER_IP: '1000000',
@@ -53,9 +54,29 @@ const serverEnv = (run: Run) => ({
   BENCH_POOL_SIZE: String(run.options.poolSize),
 });
 
+const BENCH_ADMIN_EMAIL = 'bench-admin@kith.test';
+
+/** Signs the bench's administrator in: Kith's requests carry this token where the baseline's carry its key. */
+async function adminToken(kith: string, run: Run): Promise<string> {
+  const response = await fetch(`${kith}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: 'mutation($i: StaffSignInInput!) { staffSignIn(input: $i) { accessToken } }',
+      variables: { i: { email: BENCH_ADMIN_EMAIL, password: run.operatorKey } },
+    }),
+  });
+  const body = (await response.json()) as { data?: { staffSignIn?: { accessToken?: string } } };
+  const token = body.data?.staffSignIn?.accessToken;
+  if (!token) throw new Error(`the bench administrator could not sign in: ${JSON.stringify(body).slice(0, 300)}`);
+  return token;
+}
+
 /** Where one driver's servers listen: Kith, the bare baseline, and the argon2 child when signin runs. */
 interface Servers {
   readonly kith: string;
+  /** The administrator's access token on this Kith. */
+  readonly kithToken: string;
   readonly baseline: string;
   readonly argon2: string | null;
 }
@@ -69,9 +90,9 @@ function baselineSide(run: Run, scenario: Scenario, servers: Servers): Side {
   const label = `${scenario.title} (${baseline.label})`;
   switch (baseline.kind) {
     case 'bare-http':
-      return httpSide({ url: `${servers.baseline}${baseline.path}`, operatorKey: run.operatorKey, label, workload: scenario });
+      return httpSide({ url: `${servers.baseline}${baseline.path}`, bearer: run.operatorKey, label, workload: scenario });
     case 'kith':
-      return httpSide({ url: `${servers.kith}/graphql`, operatorKey: run.operatorKey, label, workload: baseline.workload });
+      return httpSide({ url: `${servers.kith}/graphql`, bearer: servers.kithToken, label, workload: baseline.workload });
     case 'argon2':
       if (servers.argon2 === null) throw new Error('the argon2 baseline child is not running');
       return argon2Side(servers.argon2);
@@ -93,7 +114,7 @@ async function benchScenarios(run: Run, driver: Driver, servers: Servers): Promi
     try {
       const kithGraphql = `${servers.kith}/graphql`;
       await scenario.prepare?.(kithGraphql);
-      const kithSide = httpSide({ url: kithGraphql, operatorKey: run.operatorKey, label: `${scenario.title} (Kith)`, workload: scenario });
+      const kithSide = httpSide({ url: kithGraphql, bearer: servers.kithToken, label: `${scenario.title} (Kith)`, workload: scenario });
       const { kith, baseline } = await measurePair(kithSide, baselineSide(run, scenario, servers), run.options);
       result = scenarioResult(driver, scenario, kith, baseline);
     } catch (error) {
@@ -144,7 +165,8 @@ async function benchPostgres(run: Run): Promise<ScenarioResult[]> {
       startArgon2(run),
     ]);
     children.push(kith, baseline, ...(argon2 ? [argon2] : []));
-    return await benchScenarios(run, 'postgres', { kith: kith.urls.kith!, baseline: baseline.urls.baseline!, argon2: argon2?.urls.argon2 ?? null });
+    const kithToken = await adminToken(kith.urls.kith!, run);
+    return await benchScenarios(run, 'postgres', { kith: kith.urls.kith!, kithToken, baseline: baseline.urls.baseline!, argon2: argon2?.urls.argon2 ?? null });
   } finally {
     cleanups.delete(cleanup);
     await cleanup();
@@ -169,7 +191,8 @@ async function benchPglite(run: Run): Promise<ScenarioResult[]> {
   try {
     argon2 = await startArgon2(run);
     log(`pglite: seeded in ${child.urls.seedSeconds} s; Kith and the baseline share that process, measured one at a time`);
-    return await benchScenarios(run, 'pglite', { kith: child.urls.kith!, baseline: child.urls.baseline!, argon2: argon2?.urls.argon2 ?? null });
+    const kithToken = await adminToken(child.urls.kith!, run);
+    return await benchScenarios(run, 'pglite', { kith: child.urls.kith!, kithToken, baseline: child.urls.baseline!, argon2: argon2?.urls.argon2 ?? null });
   } finally {
     cleanups.delete(cleanup);
     await cleanup();

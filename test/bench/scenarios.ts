@@ -8,7 +8,7 @@ import { BENCH_PURPOSES } from './seed-data.js';
  * so one validator checks both. signin and authread (session-scenarios.ts) compare Kith with other things.
  */
 
-/** One request: its body and its Authorization header (absent: the operator key's; null: none at all). */
+/** One request: its body and its Authorization header (absent: the side's administrator token or key; null: none at all). */
 export interface BenchRequest {
   readonly body: string;
   readonly authorization?: string | null;
@@ -182,7 +182,7 @@ export function floorScenario(): Scenario {
     check(body) {
       const data = dataOf(body);
       if (typeof data === 'string') return data;
-      return isObject(data.viewer) && data.viewer.role === 'OPERATOR' ? null : 'viewer is not the operator';
+      return isObject(data.viewer) && data.viewer.role === 'ADMIN' ? null : 'viewer is not an administrator';
     },
   };
 }

@@ -19,7 +19,7 @@ async function start(): Promise<{ child: ChildProcess; url: string; output: () =
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
   child.stderr!.on('data', (chunk) => (out += chunk));
-  const deadline = Date.now() + 45_000;
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     const url = /listening on (http:\/\/\S+\/graphql)/.exec(out)?.[1];
     if (url) return { child, url, output: () => out };
@@ -79,5 +79,5 @@ describe('npm start (src/main.ts)', () => {
     } finally {
       expect(await stop(second.child)).toBe(0);
     }
-  }, 120_000);
+  }, 300_000);
 });

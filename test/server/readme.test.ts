@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startKith, type TestKith, uniqueEmail } from '../support/kith.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
 
 let k: TestKith;
 beforeAll(async () => {
@@ -18,12 +18,16 @@ describe('the README walk-through', () => {
     expect(blocks[1]).toMatch(/register\(/);
   });
 
-  it('runs as written: the first two as the public, the rest as the operator', async () => {
+  it('runs as written: the first two as the public, the rest as an administrator', async () => {
     // A fresh email stands in for the README's, so the walk-through starts from nothing each run.
     const email = uniqueEmail('ada');
     let customerId = '';
     for (const [index, block] of blocks.entries()) {
-      const query = block.replaceAll('ada@example.com', email).replaceAll('<id>', customerId);
+      const query = block
+        .replaceAll('ada@example.com', email)
+        .replaceAll('<id>', customerId)
+        .replaceAll('admin@example.com', ADMIN_EMAIL)
+        .replaceAll("<the administrator's password>", ADMIN_PASSWORD);
       const result = await k.gql(query, {}, { as: index < 2 ? 'public' : 'admin' });
       expect(result.errors, `README example ${index + 1}:\n${block}`).toBeUndefined();
       if (index === 0) {
