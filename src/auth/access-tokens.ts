@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createLocalJWKSet, errors, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
 import type { Clock } from '../domain/clock.js';
 import type { ClientTokenIssuer } from '../domain/principals/service-client.js';
 import type { StaffTokenIssuer } from '../domain/principals/staff.js';
@@ -51,6 +51,8 @@ const TYP = 'at+jwt';
 const RELOAD_AFTER_MS = 1_000;
 /** The key set is reloaded at least this often, so a key withdrawn from the JWKS stops verifying. */
 const KEY_SET_TTL_MS = 60_000;
+/** Verified tokens remembered until they expire (the oldest forgotten first): a signature is checked once. */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 export type AccessTokens = ReturnType<typeof createAccessTokens>;
 
@@ -98,6 +100,8 @@ export function createAccessTokens(options: AccessTokenOptions) {
   }
   const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
+  const verified = new Map<string, { claims: AccessClaims; expiresAt: number }>();
+
   const issuer: AccessTokenIssuer = {
     issue: (claims) =>
       sign(claims.customerId, { sid: claims.sessionId, auth_time: seconds(claims.authTime), acr: claims.acr, amr: claims.amr }, options.ttlSeconds),
@@ -114,38 +118,57 @@ export function createAccessTokens(options: AccessTokenOptions) {
     issuer,
     staffIssuer,
     clientIssuer,
-    /** The claims of a valid token; throws jose's errors for anything else. */
+    /**
+     * The claims of a valid token; throws jose's errors for anything else. A token already verified is
+     * answered from memory until its exp: the signature cannot change, and revocation is the principal
+     * check's job (src/auth/principals.ts), which runs on every request.
+     */
     async verify(token: string): Promise<AccessClaims> {
-      const { payload } = await jwtVerify(token, getKey, {
-        algorithms: [SIGNING_ALG],
-        issuer: options.issuer,
-        audience: options.audience,
-        typ: TYP,
-        requiredClaims: ['sub', 'iat', 'exp', 'jti'],
-        maxTokenAge: Math.max(options.ttlSeconds, options.staffTtlSeconds) + 60,
-        currentDate: clock.now(),
-      });
-      const claims = payload as Record<string, unknown>;
-      const malformed = () => new errors.JWTClaimValidationFailed('malformed claims', payload);
-      const { sub, iat, ver } = claims as { sub: string; iat: number; ver: unknown };
-      switch (claims.kith_kind) {
-        case 'staff':
-          if (!Number.isInteger(ver) || iat + options.staffTtlSeconds < (payload.exp ?? 0)) throw malformed();
-          return { kind: 'staff', staffId: sub, tokenVersion: ver as number };
-        case 'client': {
-          if (typeof claims.scope !== 'string' || claims.client_id !== sub || !Number.isInteger(ver) || iat + options.ttlSeconds < (payload.exp ?? 0)) throw malformed();
-          return { kind: 'client', clientId: sub, scopes: claims.scope.split(' ').filter(Boolean), tokenVersion: ver as number };
-        }
-        case undefined: {
-          const { sid, auth_time: authTime, acr, amr } = claims;
-          if (typeof sid !== 'string' || typeof authTime !== 'number' || typeof acr !== 'string') throw malformed();
-          if (!Array.isArray(amr) || !amr.every((m) => typeof m === 'string')) throw malformed();
-          if (iat + options.ttlSeconds < (payload.exp ?? 0)) throw malformed();
-          return { kind: 'customer', customerId: sub, sessionId: sid, authTime: new Date(authTime * 1000), acr, amr: amr as string[] };
-        }
-        default:
-          throw malformed();
-      }
+      const now = clock.now().getTime();
+      const cached = verified.get(token);
+      if (cached && cached.expiresAt > now) return cached.claims;
+      if (cached) verified.delete(token);
+      const fresh = await verifyUncached(token);
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+      verified.set(token, fresh);
+      return fresh.claims;
     },
   };
+
+  /** jose's verification with every option pinned, then the claims each kind of token must carry. */
+  async function verifyUncached(token: string): Promise<{ claims: AccessClaims; expiresAt: number }> {
+    const { payload } = await jwtVerify(token, getKey, {
+      algorithms: [SIGNING_ALG],
+      issuer: options.issuer,
+      audience: options.audience,
+      typ: TYP,
+      requiredClaims: ['sub', 'iat', 'exp', 'jti'],
+      maxTokenAge: Math.max(options.ttlSeconds, options.staffTtlSeconds) + 60,
+      currentDate: clock.now(),
+    });
+    return { claims: claimsOf(payload as Record<string, unknown> & JWTPayload), expiresAt: (payload.exp ?? 0) * 1000 };
+  }
+
+  function claimsOf(claims: Record<string, unknown> & JWTPayload): AccessClaims {
+    const malformed = () => new errors.JWTClaimValidationFailed('malformed claims', claims);
+    const { sub, iat, ver } = claims as { sub: string; iat: number; ver: unknown };
+    switch (claims.kith_kind) {
+      case 'staff':
+        if (!Number.isInteger(ver) || iat + options.staffTtlSeconds < (claims.exp ?? 0)) throw malformed();
+        return { kind: 'staff', staffId: sub, tokenVersion: ver as number };
+      case 'client': {
+        if (typeof claims.scope !== 'string' || claims.client_id !== sub || !Number.isInteger(ver) || iat + options.ttlSeconds < (claims.exp ?? 0)) throw malformed();
+        return { kind: 'client', clientId: sub, scopes: claims.scope.split(' ').filter(Boolean), tokenVersion: ver as number };
+      }
+      case undefined: {
+        const { sid, auth_time: authTime, acr, amr } = claims;
+        if (typeof sid !== 'string' || typeof authTime !== 'number' || typeof acr !== 'string') throw malformed();
+        if (!Array.isArray(amr) || !amr.every((m) => typeof m === 'string')) throw malformed();
+        if (iat + options.ttlSeconds < (claims.exp ?? 0)) throw malformed();
+        return { kind: 'customer', customerId: sub, sessionId: sid, authTime: new Date(authTime * 1000), acr, amr: amr as string[] };
+      }
+      default:
+        throw malformed();
+    }
+  }
 }
