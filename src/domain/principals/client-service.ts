@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { badInput, notFound, rateLimited } from '../errors.js';
-import type { AttemptLimiter } from '../sessions/attempt-limiter.js';
+import { type AttemptLimiter, clientKeyOf } from '../sessions/attempt-limiter.js';
 import type { UnitOfWork } from '../stores.js';
 import { type ClientSecrets, type ClientTokenIssuer, isScope, type Scope, scopes as knownScopes, type ServiceClient } from './service-client.js';
 
@@ -114,7 +114,7 @@ export function createServiceClientService(deps: {
      * (all of the client's when none are asked for) and issues an access token.
      */
     async issueToken(clientId: string, secret: string, requested: readonly string[] | null, ip: string | null) {
-      const wait = ip ? await deps.perIp.consume(ip) : null;
+      const wait = ip ? await deps.perIp.consume(clientKeyOf(ip)) : null;
       if (wait) throw rateLimited(`Too many token requests: try again in ${wait} seconds.`, wait);
       const found = clientId.length <= 200 && secret.length <= 200 ? await uow.read.clients.findForAuthentication(clientId) : null;
       // Compared even for an unknown client, so the answer takes the same time.

@@ -3,7 +3,7 @@ import type { PasswordHasher } from '../credentials/credential-store.js';
 import type { PasswordPolicy } from '../credentials/password-policy.js';
 import { normaliseEmail } from '../customers/email.js';
 import { badInput, conflict, DomainError, notFound, rateLimited, unauthenticated } from '../errors.js';
-import type { AttemptLimiter } from '../sessions/attempt-limiter.js';
+import { type AttemptLimiter, clientKeyOf } from '../sessions/attempt-limiter.js';
 import { afterFailure, afterSuccess, isLocked, type LockoutPolicy } from '../sessions/lockout.js';
 import type { UnitOfWork } from '../stores.js';
 import type { StaffMember, StaffRole, StaffTokenIssuer } from './staff.js';
@@ -95,7 +95,7 @@ export function createStaffService(deps: StaffServiceDeps) {
       if (command.password.length === 0 || command.password.length > 1024) throw badInput('password must have 1 to 1024 characters.', 'password');
       const email = normaliseEmail(command.email);
       const waits = await Promise.all([
-        command.ip ? deps.signInLimits.perIp.consume(command.ip) : null,
+        command.ip ? deps.signInLimits.perIp.consume(clientKeyOf(command.ip)) : null,
         deps.signInLimits.perAccount.consume(`staff:${email.toLowerCase()}`),
       ]);
       const wait = Math.max(...waits.map((w) => w ?? 0));

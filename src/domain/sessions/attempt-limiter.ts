@@ -3,3 +3,21 @@ export interface AttemptLimiter {
   /** Counts one attempt: null while within the limit, otherwise the seconds until the next is allowed. */
   consume(key: string): Promise<number | null>;
 }
+
+/**
+ * The key an address is limited under. An IPv6 client usually holds a whole /64 and can pick any address in
+ * it, so IPv6 addresses count per /64 prefix; IPv4 (and IPv4-mapped IPv6) per address.
+ */
+export function clientKeyOf(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = ip.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = ip.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (Number.parseInt(g || '0', 16) || 0).toString(16))
+    .join(':')}::/64`;
+}

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { PasswordHasher } from '../credentials/credential-store.js';
 import { normaliseEmail } from '../customers/email.js';
 import { badInput, rateLimited, unauthenticated } from '../errors.js';
-import type { AttemptLimiter } from './attempt-limiter.js';
+import { type AttemptLimiter, clientKeyOf } from './attempt-limiter.js';
 import type { UnitOfWork } from '../stores.js';
 import { afterFailure, afterSuccess, isLocked, type LockoutPolicy } from './lockout.js';
 import type { AccessTokenIssuer, RefreshTokenCodec, Session, SessionTokens } from './session.js';
@@ -132,7 +132,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       // Every attempt counts, whatever it turns out to be, so guessing across accounts or from many
       // requests hits a shared limit before any password is checked.
       await consumeAttempt([
-        { limiter: deps.signInLimits.perIp, key: command.ip ?? null },
+        { limiter: deps.signInLimits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
         { limiter: deps.signInLimits.perAccount, key: email.toLowerCase() },
       ]);
       const password = command.password.normalize('NFKC');
