@@ -3,6 +3,7 @@ import type { ConsentStore } from './consents/consent-store.js';
 import type { CredentialStore } from './credentials/credential-store.js';
 import type { CustomerStore } from './customers/customer-store.js';
 import type { EventStore } from './events/event-store.js';
+import type { FactorStore } from './factors/factor-store.js';
 import type { SessionStore } from './sessions/session-store.js';
 
 /** Every store, bound either to the database (reads) or to one transaction. */
@@ -13,6 +14,7 @@ export interface Stores {
   catalog: CatalogStore;
   events: EventStore;
   sessions: SessionStore;
+  factors: FactorStore;
 }
 
 /** Runs work in one transaction: all of it commits, or none of it does. */

@@ -5,6 +5,7 @@ import { createCredentialStore } from './credential-store.js';
 import { createCustomerStore, prepareCustomerReads } from './customer-store.js';
 import type { Database, Db } from './database.js';
 import { createEventStore } from './event-store.js';
+import { createFactorStore } from './factor-store.js';
 import { createSessionStore, prepareSessionReads } from './session-store.js';
 
 function storesFor(db: Db, prepared?: ReturnType<typeof prepareReads>): Stores {
@@ -15,6 +16,7 @@ function storesFor(db: Db, prepared?: ReturnType<typeof prepareReads>): Stores {
     catalog: createCatalogStore(db, prepared?.catalog),
     events: createEventStore(db),
     sessions: createSessionStore(db, prepared?.sessions),
+    factors: createFactorStore(db),
   };
 }
 
