@@ -9,6 +9,7 @@ import { catalogResolvers } from './resolvers/catalog.js';
 import { consentResolvers } from './resolvers/consent.js';
 import { customerResolvers } from './resolvers/customer.js';
 import { eventResolvers } from './resolvers/event.js';
+import { factorResolvers } from './resolvers/factor.js';
 import { sessionResolvers } from './resolvers/session.js';
 import { stepUpResolvers } from './resolvers/step-up.js';
 import { AttributeScalar, DateTime, EmailAddress } from './scalars.js';
@@ -23,7 +24,7 @@ export function loadTypeDefs(): string[] {
     .map((file) => readFileSync(`${schemaDir}/${file}`, 'utf8'));
 }
 
-const areas: Resolvers[] = [sessionResolvers, stepUpResolvers, catalogResolvers, customerResolvers, consentResolvers, eventResolvers];
+const areas: Resolvers[] = [sessionResolvers, stepUpResolvers, catalogResolvers, customerResolvers, consentResolvers, eventResolvers, factorResolvers];
 
 /** The executable schema without authorization (tests inspect it); use buildSchema to serve. */
 export function buildUnguardedSchema(): GraphQLSchema {

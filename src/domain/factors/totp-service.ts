@@ -80,13 +80,15 @@ export function createTotpService(deps: TotpServiceDeps) {
      * Starts an enrolment (a sensitive action): a new seed, pending until a first code confirms it, and
      * replacing any pending one. CONFLICT while a confirmed TOTP exists: remove it first.
      */
-    async enroll(auth: Authentication, label: string): Promise<TotpProvisioning> {
+    async enroll(auth: Authentication): Promise<TotpProvisioning> {
       await deps.stepUp.require(auth);
+      const [customer] = await uow.read.customers.findByIds([auth.customerId]);
+      if (!customer || customer.status !== 'REGISTERED') throw conflict('Only an active registered account can add a second factor.');
       const secret = deps.algorithm.newSecret();
       const sealed = await deps.sealer.seal(secret, sealContext(auth.customerId));
       const saved = await uow.read.factors.savePendingTotp(auth.customerId, sealed, clock.now());
       if (!saved) throw conflict('TOTP is already enabled: remove it (removeTotp) before enrolling again.');
-      return deps.algorithm.provisioning(secret, { issuer: deps.issuer, label }, deps.params);
+      return deps.algorithm.provisioning(secret, { issuer: deps.issuer, label: customer.email }, deps.params);
     },
 
     /**

@@ -4,6 +4,7 @@ import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { customerCursor, parseCustomerCursor } from '../cursors.js';
 import { forgetCustomer } from '../loaders.js';
 import { selectsPath } from '../lookahead.js';
+import { authenticationOf } from './step-up.js';
 
 export const customerResolvers: Resolvers = {
   Query: {
@@ -32,6 +33,9 @@ export const customerResolvers: Resolvers = {
         loaders,
         await services.customers.updateProfile({ ...input, customerId: checkId(input.customerId, 'customerId') }, actor),
       ),
+    }),
+    changeEmail: async (_, { input }, { viewer, services, actor, loaders }) => ({
+      customer: forgetCustomer(loaders, await services.emailChange.change(authenticationOf(viewer), input.newEmail, actor)),
     }),
     disableCustomer: async (_, { id }, { services, actor, loaders }) => ({
       customer: forgetCustomer(loaders, await services.customers.setEnabled(checkId(id, 'id'), false, actor)),
