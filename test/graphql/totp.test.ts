@@ -1,7 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClockedKith, startKith, signedInCustomer, uniqueEmail } from '../support/kith.js';
+import { recoveryCodes, totpFactors } from '../../src/store/tables/index.js';
 import { EVENTS_OF, REGISTER } from './operations.js';
 
 const PASSWORD = 'a passphrase for signing in';
@@ -233,6 +235,19 @@ describe('who may touch second factors', () => {
     for (const operation of [ENROLL, REMOVE, REGENERATE]) expect(errorOf(await k.gql(operation))?.code).toBe('UNAUTHENTICATED');
     expect(errorOf(await k.gql(CONFIRM, { code: '123456' }))?.code).toBe('UNAUTHENTICATED');
     expect(errorOf(await k.gql(STEP_UP, { input: { totp: '123456' } }))?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('what the database holds', () => {
+  it('keeps the TOTP key sealed and the recovery codes only as hashes', async () => {
+    const { id, sharedKey, recoveryCodes: codes } = await withTotp();
+    const [totp] = await k.database.db.select().from(totpFactors).where(eq(totpFactors.customerId, id));
+    expect(totp!.sealedSecret.split('.')).toHaveLength(5);
+    expect(totp!.sealedSecret).not.toContain(sharedKey);
+    const stored = await k.database.db.select().from(recoveryCodes).where(eq(recoveryCodes.customerId, id));
+    expect(stored).toHaveLength(10);
+    const plain = codes.map((code) => code.replace('-', ''));
+    for (const row of stored) expect(plain.some((code) => row.codeHash.includes(code))).toBe(false);
   });
 });
 
