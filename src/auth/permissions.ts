@@ -33,6 +33,11 @@ export const permissionMap = {
     revokeOtherSessions: isCustomer,
     stepUp: isCustomer,
     changePassword: isCustomer,
+    changeEmail: isCustomer,
+    enrollTotp: isCustomer,
+    confirmTotp: isCustomer,
+    removeTotp: isCustomer,
+    regenerateRecoveryCodes: isCustomer,
     // A customer changes their own profile and consents; an administrator anyone's (imports, corrections).
     updateProfile: or(isAdmin, actsOnSelf),
     grantConsent: or(isAdmin, actsOnSelf),
@@ -62,6 +67,9 @@ export const permissionMap = {
     // How a customer signs in is for them and for support, never for a service client.
     sessions: isStaffOrSelf,
     stepUpMethods: isStaffOrSelf,
+    // Whether factors are enrolled is for the customer and support; the secrets are never in the graph.
+    totpEnabled: isStaffOrSelf,
+    recoveryCodesRemaining: isStaffOrSelf,
   },
   Viewer: isAnyone,
   AttributeDefinition: isAnyone,
@@ -72,6 +80,10 @@ export const permissionMap = {
   ConsentRecord: allow,
   Session: or(isStaff, isCustomer),
   StepUpPayload: isCustomer,
+  TotpEnrollment: isCustomer,
+  ConfirmTotpPayload: isCustomer,
+  RecoveryCodesPayload: isCustomer,
+  ChangeEmailPayload: isCustomer,
   ConsentPayload: or(isAdmin, isCustomer),
   UpdateProfilePayload: or(isAdmin, isCustomer),
   CustomerPayload: isStaff,

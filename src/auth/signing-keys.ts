@@ -1,7 +1,7 @@
-import { hkdfSync } from 'node:crypto';
-import { CompactEncrypt, calculateJwkThumbprint, compactDecrypt, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Clock } from '../domain/clock.js';
 import type { SigningKeyStore, StoredSigningKey } from '../domain/keys/signing-key-store.js';
+import { createSecretSealer } from './secret-sealer.js';
 
 /** A private key as jose hands it out (a WebCrypto key). */
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
@@ -31,9 +31,7 @@ export type SigningKeys = ReturnType<typeof createSigningKeys>;
  */
 export function createSigningKeys(options: SigningKeysOptions) {
   const { store, clock } = options;
-  const wrappingKey = new Uint8Array(
-    hkdfSync('sha256', options.encryptionSecret, 'kith', 'kith signing-key encryption v1', 32),
-  );
+  const sealer = createSecretSealer(options.encryptionSecret, 'kith signing-key encryption v1');
   /** Decrypted private keys by kid; a process decrypts each key once. */
   const privateKeys = new Map<string, PrivateKey>();
 
@@ -42,9 +40,7 @@ export function createSigningKeys(options: SigningKeysOptions) {
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
     const privateJwk = await exportJWK(privateKey);
-    const encryptedPrivateJwk = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(privateJwk)))
-      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid })
-      .encrypt(wrappingKey);
+    const encryptedPrivateJwk = await sealer.seal(new TextEncoder().encode(JSON.stringify(privateJwk)), kid);
     return { kid, alg: SIGNING_ALG, publicJwk: { ...publicJwk, kid, alg: SIGNING_ALG, use: 'sig' }, encryptedPrivateJwk, createdAt: clock.now(), retiredAt: null, expiresAt: null };
   }
 
@@ -53,11 +49,7 @@ export function createSigningKeys(options: SigningKeysOptions) {
     if (known) return known;
     let jwk: JWK;
     try {
-      const { plaintext } = await compactDecrypt(key.encryptedPrivateJwk, wrappingKey, {
-        keyManagementAlgorithms: ['dir'],
-        contentEncryptionAlgorithms: ['A256GCM'],
-      });
-      jwk = JSON.parse(new TextDecoder().decode(plaintext)) as JWK;
+      jwk = JSON.parse(new TextDecoder().decode(await sealer.open(key.encryptedPrivateJwk, key.kid))) as JWK;
     } catch {
       throw new KeyEncryptionError(
         `KITH_KEY_ENCRYPTION_KEY does not decrypt signing key ${key.kid}: every Kith process on one database needs the same key.`,

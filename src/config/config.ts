@@ -19,6 +19,8 @@ export interface Config {
   readonly staffTokenTtlSeconds: number;
   /** Sensitive actions need a step-up (stepUp) at most this many seconds old. */
   readonly stepUpWindowSeconds: number;
+  /** The issuer authenticator apps show next to a TOTP code. */
+  readonly totpIssuer: string;
   /** `iss` of Kith's tokens: its public base URL. */
   readonly issuer: string;
   /** `aud` of Kith's access tokens. */
@@ -74,6 +76,15 @@ function trustProxy(raw: string | undefined): false | string[] {
   return list;
 }
 
+/** A name for authenticator apps: the otpauth:// label puts it before a colon, so none is allowed. */
+function totpIssuer(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return 'Kith';
+  if (raw.length > 64 || raw.includes(':') || raw.trim() !== raw) {
+    throw new ConfigError(`KITH_TOTP_ISSUER must be 1 to 64 characters without a colon or surrounding spaces, got "${raw}".`);
+  }
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -101,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
     stepUpWindowSeconds: integer(env, 'KITH_STEP_UP_WINDOW_SECONDS', 600, 30, 86_400),
     issuer: (env.KITH_ISSUER || `http://localhost:${integer(env, 'PORT', 4000, 0, 65535)}`).replace(/\/+$/, ''),
     audience: env.KITH_AUDIENCE || 'kith',
+    totpIssuer: totpIssuer(env.KITH_TOTP_ISSUER),
     signInAttemptsPerIpPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_IP', 30, 1, 1_000_000),
     signInAttemptsPerAccountPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT', 10, 1, 1_000_000),
     trustProxy: trustProxy(env.KITH_TRUST_PROXY),

@@ -2,6 +2,10 @@ import type { CatalogService } from './catalog/catalog-service.js';
 import type { ConsentService } from './consents/consent-service.js';
 import type { CustomerSearch } from './customers/customer-search.js';
 import type { CustomerService } from './customers/customer-service.js';
+import type { EmailChange } from './customers/email-change.js';
+import type { RecoveryCodeService } from './factors/recovery-code-service.js';
+import type { SecondFactors } from './factors/second-factors.js';
+import type { TotpService } from './factors/totp-service.js';
 import type { ChangeLog } from './events/change-log.js';
 import type { PasswordService } from './credentials/password-service.js';
 import type { ServiceClientService } from './principals/client-service.js';
@@ -21,4 +25,8 @@ export interface Services {
   passwords: PasswordService;
   staff: StaffService;
   clients: ServiceClientService;
+  emailChange: EmailChange;
+  secondFactors: SecondFactors;
+  totp: TotpService;
+  recoveryCodes: RecoveryCodeService;
 }

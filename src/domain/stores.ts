@@ -5,6 +5,7 @@ import type { CustomerStore } from './customers/customer-store.js';
 import type { EventStore } from './events/event-store.js';
 import type { ServiceClientStore } from './principals/service-client.js';
 import type { StaffStore } from './principals/staff.js';
+import type { FactorStore } from './factors/factor-store.js';
 import type { SessionStore } from './sessions/session-store.js';
 
 /** Every store, bound either to the database (reads) or to one transaction. */
@@ -17,6 +18,7 @@ export interface Stores {
   sessions: SessionStore;
   staff: StaffStore;
   clients: ServiceClientStore;
+  factors: FactorStore;
 }
 
 /** Runs work in one transaction: all of it commits, or none of it does. */

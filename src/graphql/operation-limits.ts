@@ -21,7 +21,7 @@ export function countRootFields(set: SelectionSetNode, fragments: ReadonlyMap<st
 
 /**
  * Bounds the writes one request may carry: one mutation field for the public (so 250 aliased registrations
- * cannot ride in one request), a few for the operator. Checked before anything executes.
+ * cannot ride in one request), a few for anyone signed in. Checked before anything executes.
  */
 export function operationLimitsPlugin(limits: { publicMutationFields: number; mutationFields: number }): ApolloServerPlugin<GraphQLContext> {
   return {

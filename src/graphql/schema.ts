@@ -10,6 +10,7 @@ import { consentResolvers } from './resolvers/consent.js';
 import { customerResolvers } from './resolvers/customer.js';
 import { eventResolvers } from './resolvers/event.js';
 import { principalResolvers } from './resolvers/principal.js';
+import { factorResolvers } from './resolvers/factor.js';
 import { sessionResolvers } from './resolvers/session.js';
 import { stepUpResolvers } from './resolvers/step-up.js';
 import { AttributeScalar, DateTime, EmailAddress } from './scalars.js';
@@ -24,7 +25,16 @@ export function loadTypeDefs(): string[] {
     .map((file) => readFileSync(`${schemaDir}/${file}`, 'utf8'));
 }
 
-const areas: Resolvers[] = [sessionResolvers, stepUpResolvers, principalResolvers, catalogResolvers, customerResolvers, consentResolvers, eventResolvers];
+const areas: Resolvers[] = [
+  sessionResolvers,
+  stepUpResolvers,
+  principalResolvers,
+  factorResolvers,
+  catalogResolvers,
+  customerResolvers,
+  consentResolvers,
+  eventResolvers,
+];
 
 /** The executable schema without authorization (tests inspect it); use buildSchema to serve. */
 export function buildUnguardedSchema(): GraphQLSchema {

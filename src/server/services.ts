@@ -21,6 +21,14 @@ import { createSessionService } from '../domain/sessions/session-service.js';
 import { createStepUpGuard } from '../domain/sessions/step-up.js';
 import { createPasswordService } from '../domain/credentials/password-service.js';
 import { refreshTokenCodec } from '../auth/refresh-tokens.js';
+import { recoveryCodeCodec } from '../auth/recovery-codes.js';
+import { createSecretSealer } from '../auth/secret-sealer.js';
+import { otpauthTotp } from '../auth/totp.js';
+import { createEmailChange } from '../domain/customers/email-change.js';
+import { createRecoveryCodeService } from '../domain/factors/recovery-code-service.js';
+import { createSecondFactors } from '../domain/factors/second-factors.js';
+import { createTotpService } from '../domain/factors/totp-service.js';
+import { KITH_TOTP } from '../domain/factors/totp-rules.js';
 import type { Database } from '../store/database.js';
 import { createAttemptLimiter } from '../store/attempt-limiter.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
@@ -38,11 +46,14 @@ export function createServices(deps: { config: Config; database: Database; clock
   const hasher = createArgon2Hasher(deps.config.argon2);
   const passwordPolicy = createPasswordPolicy({ commonPasswords: loadCommonPasswords() });
   // Each second-factor module adds the source that reports whether a customer has enrolled it.
-  const stepUp = createStepUpGuard({ clock, windowSeconds: deps.config.stepUpWindowSeconds, sources: [] });
+  const secondFactors = createSecondFactors(uow);
+  const stepUp = createStepUpGuard({ clock, windowSeconds: deps.config.stepUpWindowSeconds, sources: [secondFactors.source] });
+  // Sign-ins by email and every step-up of a signed-in customer share this budget; staff sign-ins too.
   const signInLimits = {
     perIp: createAttemptLimiter(deps.database.db, { name: 'signin-ip', points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
     perAccount: createAttemptLimiter(deps.database.db, { name: 'signin-account', points: deps.config.signInAttemptsPerAccountPerMinute, durationSeconds: 60 }),
   };
+  const { perAccount } = signInLimits;
   return {
     customers: createCustomerService({ uow, clock, newId: randomUUID, hasher, passwordPolicy }),
     stepUp,
@@ -76,6 +87,21 @@ export function createServices(deps: { config: Config; database: Database; clock
       tokens: deps.accessTokens.clientIssuer,
       perIp: createAttemptLimiter(deps.database.db, { name: 'token-ip', points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
     }),
+    emailChange: createEmailChange({ uow, clock, stepUp }),
+    secondFactors,
+    totp: createTotpService({
+      uow,
+      clock,
+      stepUp,
+      sealer: createSecretSealer(deps.config.keyEncryptionKey, 'kith totp-secret encryption v1'),
+      algorithm: otpauthTotp,
+      params: KITH_TOTP,
+      recoveryCodes: recoveryCodeCodec,
+      lockout: DEFAULT_LOCKOUT,
+      perAccount,
+      issuer: deps.config.totpIssuer,
+    }),
+    recoveryCodes: createRecoveryCodeService({ uow, clock, stepUp, codec: recoveryCodeCodec, perAccount }),
     customerSearch: createCustomerSearch({ uow }),
     consents: createConsentService({ uow, clock }),
     catalog: createCatalogService({ uow, clock }),

@@ -6,6 +6,7 @@ import { createCustomerStore, prepareCustomerReads } from './customer-store.js';
 import type { Database, Db } from './database.js';
 import { createEventStore } from './event-store.js';
 import { createServiceClientStore, createStaffStore, preparePrincipalReads } from './principal-store.js';
+import { createFactorStore } from './factor-store.js';
 import { createSessionStore, prepareSessionReads } from './session-store.js';
 
 function storesFor(db: Db, prepared?: ReturnType<typeof prepareReads>): Stores {
@@ -18,6 +19,7 @@ function storesFor(db: Db, prepared?: ReturnType<typeof prepareReads>): Stores {
     sessions: createSessionStore(db, prepared?.sessions),
     staff: createStaffStore(db, prepared?.principals),
     clients: createServiceClientStore(db, prepared?.principals),
+    factors: createFactorStore(db),
   };
 }
 

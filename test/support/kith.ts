@@ -111,3 +111,11 @@ export function uniqueEmail(prefix = 'c'): string {
 export function uniqueTag(): string {
   return `tag-${randomUUID()}`;
 }
+
+/** Registers a customer with a unique email and signs them in: their id, email, and the session's tokens. */
+export async function signedInCustomer(k: Pick<TestKith, 'ok'>, password: string) {
+  const email = uniqueEmail();
+  const { register } = await k.ok(`mutation($input: RegisterInput!) { register(input: $input) { customer { id } } }`, { input: { email, password } });
+  const { signIn } = await k.ok(`mutation($input: SignInInput!) { signIn(input: $input) { accessToken refreshToken } }`, { input: { email, password } });
+  return { email, id: register.customer.id as string, token: signIn.accessToken as string, refreshToken: signIn.refreshToken as string };
+}

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       stepUpWindowSeconds: 600,
       issuer: 'http://localhost:4000',
       audience: 'kith',
+      totpIssuer: 'Kith',
       signInAttemptsPerIpPerMinute: 30,
       signInAttemptsPerAccountPerMinute: 10,
       trustProxy: false,
@@ -121,6 +122,13 @@ describe('loadConfig', () => {
 
   it.each(['mysql://kith@db/kith', 'http://postgres://x', 'postgres:/kith', 'kith.db'])('refuses DATABASE_URL %j', (url) => {
     expect(configErrorOf({ DATABASE_URL: url }).message).toBe('DATABASE_URL must start with postgres:// or postgresql://.');
+  });
+
+  it('takes a TOTP issuer without a colon, which would break the otpauth label', () => {
+    expect(loadConfig({ KITH_TOTP_ISSUER: 'Acme Shop' }).totpIssuer).toBe('Acme Shop');
+    for (const bad of ['Acme:Shop', ' Acme', 'x'.repeat(65)]) {
+      expect(configErrorOf({ KITH_TOTP_ISSUER: bad }).message).toMatch(/^KITH_TOTP_ISSUER must be 1 to 64 characters without a colon/);
+    }
   });
 
   it('returns a frozen object, nested settings included', () => {

@@ -63,7 +63,7 @@ export function validateAttributeValue(def: AttributeDefinition, value: unknown,
   }
 }
 
-/** Checks an operator's attribute definition before it enters the catalog. */
+/** Checks an administrator's attribute definition before it enters the catalog. */
 export function validateDefinition(input: {
   name: string;
   type: string;

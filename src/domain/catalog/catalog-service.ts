@@ -27,7 +27,7 @@ const PURPOSE_KEY = /^[a-z][a-z0-9_]{0,63}$/;
 
 export type CatalogService = ReturnType<typeof createCatalogService>;
 
-/** The operator-managed catalogs: which attributes a customer may have and which purposes they may consent to. */
+/** The administrator-managed catalogs: which attributes a customer may have and which purposes they may consent to. */
 export function createCatalogService(deps: { uow: UnitOfWork; clock: Clock }) {
   const { uow, clock } = deps;
   return {

@@ -44,6 +44,9 @@ export function newCustomer(fields: { id: string; email: string; status: Custome
 
 /** The profile fields a write may change: built-in attribute columns and the custom attribute map. */
 export interface ProfileChanges {
+  /** Only an email change (email-change.ts) sets these two; profile merges never do. */
+  email?: string;
+  emailVerified?: boolean;
   givenName?: string | null;
   familyName?: string | null;
   phoneNumber?: string | null;

@@ -39,7 +39,7 @@ export interface ProfilePlan {
  * - `fill`: only attributes the customer has no value for (capture into a registered account: an anonymous
  *   form must not rewrite the owner's profile).
  * - `merge`: new values win, except verified ones (capture into a light account, registration).
- * - `replace`: new values win and null removes; changing a verified value clears its verification (operator).
+ * - `replace`: new values win and null removes; changing a verified value clears its verification (staff and the customer themselves).
  */
 export type MergeMode = 'fill' | 'merge' | 'replace';
 

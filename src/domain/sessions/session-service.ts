@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { PasswordHasher } from '../credentials/credential-store.js';
 import { normaliseEmail } from '../customers/email.js';
-import { badInput, rateLimited, unauthenticated } from '../errors.js';
-import { type AttemptLimiter, clientKeyOf } from './attempt-limiter.js';
+import { badInput, unauthenticated } from '../errors.js';
+import { accountAttemptKey, type AttemptLimiter, clientKeyOf, consumeAttempts } from './attempt-limiter.js';
 import type { UnitOfWork } from '../stores.js';
 import { afterFailure, afterSuccess, isLocked, type LockoutPolicy } from './lockout.js';
 import type { AccessTokenIssuer, RefreshTokenCodec, Session, SessionTokens } from './session.js';
@@ -95,13 +95,6 @@ export function createSessionService(deps: SessionServiceDeps) {
     if (password.length === 0 || password.length > 1024) throw badInput('password must have 1 to 1024 characters.', 'password');
   }
 
-  /** Waits for every limiter (null ones are skipped); RATE_LIMITED when any is exhausted. */
-  async function consumeAttempt(keys: { limiter: AttemptLimiter; key: string | null }[]): Promise<void> {
-    const waits = await Promise.all(keys.map(({ limiter, key }) => (key ? limiter.consume(key) : null)));
-    const wait = Math.max(...waits.map((w) => w ?? 0));
-    if (wait > 0) throw rateLimited(`Too many sign-in attempts: try again in ${wait} seconds.`, wait);
-  }
-
   /** Records a fresh proof in the session and issues an access token that carries it. */
   async function elevate(auth: Authentication, method: StepUpMethod): Promise<{ accessToken: string; expiresIn: number; session: Session }> {
     const session = await uow.read.sessions.elevate(auth.sessionId, { authTime: clock.now(), ...afterProof(auth, method) });
@@ -118,7 +111,7 @@ export function createSessionService(deps: SessionServiceDeps) {
      */
     async stepUpWithPassword(auth: Authentication, password: string) {
       checkPasswordLength(password);
-      await consumeAttempt([{ limiter: deps.signInLimits.perAccount, key: `customer:${auth.customerId}` }]);
+      await consumeAttempts('sign-in', [{ limiter: deps.signInLimits.perAccount, key: accountAttemptKey(auth.customerId) }]);
       const attempt = await countAttempt(auth.customerId);
       const verified = await deps.hasher.verify(attempt?.hash ?? (await dummyHash), password.normalize('NFKC'));
       if (!attempt || !verified) throw wrongPassword();
@@ -131,7 +124,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       const email = normaliseEmail(command.email);
       // Every attempt counts, whatever it turns out to be, so guessing across accounts or from many
       // requests hits a shared limit before any password is checked.
-      await consumeAttempt([
+      await consumeAttempts('sign-in', [
         { limiter: deps.signInLimits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
         { limiter: deps.signInLimits.perAccount, key: email.toLowerCase() },
       ]);

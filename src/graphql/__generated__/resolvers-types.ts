@@ -113,6 +113,18 @@ export type CapturePayload = {
   customer: Customer;
 };
 
+export type ChangeEmailInput = {
+  /** The new address; no other account may have it, in any case. */
+  newEmail: Scalars['EmailAddress']['input'];
+};
+
+/** The customer with the new email, unverified until they prove they own it. */
+export type ChangeEmailPayload = {
+  __typename?: 'ChangeEmailPayload';
+  /** The customer after the change. */
+  customer: Customer;
+};
+
 /**
  * One entry of the change log. Every write to a customer or a consent appends one in the same
  * transaction, so the log is exactly what happened: subscriptions, provisioning and audit read it.
@@ -158,6 +170,18 @@ export type ClientScope =
   | 'PROVISIONING_WRITE'
   /** Pull segments by query. */
   | 'SEGMENTS_READ';
+
+/** The TOTP is on. The recovery codes are shown only here: the customer should store them somewhere safe. */
+export type ConfirmTotpPayload = {
+  __typename?: 'ConfirmTotpPayload';
+  /** Ten one-time recovery codes (xxxxx-xxxxx), each usable once by stepUp. Kith keeps only their hashes. */
+  recoveryCodes: Array<Scalars['String']['output']>;
+  /**
+   * The first code was a proof too: a fresh access token for the same session with acr `mfa` and amr
+   * including `otp`, so the next sensitive action needs no further step-up.
+   */
+  stepUp: StepUpPayload;
+};
 
 /** A customer's current decision about one purpose. The full history is in `consentHistory`. */
 export type Consent = {
@@ -277,6 +301,8 @@ export type Customer = {
   /** E.164 phone number. */
   phoneNumber?: Maybe<Scalars['String']['output']>;
   phoneNumberVerified: Scalars['Boolean']['output'];
+  /** How many unused recovery codes the customer has left. The customer themselves. */
+  recoveryCodesRemaining: Scalars['Int']['output'];
   /** Active sessions, newest first. The customer themselves and the operator. */
   sessions: Array<Session>;
   status: CustomerStatus;
@@ -285,6 +311,8 @@ export type Customer = {
    * passkey), or `password` when they have none. The customer themselves.
    */
   stepUpMethods: Array<Scalars['String']['output']>;
+  /** Whether the customer has a confirmed TOTP. The customer themselves. */
+  totpEnabled: Scalars['Boolean']['output'];
   updatedAt: Scalars['DateTime']['output'];
   /** Increases on every change; pass it as `expectedVersion` to update without overwriting someone else's change. */
   version: Scalars['Int']['output'];
@@ -380,10 +408,20 @@ export type Mutation = {
   /** Captures a light account from a form; idempotent per email. Public. */
   capture: CapturePayload;
   /**
+   * Changes the signed-in customer's email; `emailVerified` becomes false. CONFLICT when another account
+   * has the address. Sessions stay signed in. Needs a recent step-up. Customers only.
+   */
+  changeEmail: ChangeEmailPayload;
+  /**
    * Replaces the signed-in customer's password and ends their other sessions. Needs a recent step-up.
    * Customers only.
    */
   changePassword: Scalars['Boolean']['output'];
+  /**
+   * Turns the pending TOTP on with a first code from the app, and returns the recovery codes. A wrong code
+   * is BAD_USER_INPUT on `code` and counts towards the factor's lockout. Needs a recent step-up. Customers only.
+   */
+  confirmTotp: ConfirmTotpPayload;
   /** Creates a service client and returns its secret, once. Administrators only. */
   createServiceClient: IssuedClient;
   /** Adds an agent or administrator. Administrators only. */
@@ -396,14 +434,24 @@ export type Mutation = {
   disableCustomer: CustomerPayload;
   /** Re-enables a disabled account, back to LIGHT or REGISTERED. Operator only. */
   enableCustomer: CustomerPayload;
+  /**
+   * Starts adding a TOTP authenticator: returns the key, pending until `confirmTotp` gets a first code.
+   * Enrolling again replaces a pending key; CONFLICT while a confirmed TOTP exists. Needs a recent step-up.
+   * Customers only.
+   */
+  enrollTotp: TotpEnrollment;
   /** Records that a customer grants a purpose. Granting an already granted purpose changes nothing. Operator only. */
   grantConsent: ConsentPayload;
   /** Trades a refresh token for a new access and refresh token. Public. */
   refresh: SessionPayload;
+  /** Replaces every recovery code with ten new ones. Needs a recent step-up. Customers only. */
+  regenerateRecoveryCodes: RecoveryCodesPayload;
   /** Self-registration with a password; upgrades a light account with the same email. Public. */
   register: RegisterPayload;
   /** Removes a custom attribute that no customer holds a value for. Operator only. */
   removeAttribute: Scalars['Boolean']['output'];
+  /** Removes the TOTP and every recovery code. Needs a recent step-up. Customers only. */
+  removeTotp: Scalars['Boolean']['output'];
   /** Ends every session of the signed-in customer but the current one; returns how many. Customers only. */
   revokeOtherSessions: Scalars['Int']['output'];
   /**
@@ -462,8 +510,20 @@ export type MutationCaptureArgs = {
 
 
 /** The root of every write. */
+export type MutationChangeEmailArgs = {
+  input: ChangeEmailInput;
+};
+
+
+/** The root of every write. */
 export type MutationChangePasswordArgs = {
   input: ChangePasswordInput;
+};
+
+
+/** The root of every write. */
+export type MutationConfirmTotpArgs = {
+  code: Scalars['String']['input'];
 };
 
 
@@ -667,6 +727,13 @@ export type QueryServiceClientArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** A new set of recovery codes; every earlier code stops working. */
+export type RecoveryCodesPayload = {
+  __typename?: 'RecoveryCodesPayload';
+  /** Ten one-time recovery codes (xxxxx-xxxxx), shown only here. */
+  recoveryCodes: Array<Scalars['String']['output']>;
+};
+
 /**
  * Self-registration. Upgrades the light account with the same email, keeping what capture already knew,
  * so a form asks only for what is missing.
@@ -797,6 +864,13 @@ export type StaffSignInInput = {
 export type StepUpInput = {
   /** The account password, as typed (compared in NFKC form). Counts against the sign-in limits and lockout. */
   password?: InputMaybe<Scalars['String']['input']>;
+  /** One of the customer's recovery codes (case, dashes and spaces ignored); each works once. */
+  recoveryCode?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * A 6-digit code from the customer's TOTP app, within one 30-second step of now and later than the last
+   * code accepted. Five wrong codes in a row lock the TOTP for a while (doubling each time).
+   */
+  totp?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -817,6 +891,20 @@ export type StepUpPayload = {
   expiresIn: Scalars['Int']['output'];
   /** Always Bearer. */
   tokenType: Scalars['String']['output'];
+};
+
+/**
+ * What an authenticator app needs to add Kith's TOTP (SHA-1, 6 digits, 30 seconds). Shown only by
+ * `enrollTotp`: Kith keeps the key encrypted and never returns it again.
+ */
+export type TotpEnrollment = {
+  __typename?: 'TotpEnrollment';
+  /** The otpauth:// URI: issuer KITH_TOTP_ISSUER, label the customer's email. */
+  otpauthUri: Scalars['String']['output'];
+  /** The otpauth:// URI as a QR code: a data: URL of a PNG image, for an <img src>. */
+  qrCodeDataUrl: Scalars['String']['output'];
+  /** The shared key in base32, for typing into an app that cannot scan. */
+  sharedKey: Scalars['String']['output'];
 };
 
 export type UpdateProfileInput = {
@@ -954,11 +1042,14 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CaptureInput: CaptureInput;
   CapturePayload: ResolverTypeWrapper<Omit<CapturePayload, 'customer'> & { customer: ResolversTypes['Customer'] }>;
+  ChangeEmailInput: ChangeEmailInput;
+  ChangeEmailPayload: ResolverTypeWrapper<Omit<ChangeEmailPayload, 'customer'> & { customer: ResolversTypes['Customer'] }>;
   ChangeEvent: ResolverTypeWrapper<ChangeEventModel>;
   ChangeEventConnection: ResolverTypeWrapper<Omit<ChangeEventConnection, 'edges'> & { edges: Array<ResolversTypes['ChangeEventEdge']> }>;
   ChangeEventEdge: ResolverTypeWrapper<Omit<ChangeEventEdge, 'node'> & { node: ResolversTypes['ChangeEvent'] }>;
   ChangePasswordInput: ChangePasswordInput;
   ClientScope: ClientScope;
+  ConfirmTotpPayload: ResolverTypeWrapper<ConfirmTotpPayload>;
   Consent: ResolverTypeWrapper<ConsentModel>;
   ConsentChangeInput: ConsentChangeInput;
   ConsentFilter: ConsentFilter;
@@ -986,6 +1077,7 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecoveryCodesPayload: ResolverTypeWrapper<RecoveryCodesPayload>;
   RegisterInput: RegisterInput;
   RegisterPayload: ResolverTypeWrapper<Omit<RegisterPayload, 'customer'> & { customer: ResolversTypes['Customer'] }>;
   ServiceClient: ResolverTypeWrapper<ServiceClientModel>;
@@ -999,6 +1091,7 @@ export type ResolversTypes = {
   StepUpInput: StepUpInput;
   StepUpPayload: ResolverTypeWrapper<StepUpPayload>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  TotpEnrollment: ResolverTypeWrapper<TotpEnrollment>;
   UpdateProfileInput: UpdateProfileInput;
   UpdateProfilePayload: ResolverTypeWrapper<Omit<UpdateProfilePayload, 'customer'> & { customer: ResolversTypes['Customer'] }>;
   UpdateServiceClientInput: UpdateServiceClientInput;
@@ -1016,10 +1109,13 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   CaptureInput: CaptureInput;
   CapturePayload: Omit<CapturePayload, 'customer'> & { customer: ResolversParentTypes['Customer'] };
+  ChangeEmailInput: ChangeEmailInput;
+  ChangeEmailPayload: Omit<ChangeEmailPayload, 'customer'> & { customer: ResolversParentTypes['Customer'] };
   ChangeEvent: ChangeEventModel;
   ChangeEventConnection: Omit<ChangeEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChangeEventEdge']> };
   ChangeEventEdge: Omit<ChangeEventEdge, 'node'> & { node: ResolversParentTypes['ChangeEvent'] };
   ChangePasswordInput: ChangePasswordInput;
+  ConfirmTotpPayload: ConfirmTotpPayload;
   Consent: ConsentModel;
   ConsentChangeInput: ConsentChangeInput;
   ConsentFilter: ConsentFilter;
@@ -1044,6 +1140,7 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  RecoveryCodesPayload: RecoveryCodesPayload;
   RegisterInput: RegisterInput;
   RegisterPayload: Omit<RegisterPayload, 'customer'> & { customer: ResolversParentTypes['Customer'] };
   ServiceClient: ServiceClientModel;
@@ -1056,6 +1153,7 @@ export type ResolversParentTypes = {
   StepUpInput: StepUpInput;
   StepUpPayload: StepUpPayload;
   String: Scalars['String']['output'];
+  TotpEnrollment: TotpEnrollment;
   UpdateProfileInput: UpdateProfileInput;
   UpdateProfilePayload: Omit<UpdateProfilePayload, 'customer'> & { customer: ResolversParentTypes['Customer'] };
   UpdateServiceClientInput: UpdateServiceClientInput;
@@ -1089,6 +1187,10 @@ export type CapturePayloadResolvers<ContextType = GraphQLContext, ParentType ext
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
 };
 
+export type ChangeEmailPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChangeEmailPayload'] = ResolversParentTypes['ChangeEmailPayload']> = {
+  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+};
+
 export type ChangeEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChangeEvent'] = ResolversParentTypes['ChangeEvent']> = {
   actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1106,6 +1208,11 @@ export type ChangeEventConnectionResolvers<ContextType = GraphQLContext, ParentT
 export type ChangeEventEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChangeEventEdge'] = ResolversParentTypes['ChangeEventEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['ChangeEvent'], ParentType, ContextType>;
+};
+
+export type ConfirmTotpPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConfirmTotpPayload'] = ResolversParentTypes['ConfirmTotpPayload']> = {
+  recoveryCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  stepUp?: Resolver<ResolversTypes['StepUpPayload'], ParentType, ContextType>;
 };
 
 export type ConsentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {
@@ -1154,9 +1261,11 @@ export type CustomerResolvers<ContextType = GraphQLContext, ParentType extends R
   locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phoneNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phoneNumberVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  recoveryCodesRemaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sessions?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CustomerStatus'], ParentType, ContextType>;
   stepUpMethods?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  totpEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -1190,17 +1299,22 @@ export type IssuedClientResolvers<ContextType = GraphQLContext, ParentType exten
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   capture?: Resolver<ResolversTypes['CapturePayload'], ParentType, ContextType, RequireFields<MutationCaptureArgs, 'input'>>;
+  changeEmail?: Resolver<ResolversTypes['ChangeEmailPayload'], ParentType, ContextType, RequireFields<MutationChangeEmailArgs, 'input'>>;
   changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
+  confirmTotp?: Resolver<ResolversTypes['ConfirmTotpPayload'], ParentType, ContextType, RequireFields<MutationConfirmTotpArgs, 'code'>>;
   createServiceClient?: Resolver<ResolversTypes['IssuedClient'], ParentType, ContextType, RequireFields<MutationCreateServiceClientArgs, 'input'>>;
   createStaffMember?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationCreateStaffMemberArgs, 'input'>>;
   defineAttribute?: Resolver<ResolversTypes['AttributeDefinition'], ParentType, ContextType, RequireFields<MutationDefineAttributeArgs, 'input'>>;
   definePurpose?: Resolver<ResolversTypes['ConsentPurpose'], ParentType, ContextType, RequireFields<MutationDefinePurposeArgs, 'input'>>;
   disableCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationDisableCustomerArgs, 'id'>>;
   enableCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationEnableCustomerArgs, 'id'>>;
+  enrollTotp?: Resolver<ResolversTypes['TotpEnrollment'], ParentType, ContextType>;
   grantConsent?: Resolver<ResolversTypes['ConsentPayload'], ParentType, ContextType, RequireFields<MutationGrantConsentArgs, 'input'>>;
   refresh?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationRefreshArgs, 'refreshToken'>>;
+  regenerateRecoveryCodes?: Resolver<ResolversTypes['RecoveryCodesPayload'], ParentType, ContextType>;
   register?: Resolver<ResolversTypes['RegisterPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
   removeAttribute?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveAttributeArgs, 'name'>>;
+  removeTotp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   revokeOtherSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   rotateServiceClientSecret?: Resolver<ResolversTypes['IssuedClient'], ParentType, ContextType, RequireFields<MutationRotateServiceClientSecretArgs, 'id'>>;
@@ -1234,6 +1348,10 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   serviceClients?: Resolver<Array<ResolversTypes['ServiceClient']>, ParentType, ContextType>;
   staffMembers?: Resolver<Array<ResolversTypes['StaffMember']>, ParentType, ContextType>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+};
+
+export type RecoveryCodesPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RecoveryCodesPayload'] = ResolversParentTypes['RecoveryCodesPayload']> = {
+  recoveryCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type RegisterPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RegisterPayload'] = ResolversParentTypes['RegisterPayload']> = {
@@ -1297,6 +1415,12 @@ export type StepUpPayloadResolvers<ContextType = GraphQLContext, ParentType exte
   tokenType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type TotpEnrollmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TotpEnrollment'] = ResolversParentTypes['TotpEnrollment']> = {
+  otpauthUri?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  qrCodeDataUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sharedKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type UpdateProfilePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UpdateProfilePayload'] = ResolversParentTypes['UpdateProfilePayload']> = {
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
 };
@@ -1315,9 +1439,11 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AttributeScalar?: GraphQLScalarType;
   AttributeValue?: AttributeValueResolvers<ContextType>;
   CapturePayload?: CapturePayloadResolvers<ContextType>;
+  ChangeEmailPayload?: ChangeEmailPayloadResolvers<ContextType>;
   ChangeEvent?: ChangeEventResolvers<ContextType>;
   ChangeEventConnection?: ChangeEventConnectionResolvers<ContextType>;
   ChangeEventEdge?: ChangeEventEdgeResolvers<ContextType>;
+  ConfirmTotpPayload?: ConfirmTotpPayloadResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
   ConsentPayload?: ConsentPayloadResolvers<ContextType>;
   ConsentPurpose?: ConsentPurposeResolvers<ContextType>;
@@ -1332,6 +1458,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RecoveryCodesPayload?: RecoveryCodesPayloadResolvers<ContextType>;
   RegisterPayload?: RegisterPayloadResolvers<ContextType>;
   ServiceClient?: ServiceClientResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
@@ -1339,6 +1466,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   StaffMember?: StaffMemberResolvers<ContextType>;
   StaffSessionPayload?: StaffSessionPayloadResolvers<ContextType>;
   StepUpPayload?: StepUpPayloadResolvers<ContextType>;
+  TotpEnrollment?: TotpEnrollmentResolvers<ContextType>;
   UpdateProfilePayload?: UpdateProfilePayloadResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };

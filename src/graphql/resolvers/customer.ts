@@ -5,6 +5,7 @@ import type { CustomerFilter, Resolvers } from '../__generated__/resolvers-types
 import { customerCursor, parseCustomerCursor } from '../cursors.js';
 import { forgetCustomer } from '../loaders.js';
 import { selectsPath } from '../lookahead.js';
+import { authenticationOf } from './step-up.js';
 
 /** A service client's search: only customers who granted its purpose; null when it has none. */
 function consentedOnly(filter: CustomerFilter | null | undefined, purposeKey: string | null): CustomerFilter | null {
@@ -45,6 +46,9 @@ export const customerResolvers: Resolvers = {
         loaders,
         await services.customers.updateProfile({ ...input, customerId: checkId(input.customerId, 'customerId') }, actor),
       ),
+    }),
+    changeEmail: async (_, { input }, { viewer, services, actor, loaders }) => ({
+      customer: forgetCustomer(loaders, await services.emailChange.change(authenticationOf(viewer), input.newEmail, actor)),
     }),
     disableCustomer: async (_, { id }, { services, actor, loaders }) => ({
       customer: forgetCustomer(loaders, await services.customers.setEnabled(checkId(id, 'id'), false, actor)),

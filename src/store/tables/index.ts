@@ -7,3 +7,4 @@ export * from './signing-keys.js';
 export * from './sessions.js';
 export * from './rate-limits.js';
 export * from './principals.js';
+export * from './factors.js';
