@@ -3,6 +3,7 @@ import type { ConsentStore } from './consents/consent-store.js';
 import type { CredentialStore } from './credentials/credential-store.js';
 import type { CustomerStore } from './customers/customer-store.js';
 import type { EventStore } from './events/event-store.js';
+import type { PasskeyStore, WebAuthnChallengeStore } from './passkeys/passkey-store.js';
 import type { SessionStore } from './sessions/session-store.js';
 
 /** Every store, bound either to the database (reads) or to one transaction. */
@@ -13,6 +14,8 @@ export interface Stores {
   catalog: CatalogStore;
   events: EventStore;
   sessions: SessionStore;
+  passkeys: PasskeyStore;
+  webauthnChallenges: WebAuthnChallengeStore;
 }
 
 /** Runs work in one transaction: all of it commits, or none of it does. */

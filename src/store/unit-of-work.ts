@@ -5,6 +5,7 @@ import { createCredentialStore } from './credential-store.js';
 import { createCustomerStore, prepareCustomerReads } from './customer-store.js';
 import type { Database, Db } from './database.js';
 import { createEventStore } from './event-store.js';
+import { createPasskeyStore, createWebAuthnChallengeStore } from './passkey-store.js';
 import { createSessionStore, prepareSessionReads } from './session-store.js';
 
 function storesFor(db: Db, prepared?: ReturnType<typeof prepareReads>): Stores {
@@ -15,6 +16,8 @@ function storesFor(db: Db, prepared?: ReturnType<typeof prepareReads>): Stores {
     catalog: createCatalogStore(db, prepared?.catalog),
     events: createEventStore(db),
     sessions: createSessionStore(db, prepared?.sessions),
+    passkeys: createPasskeyStore(db),
+    webauthnChallenges: createWebAuthnChallengeStore(db),
   };
 }
 

@@ -109,8 +109,12 @@ export function createSessionService(deps: SessionServiceDeps) {
     return { ...(await issue(session)), session };
   }
 
+  /** One step-up attempt, whatever its method, against the same per-account limit as sign-in. */
+  const countStepUpAttempt = (customerId: string) => consumeAttempt([{ limiter: deps.signInLimits.perAccount, key: `customer:${customerId}` }]);
+
   return {
     elevate,
+    countStepUpAttempt,
 
     /**
      * Step-up by re-entering the password: the same limits, lockout and work as a sign-in. The session's
@@ -118,7 +122,7 @@ export function createSessionService(deps: SessionServiceDeps) {
      */
     async stepUpWithPassword(auth: Authentication, password: string) {
       checkPasswordLength(password);
-      await consumeAttempt([{ limiter: deps.signInLimits.perAccount, key: `customer:${auth.customerId}` }]);
+      await countStepUpAttempt(auth.customerId);
       const attempt = await countAttempt(auth.customerId);
       const verified = await deps.hasher.verify(attempt?.hash ?? (await dummyHash), password.normalize('NFKC'));
       if (!attempt || !verified) throw wrongPassword();

@@ -6,3 +6,4 @@ export * from './events.js';
 export * from './signing-keys.js';
 export * from './sessions.js';
 export * from './rate-limits.js';
+export * from './passkeys.js';
