@@ -18,6 +18,7 @@ const config: CodegenConfig = {
           DateTime: 'Date',
           EmailAddress: 'string',
           AttributeScalar: 'string | number | boolean',
+          JSON: 'Record<string, unknown>',
           ID: { input: 'string', output: 'string' },
         },
         mappers: {
@@ -29,6 +30,7 @@ const config: CodegenConfig = {
           ChangeEvent: `${domain}/events/change-event.js#ChangeEvent as ChangeEventModel`,
           SessionPayload: '../resolvers/session.js#SessionPayloadModel',
           Session: `${domain}/sessions/session.js#Session as SessionModel`,
+          Passkey: `${domain}/passkeys/passkey.js#Passkey as PasskeyModel`,
         },
       },
     },

@@ -1,6 +1,6 @@
 import { deny, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { forbiddenError, isAnyone, isCustomer, isOperator, isOperatorOrCustomer, isOperatorOrSelf } from './rules.js';
+import { forbiddenError, isAnyone, isCustomer, isOperator, isOperatorOrCustomer, isOperatorOrSelf, isSelf } from './rules.js';
 
 /**
  * Who may read and call what, field by field. Anything not named here is denied (fallbackRule: deny),
@@ -26,6 +26,11 @@ export const permissionMap = {
     revokeOtherSessions: isCustomer,
     stepUp: isCustomer,
     changePassword: isCustomer,
+    startPasskeyRegistration: isCustomer,
+    finishPasskeyRegistration: isCustomer,
+    startPasskeyStepUp: isCustomer,
+    renamePasskey: isCustomer,
+    removePasskey: isCustomer,
     updateProfile: isOperator,
     disableCustomer: isOperator,
     enableCustomer: isOperator,
@@ -40,7 +45,8 @@ export const permissionMap = {
   CapturePayload: isAnyone,
   RegisterPayload: isAnyone,
   SessionPayload: isAnyone,
-  Customer: { '*': isOperatorOrSelf, id: isAnyone },
+  // A customer's passkeys are theirs alone: not even the operator lists them.
+  Customer: { '*': isOperatorOrSelf, id: isAnyone, passkeys: isSelf },
   Viewer: isAnyone,
   AttributeDefinition: isAnyone,
   ConsentPurpose: isAnyone,
@@ -50,6 +56,9 @@ export const permissionMap = {
   ConsentRecord: isOperatorOrCustomer,
   Session: isOperatorOrCustomer,
   StepUpPayload: isCustomer,
+  PasskeyCeremony: isCustomer,
+  // Reachable only through Customer.passkeys (isSelf) and the customer's own passkey mutations.
+  Passkey: isCustomer,
   ConsentPayload: isOperator,
   CustomerConnection: isOperator,
   CustomerEdge: isOperator,

@@ -4,6 +4,7 @@ import type { CustomerSearch } from './customers/customer-search.js';
 import type { CustomerService } from './customers/customer-service.js';
 import type { ChangeLog } from './events/change-log.js';
 import type { PasswordService } from './credentials/password-service.js';
+import type { PasskeyService } from './passkeys/passkey-service.js';
 import type { SessionService } from './sessions/session-service.js';
 import type { StepUpGuard } from './sessions/step-up.js';
 
@@ -17,4 +18,5 @@ export interface Services {
   sessions: SessionService;
   stepUp: StepUpGuard;
   passwords: PasswordService;
+  passkeys: PasskeyService;
 }

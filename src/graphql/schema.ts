@@ -11,7 +11,8 @@ import { customerResolvers } from './resolvers/customer.js';
 import { eventResolvers } from './resolvers/event.js';
 import { sessionResolvers } from './resolvers/session.js';
 import { stepUpResolvers } from './resolvers/step-up.js';
-import { AttributeScalar, DateTime, EmailAddress } from './scalars.js';
+import { passkeyResolvers } from './resolvers/passkey.js';
+import { AttributeScalar, DateTime, EmailAddress, JSONScalar } from './scalars.js';
 
 const schemaDir = fileURLToPath(new URL('../../schema', import.meta.url));
 
@@ -23,13 +24,13 @@ export function loadTypeDefs(): string[] {
     .map((file) => readFileSync(`${schemaDir}/${file}`, 'utf8'));
 }
 
-const areas: Resolvers[] = [sessionResolvers, stepUpResolvers, catalogResolvers, customerResolvers, consentResolvers, eventResolvers];
+const areas: Resolvers[] = [sessionResolvers, stepUpResolvers, catalogResolvers, customerResolvers, consentResolvers, eventResolvers, passkeyResolvers];
 
 /** The executable schema without authorization (tests inspect it); use buildSchema to serve. */
 export function buildUnguardedSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [{ DateTime, EmailAddress, AttributeScalar }, ...areas] as never,
+    resolvers: [{ DateTime, EmailAddress, AttributeScalar, JSON: JSONScalar }, ...areas] as never,
   });
 }
 

@@ -89,3 +89,11 @@ export function uniqueEmail(prefix = 'c'): string {
 export function uniqueTag(): string {
   return `tag-${randomUUID()}`;
 }
+
+/** A newly registered customer, signed in: their email, id and tokens. */
+export async function registeredAndSignedIn(k: Pick<TestKith, 'ok'>, password: string) {
+  const email = uniqueEmail();
+  const { register } = await k.ok(`mutation($input: RegisterInput!) { register(input: $input) { customer { id } } }`, { input: { email, password } });
+  const { signIn } = await k.ok(`mutation($input: SignInInput!) { signIn(input: $input) { accessToken refreshToken } }`, { input: { email, password } });
+  return { email, id: register.customer.id as string, token: signIn.accessToken as string, refreshToken: signIn.refreshToken as string };
+}

@@ -43,8 +43,12 @@ export class SoftwareAuthenticator {
     return new SoftwareAuthenticator(new Map([...this.held].map(([id, h]) => [id, { ...h }])));
   }
 
-  /** navigator.credentials.create(): a new ES256 credential, answered as RegistrationResponseJSON. */
-  create(options: any, ctx: CeremonyContext & { format?: 'none' | 'packed' }) {
+  /**
+   * navigator.credentials.create(): a new ES256 credential, answered as RegistrationResponseJSON; with
+   * `credentialId`, one this authenticator already holds (as a client ignoring excludeCredentials would).
+   */
+  create(options: any, ctx: CeremonyContext & { format?: 'none' | 'packed'; credentialId?: string }) {
+    if (ctx.credentialId) return this.register(options, ctx, Buffer.from(ctx.credentialId, 'base64url'), this.held.get(ctx.credentialId)!);
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' });
     const cose = isoCBOR.encode(
@@ -56,9 +60,15 @@ export class SoftwareAuthenticator {
         [-3, new Uint8Array(Buffer.from(jwk.y!, 'base64url'))],
       ]),
     );
-    const credentialId = randomBytes(32);
+    const held = { privateKey, cose, counter: 0, userHandle: options.user.id };
+    return this.register(options, ctx, randomBytes(32), held);
+  }
+
+  /** The attestation of `held` under `credentialId` (a credential registered again, when it is one held already). */
+  private register(options: any, ctx: CeremonyContext & { format?: 'none' | 'packed' }, credentialId: Buffer, held: Held) {
+    const { privateKey, cose } = held;
     const id = b64url(credentialId);
-    this.held.set(id, { privateKey, cose, counter: 0, userHandle: options.user.id });
+    this.held.set(id, held);
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(credentialId.length);
     const attested = Buffer.concat([this.aaguid, idLength, credentialId, cose]);

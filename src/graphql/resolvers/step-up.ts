@@ -10,13 +10,15 @@ export function authenticationOf(viewer: Viewer): Authentication {
 }
 
 /** The one proof a StepUpInput carries: exactly one of its fields must be set. */
-export function chooseProof(input: StepUpInput): { method: 'password'; value: string } {
+export function chooseProof(input: StepUpInput): { method: 'password'; value: string } | { method: 'passkey'; value: Record<string, unknown> } {
   const given = Object.entries(input).filter(([, value]) => value !== null && value !== undefined);
-  if (given.length !== 1) throw badInput('Give exactly one proof: password.', 'input');
+  if (given.length !== 1) throw badInput('Give exactly one proof: password or passkey.', 'input');
   const [method, value] = given[0]!;
   switch (method) {
     case 'password':
       return { method, value: value as string };
+    case 'passkey':
+      return { method, value: value as Record<string, unknown> };
     default:
       throw badInput(`Unknown proof ${method}.`, 'input');
   }
@@ -27,7 +29,8 @@ export const stepUpResolvers: Resolvers = {
     stepUp: async (_, { input }, { viewer, services }) => {
       const auth = authenticationOf(viewer);
       const proof = chooseProof(input);
-      const { accessToken, expiresIn, session } = await services.sessions.stepUpWithPassword(auth, proof.value);
+      const { accessToken, expiresIn, session } =
+        proof.method === 'passkey' ? await services.passkeys.stepUp(auth, proof.value) : await services.sessions.stepUpWithPassword(auth, proof.value);
       return {
         accessToken,
         tokenType: 'Bearer',
