@@ -18,6 +18,7 @@ const config: CodegenConfig = {
           DateTime: 'Date',
           EmailAddress: 'string',
           AttributeScalar: 'string | number | boolean',
+          JSON: 'Record<string, unknown>',
           ID: { input: 'string', output: 'string' },
         },
         mappers: {
@@ -31,6 +32,7 @@ const config: CodegenConfig = {
           Session: `${domain}/sessions/session.js#Session as SessionModel`,
           StaffMember: `${domain}/principals/staff.js#StaffMember as StaffMemberModel`,
           ServiceClient: `${domain}/principals/service-client.js#ServiceClient as ServiceClientModel`,
+          Passkey: `${domain}/passkeys/passkey.js#Passkey as PasskeyModel`,
         },
       },
     },

@@ -38,6 +38,11 @@ export const permissionMap = {
     confirmTotp: isCustomer,
     removeTotp: isCustomer,
     regenerateRecoveryCodes: isCustomer,
+    startPasskeyRegistration: isCustomer,
+    finishPasskeyRegistration: isCustomer,
+    startPasskeyStepUp: isCustomer,
+    renamePasskey: isCustomer,
+    removePasskey: isCustomer,
     // A customer changes their own profile and consents; an administrator anyone's (imports, corrections).
     updateProfile: or(isAdmin, actsOnSelf),
     grantConsent: or(isAdmin, actsOnSelf),
@@ -70,6 +75,8 @@ export const permissionMap = {
     // Whether factors are enrolled is for the customer and support; the secrets are never in the graph.
     totpEnabled: isStaffOrSelf,
     recoveryCodesRemaining: isStaffOrSelf,
+    // A customer's devices: for them, and for support helping them (names and dates, never key material).
+    passkeys: isStaffOrSelf,
   },
   Viewer: isAnyone,
   AttributeDefinition: isAnyone,
@@ -97,6 +104,9 @@ export const permissionMap = {
   StaffSessionPayload: isAnyone,
   ServiceClient: isAdmin,
   IssuedClient: isAdmin,
+  PasskeyCeremony: isCustomer,
+  // Reachable only through Customer.passkeys and the customer's own passkey mutations.
+  Passkey: or(isStaff, isCustomer),
 } satisfies IRules;
 
 /** Fail closed: graphql-shield's own defaults allow unnamed fields and swallow resolver errors. */

@@ -25,6 +25,8 @@ export interface Config {
   readonly issuer: string;
   /** `aud` of Kith's access tokens. */
   readonly audience: string;
+  /** WebAuthn relying party: the RP ID passkeys are bound to, its display name, and the origins allowed to use them. */
+  readonly webauthn: { readonly rpId: string; readonly rpName: string; readonly origins: readonly string[] };
   /** Sign-in attempts allowed per client IP, and per email, in one minute. */
   readonly signInAttemptsPerIpPerMinute: number;
   readonly signInAttemptsPerAccountPerMinute: number;
@@ -85,6 +87,35 @@ function totpIssuer(raw: string | undefined): string {
   return raw;
 }
 
+/** An origin (scheme, host, optional port) as a browser reports it in clientDataJSON, with no path. */
+function origin(raw: string, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must list origins such as https://app.example.com, got "${raw}".`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.origin !== raw.replace(/\/+$/, '')) {
+    throw new ConfigError(`${name} must list origins such as https://app.example.com (no path), got "${raw}".`);
+  }
+  return url.origin;
+}
+
+/**
+ * The WebAuthn relying party. By default it is the issuer itself: RP ID its hostname, the one allowed origin
+ * its origin. A frontend on another origin needs its origin listed, and the RP ID must be that origin's host
+ * or a registrable suffix of it (the browser enforces this).
+ */
+function webauthn(env: Env, issuer: string): Config['webauthn'] {
+  const issuerUrl = URL.canParse(issuer) ? new URL(issuer) : null;
+  if (!issuerUrl) throw new ConfigError(`KITH_ISSUER must be a URL such as https://id.example.com, got "${issuer}".`);
+  const rpId = env.KITH_WEBAUTHN_RP_ID || issuerUrl.hostname;
+  if (!/^[a-z0-9.-]{1,253}$/i.test(rpId)) throw new ConfigError(`KITH_WEBAUTHN_RP_ID must be a host name, got "${rpId}".`);
+  const listed = (env.KITH_WEBAUTHN_ORIGINS ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  const origins = listed.length > 0 ? listed.map((raw) => origin(raw, 'KITH_WEBAUTHN_ORIGINS')) : [issuerUrl.origin];
+  return Object.freeze({ rpId: rpId.toLowerCase(), rpName: env.KITH_WEBAUTHN_RP_NAME || 'Kith', origins: Object.freeze(origins) });
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -103,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (keyEncryptionKey === null && production) {
     throw new ConfigError('KITH_KEY_ENCRYPTION_KEY is required in production: it encrypts the token signing keys at rest.');
   }
+  const issuer = (env.KITH_ISSUER || `http://localhost:${integer(env, 'PORT', 4000, 0, 65535)}`).replace(/\/+$/, '');
   return Object.freeze({
     production,
     keyEncryptionKey: keyEncryptionKey ?? DEVELOPMENT_KEY_ENCRYPTION_KEY,
@@ -110,9 +142,10 @@ export function loadConfig(env: Env = process.env): Config {
     accessTokenTtlSeconds: integer(env, 'KITH_ACCESS_TOKEN_TTL_SECONDS', 600, 60, 3600),
     staffTokenTtlSeconds: integer(env, 'KITH_STAFF_TOKEN_TTL_SECONDS', 8 * 3600, 60, 86_400),
     stepUpWindowSeconds: integer(env, 'KITH_STEP_UP_WINDOW_SECONDS', 600, 30, 86_400),
-    issuer: (env.KITH_ISSUER || `http://localhost:${integer(env, 'PORT', 4000, 0, 65535)}`).replace(/\/+$/, ''),
+    issuer,
     audience: env.KITH_AUDIENCE || 'kith',
     totpIssuer: totpIssuer(env.KITH_TOTP_ISSUER),
+    webauthn: webauthn(env, issuer),
     signInAttemptsPerIpPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_IP', 30, 1, 1_000_000),
     signInAttemptsPerAccountPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT', 10, 1, 1_000_000),
     trustProxy: trustProxy(env.KITH_TRUST_PROXY),

@@ -10,6 +10,7 @@ import type { ChangeLog } from './events/change-log.js';
 import type { PasswordService } from './credentials/password-service.js';
 import type { ServiceClientService } from './principals/client-service.js';
 import type { StaffService } from './principals/staff-service.js';
+import type { PasskeyService } from './passkeys/passkey-service.js';
 import type { SessionService } from './sessions/session-service.js';
 import type { StepUpGuard } from './sessions/step-up.js';
 
@@ -29,4 +30,5 @@ export interface Services {
   secondFactors: SecondFactors;
   totp: TotpService;
   recoveryCodes: RecoveryCodeService;
+  passkeys: PasskeyService;
 }

@@ -6,6 +6,7 @@ import type { EventStore } from './events/event-store.js';
 import type { ServiceClientStore } from './principals/service-client.js';
 import type { StaffStore } from './principals/staff.js';
 import type { FactorStore } from './factors/factor-store.js';
+import type { PasskeyStore, WebAuthnChallengeStore } from './passkeys/passkey-store.js';
 import type { SessionStore } from './sessions/session-store.js';
 
 /** Every store, bound either to the database (reads) or to one transaction. */
@@ -19,6 +20,8 @@ export interface Stores {
   staff: StaffStore;
   clients: ServiceClientStore;
   factors: FactorStore;
+  passkeys: PasskeyStore;
+  webauthnChallenges: WebAuthnChallengeStore;
 }
 
 /** Runs work in one transaction: all of it commits, or none of it does. */

@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode, valueFromASTUntyped } from 'graphql';
 import { normaliseEmail } from '../domain/customers/email.js';
 import { DomainError } from '../domain/errors.js';
 
@@ -69,4 +69,23 @@ export const AttributeScalar = new GraphQLScalarType<Attribute, Attribute>({
   serialize: parseAttribute,
   parseValue: parseAttribute,
   parseLiteral: literalAttribute,
+});
+
+/** JSON objects a client sends (WebAuthn responses): bounded well below the body limit. */
+const JSON_MAX_BYTES = 64 * 1024;
+
+function parseJsonObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('JSON must be an object.');
+  if (Buffer.byteLength(JSON.stringify(value)) > JSON_MAX_BYTES) throw invalid(`JSON must be at most ${JSON_MAX_BYTES} bytes.`);
+  return value as Record<string, unknown>;
+}
+
+export const JSONScalar = new GraphQLScalarType<Record<string, unknown>, Record<string, unknown>>({
+  name: 'JSON',
+  serialize: parseJsonObject,
+  parseValue: parseJsonObject,
+  parseLiteral: (ast, variables) => {
+    if (ast.kind !== Kind.OBJECT) throw invalid('JSON must be an object.');
+    return parseJsonObject(valueFromASTUntyped(ast, variables));
+  },
 });

@@ -13,7 +13,8 @@ import { principalResolvers } from './resolvers/principal.js';
 import { factorResolvers } from './resolvers/factor.js';
 import { sessionResolvers } from './resolvers/session.js';
 import { stepUpResolvers } from './resolvers/step-up.js';
-import { AttributeScalar, DateTime, EmailAddress } from './scalars.js';
+import { passkeyResolvers } from './resolvers/passkey.js';
+import { AttributeScalar, DateTime, EmailAddress, JSONScalar } from './scalars.js';
 
 const schemaDir = fileURLToPath(new URL('../../schema', import.meta.url));
 
@@ -30,6 +31,7 @@ const areas: Resolvers[] = [
   stepUpResolvers,
   principalResolvers,
   factorResolvers,
+  passkeyResolvers,
   catalogResolvers,
   customerResolvers,
   consentResolvers,
@@ -40,7 +42,7 @@ const areas: Resolvers[] = [
 export function buildUnguardedSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [{ DateTime, EmailAddress, AttributeScalar }, ...areas] as never,
+    resolvers: [{ DateTime, EmailAddress, AttributeScalar, JSON: JSONScalar }, ...areas] as never,
   });
 }
 

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { loadCommonPasswords } from '../auth/common-passwords.js';
 import { createArgon2Hasher } from '../auth/password-hasher.js';
+import { createWebAuthnVerifier } from '../auth/webauthn.js';
 import type { Config } from '../config/config.js';
 import { createCatalogService } from '../domain/catalog/catalog-service.js';
 import type { Clock } from '../domain/clock.js';
@@ -20,6 +21,7 @@ import type { AccessTokenIssuer } from '../domain/sessions/session.js';
 import { createSessionService } from '../domain/sessions/session-service.js';
 import { createStepUpGuard } from '../domain/sessions/step-up.js';
 import { createPasswordService } from '../domain/credentials/password-service.js';
+import { createPasskeyService, passkeySource } from '../domain/passkeys/passkey-service.js';
 import { refreshTokenCodec } from '../auth/refresh-tokens.js';
 import { recoveryCodeCodec } from '../auth/recovery-codes.js';
 import { createSecretSealer } from '../auth/secret-sealer.js';
@@ -47,27 +49,37 @@ export function createServices(deps: { config: Config; database: Database; clock
   const passwordPolicy = createPasswordPolicy({ commonPasswords: loadCommonPasswords() });
   // Each second-factor module adds the source that reports whether a customer has enrolled it.
   const secondFactors = createSecondFactors(uow);
-  const stepUp = createStepUpGuard({ clock, windowSeconds: deps.config.stepUpWindowSeconds, sources: [secondFactors.source] });
+  const stepUp = createStepUpGuard({ clock, windowSeconds: deps.config.stepUpWindowSeconds, sources: [secondFactors.source, passkeySource(uow)] });
   // Sign-ins by email and every step-up of a signed-in customer share this budget; staff sign-ins too.
   const signInLimits = {
     perIp: createAttemptLimiter(deps.database.db, { name: 'signin-ip', points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
     perAccount: createAttemptLimiter(deps.database.db, { name: 'signin-account', points: deps.config.signInAttemptsPerAccountPerMinute, durationSeconds: 60 }),
   };
   const { perAccount } = signInLimits;
+  const sessions = createSessionService({
+    uow,
+    clock,
+    newId: randomUUID,
+    hasher,
+    accessTokens: deps.accessTokens.issuer,
+    refreshTokens: refreshTokenCodec,
+    lockout: DEFAULT_LOCKOUT,
+    lifetimes: { idleSeconds: deps.config.sessionIdleSeconds, absoluteSeconds: deps.config.sessionMaxSeconds },
+    signInLimits,
+  });
   return {
     customers: createCustomerService({ uow, clock, newId: randomUUID, hasher, passwordPolicy }),
     stepUp,
     passwords: createPasswordService({ uow, clock, hasher, policy: passwordPolicy, stepUp }),
-    sessions: createSessionService({
+    sessions,
+    passkeys: createPasskeyService({
       uow,
       clock,
       newId: randomUUID,
-      hasher,
-      accessTokens: deps.accessTokens.issuer,
-      refreshTokens: refreshTokenCodec,
-      lockout: DEFAULT_LOCKOUT,
-      lifetimes: { idleSeconds: deps.config.sessionIdleSeconds, absoluteSeconds: deps.config.sessionMaxSeconds },
-      signInLimits,
+      newChallenge: () => randomBytes(32).toString('base64url'),
+      verifier: createWebAuthnVerifier(deps.config.webauthn),
+      stepUp,
+      sessions,
     }),
     staff: createStaffService({
       uow,

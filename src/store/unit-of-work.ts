@@ -7,6 +7,7 @@ import type { Database, Db } from './database.js';
 import { createEventStore } from './event-store.js';
 import { createServiceClientStore, createStaffStore, preparePrincipalReads } from './principal-store.js';
 import { createFactorStore } from './factor-store.js';
+import { createPasskeyStore, createWebAuthnChallengeStore } from './passkey-store.js';
 import { createSessionStore, prepareSessionReads } from './session-store.js';
 
 function storesFor(db: Db, prepared?: ReturnType<typeof prepareReads>): Stores {
@@ -20,6 +21,8 @@ function storesFor(db: Db, prepared?: ReturnType<typeof prepareReads>): Stores {
     staff: createStaffStore(db, prepared?.principals),
     clients: createServiceClientStore(db, prepared?.principals),
     factors: createFactorStore(db),
+    passkeys: createPasskeyStore(db),
+    webauthnChallenges: createWebAuthnChallengeStore(db),
   };
 }
 

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       issuer: 'http://localhost:4000',
       audience: 'kith',
       totpIssuer: 'Kith',
+      webauthn: { rpId: 'localhost', rpName: 'Kith', origins: ['http://localhost:4000'] },
       signInAttemptsPerIpPerMinute: 30,
       signInAttemptsPerAccountPerMinute: 10,
       trustProxy: false,
@@ -57,6 +58,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ KITH_TRUST_PROXY: '10.0.0.0/8, 192.168.1.4' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.4']);
     expect(configErrorOf({ KITH_TRUST_PROXY: 'true' }).message).toMatch(/would let any client choose its IP/);
     expect(configErrorOf({ KITH_TRUST_PROXY: 'everyone' }).message).toMatch(/addresses and CIDR ranges/);
+  });
+
+  it('takes the WebAuthn relying party from the issuer unless told, and checks the origins', () => {
+    expect(loadConfig({ KITH_ISSUER: 'https://id.example.com/' }).webauthn).toEqual({ rpId: 'id.example.com', rpName: 'Kith', origins: ['https://id.example.com'] });
+    const configured = loadConfig({ KITH_WEBAUTHN_RP_ID: 'example.com', KITH_WEBAUTHN_RP_NAME: 'Shop', KITH_WEBAUTHN_ORIGINS: 'https://example.com, https://app.example.com:8443' });
+    expect(configured.webauthn).toEqual({ rpId: 'example.com', rpName: 'Shop', origins: ['https://example.com', 'https://app.example.com:8443'] });
+    expect(configErrorOf({ KITH_WEBAUTHN_ORIGINS: 'https://example.com/login' }).message).toMatch(/^KITH_WEBAUTHN_ORIGINS must list origins/);
+    expect(configErrorOf({ KITH_WEBAUTHN_ORIGINS: 'example.com' }).message).toMatch(/^KITH_WEBAUTHN_ORIGINS must list origins/);
+    expect(configErrorOf({ KITH_WEBAUTHN_RP_ID: 'https://example.com' }).message).toMatch(/^KITH_WEBAUTHN_RP_ID must be a host name/);
   });
 
   it('requires a key encryption key of 32 characters or more in production, and takes one anywhere', () => {

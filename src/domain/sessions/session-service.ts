@@ -102,8 +102,14 @@ export function createSessionService(deps: SessionServiceDeps) {
     return { ...(await issue(session)), session };
   }
 
+  /** One step-up attempt, whatever its method, against the same per-account limit as sign-in. */
+  /** Counts a step-up attempt of a signed-in customer against the per-account limit, before anything is checked. */
+  const countStepUpAttempt = (customerId: string) =>
+    consumeAttempts('sign-in', [{ limiter: deps.signInLimits.perAccount, key: accountAttemptKey(customerId) }]);
+
   return {
     elevate,
+    countStepUpAttempt,
 
     /**
      * Step-up by re-entering the password: the same limits, lockout and work as a sign-in. The session's
@@ -111,7 +117,7 @@ export function createSessionService(deps: SessionServiceDeps) {
      */
     async stepUpWithPassword(auth: Authentication, password: string) {
       checkPasswordLength(password);
-      await consumeAttempts('sign-in', [{ limiter: deps.signInLimits.perAccount, key: accountAttemptKey(auth.customerId) }]);
+      await countStepUpAttempt(auth.customerId);
       const attempt = await countAttempt(auth.customerId);
       const verified = await deps.hasher.verify(attempt?.hash ?? (await dummyHash), password.normalize('NFKC'));
       if (!attempt || !verified) throw wrongPassword();

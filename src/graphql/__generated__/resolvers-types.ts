@@ -8,6 +8,7 @@ import type { SessionPayloadModel } from '../resolvers/session.js';
 import type { Session as SessionModel } from '../../domain/sessions/session.js';
 import type { StaffMember as StaffMemberModel } from '../../domain/principals/staff.js';
 import type { ServiceClient as ServiceClientModel } from '../../domain/principals/service-client.js';
+import type { Passkey as PasskeyModel } from '../../domain/passkeys/passkey.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -32,6 +33,12 @@ export type Scalars = {
    * lower-cases the domain, and treats two addresses that differ only by case as the same customer.
    */
   EmailAddress: { input: string; output: string; }
+  /**
+   * A JSON object, such as WebAuthn options or an authenticator's response in the WebAuthn Level 3 JSON form
+   * (`PublicKeyCredential.toJSON()`, or what @simplewebauthn/browser gives). Only objects are accepted, of at
+   * most 64 KiB when serialised.
+   */
+  JSON: { input: Record<string, unknown>; output: Record<string, unknown>; }
 };
 
 /** One entry of the attribute catalog: a profile attribute Kith accepts for customers. */
@@ -298,6 +305,8 @@ export type Customer = {
   id: Scalars['ID']['output'];
   /** BCP 47 language tag. */
   locale?: Maybe<Scalars['String']['output']>;
+  /** The customer's passkeys (trusted devices), oldest first. The customer themselves only. */
+  passkeys: Array<Passkey>;
   /** E.164 phone number. */
   phoneNumber?: Maybe<Scalars['String']['output']>;
   phoneNumberVerified: Scalars['Boolean']['output'];
@@ -395,6 +404,13 @@ export type DefinePurposeInput = {
   title: Scalars['String']['input'];
 };
 
+export type FinishPasskeyRegistrationInput = {
+  /** A name for the device: 1 to 64 characters. */
+  name: Scalars['String']['input'];
+  /** The authenticator's attestation response, as JSON (RegistrationResponseJSON). */
+  response: Scalars['JSON']['input'];
+};
+
 /** A client with its secret: the only time the secret is shown. Store it now. */
 export type IssuedClient = {
   __typename?: 'IssuedClient';
@@ -440,6 +456,12 @@ export type Mutation = {
    * Customers only.
    */
   enrollTotp: TotpEnrollment;
+  /**
+   * Verifies the authenticator's response against this session's registration challenge (once only) and adds
+   * the passkey. A passkey already registered is CONFLICT; a response that does not verify is BAD_USER_INPUT
+   * on `passkey`. Customers only.
+   */
+  finishPasskeyRegistration: Passkey;
   /** Records that a customer grants a purpose. Granting an already granted purpose changes nothing. Operator only. */
   grantConsent: ConsentPayload;
   /** Trades a refresh token for a new access and refresh token. Public. */
@@ -450,8 +472,15 @@ export type Mutation = {
   register: RegisterPayload;
   /** Removes a custom attribute that no customer holds a value for. Operator only. */
   removeAttribute: Scalars['Boolean']['output'];
+  /**
+   * Removes one of the customer's passkeys; it can no longer prove who they are. A sensitive action: needs a
+   * recent step-up. Customers only.
+   */
+  removePasskey: Scalars['Boolean']['output'];
   /** Removes the TOTP and every recovery code. Needs a recent step-up. Customers only. */
   removeTotp: Scalars['Boolean']['output'];
+  /** Renames one of the customer's passkeys. Customers only. */
+  renamePasskey: Passkey;
   /** Ends every session of the signed-in customer but the current one; returns how many. Customers only. */
   revokeOtherSessions: Scalars['Int']['output'];
   /**
@@ -482,6 +511,16 @@ export type Mutation = {
   staffSignIn: StaffSessionPayload;
   /** Ends every token of the signed-in staff member. Staff only. */
   staffSignOut: Scalars['Boolean']['output'];
+  /**
+   * Starts registering a passkey: returns creation options excluding the customer's existing passkeys. A
+   * sensitive action: needs a recent step-up (STEP_UP_REQUIRED otherwise). Customers only.
+   */
+  startPasskeyRegistration: PasskeyCeremony;
+  /**
+   * Starts a step-up with a passkey: returns request options allowing the customer's passkeys. Send the
+   * assertion as `stepUp(input: { passkey })`. Customers only.
+   */
+  startPasskeyStepUp: PasskeyCeremony;
   /**
    * Proves again who the signed-in customer is and returns an access token with a fresh auth_time. Sensitive
    * actions (changing the password or email, adding or removing a factor or device) need one within the
@@ -564,6 +603,12 @@ export type MutationEnableCustomerArgs = {
 
 
 /** The root of every write. */
+export type MutationFinishPasskeyRegistrationArgs = {
+  input: FinishPasskeyRegistrationInput;
+};
+
+
+/** The root of every write. */
 export type MutationGrantConsentArgs = {
   input: ConsentChangeInput;
 };
@@ -583,6 +628,19 @@ export type MutationRegisterArgs = {
 
 /** The root of every write. */
 export type MutationRemoveAttributeArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+/** The root of every write. */
+export type MutationRemovePasskeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root of every write. */
+export type MutationRenamePasskeyArgs = {
+  id: Scalars['ID']['input'];
   name: Scalars['String']['input'];
 };
 
@@ -668,6 +726,39 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
   /** Whether another page follows this one. */
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A passkey the customer registered: one of their trusted devices. Carries no key material. */
+export type Passkey = {
+  __typename?: 'Passkey';
+  /** The authenticator model's AAGUID, all zeros when it does not say (lookup tables map it to a name and icon). */
+  aaguid: Scalars['String']['output'];
+  /** Whether the passkey is backed up (synced), so losing one device does not lose it. */
+  backedUp: Scalars['Boolean']['output'];
+  /** When the passkey was registered. */
+  createdAt: Scalars['DateTime']['output'];
+  /** `multiDevice` for a passkey synced between devices, `singleDevice` for one bound to its authenticator. */
+  deviceType: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** When the passkey last proved who the customer is; null until its first step-up. */
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The name the customer gave the device, such as `Work laptop`. */
+  name: Scalars['String']['output'];
+  /** How the authenticator can be reached (usb, nfc, ble, hybrid, internal), as it said at registration. */
+  transports: Array<Scalars['String']['output']>;
+};
+
+/**
+ * The start of a WebAuthn ceremony: pass `options` to `navigator.credentials.create()` or `.get()` (or to
+ * @simplewebauthn/browser), and send the result back before `expiresAt`. The challenge inside is bound to
+ * this session and works once.
+ */
+export type PasskeyCeremony = {
+  __typename?: 'PasskeyCeremony';
+  /** When the challenge stops being accepted: five minutes after it was made. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** PublicKeyCredentialCreationOptionsJSON or PublicKeyCredentialRequestOptionsJSON. */
+  options: Scalars['JSON']['output'];
 };
 
 /** The root of every read. */
@@ -862,6 +953,11 @@ export type StaffSignInInput = {
  * factor re-enters the password; one with a second factor must use it to reach acr `mfa`.
  */
 export type StepUpInput = {
+  /**
+   * An assertion from one of the customer's passkeys (AuthenticationResponseJSON) answering the challenge of
+   * `startPasskeyStepUp`. Counts against the same per-account limit as a password step-up.
+   */
+  passkey?: InputMaybe<Scalars['JSON']['input']>;
   /** The account password, as typed (compared in NFKC form). Counts against the sign-in limits and lockout. */
   password?: InputMaybe<Scalars['String']['input']>;
   /** One of the customer's recovery codes (case, dashes and spaces ignored); each works once. */
@@ -885,7 +981,7 @@ export type StepUpPayload = {
   acr: Scalars['String']['output'];
   /** When this proof was given: sensitive actions need it within KITH_STEP_UP_WINDOW_SECONDS. */
   authenticatedAt: Scalars['DateTime']['output'];
-  /** RFC 8176 method names of the session's proofs, such as pwd and otp. */
+  /** RFC 8176 method names of the session's proofs, such as pwd, otp and hwk (a passkey). */
   authenticationMethods: Array<Scalars['String']['output']>;
   /** Seconds until the access token expires. */
   expiresIn: Scalars['Int']['output'];
@@ -1070,12 +1166,16 @@ export type ResolversTypes = {
   DefineAttributeInput: DefineAttributeInput;
   DefinePurposeInput: DefinePurposeInput;
   EmailAddress: ResolverTypeWrapper<Scalars['EmailAddress']['output']>;
+  FinishPasskeyRegistrationInput: FinishPasskeyRegistrationInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IssuedClient: ResolverTypeWrapper<Omit<IssuedClient, 'client'> & { client: ResolversTypes['ServiceClient'] }>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Passkey: ResolverTypeWrapper<PasskeyModel>;
+  PasskeyCeremony: ResolverTypeWrapper<PasskeyCeremony>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecoveryCodesPayload: ResolverTypeWrapper<RecoveryCodesPayload>;
   RegisterInput: RegisterInput;
@@ -1133,12 +1233,16 @@ export type ResolversParentTypes = {
   DefineAttributeInput: DefineAttributeInput;
   DefinePurposeInput: DefinePurposeInput;
   EmailAddress: Scalars['EmailAddress']['output'];
+  FinishPasskeyRegistrationInput: FinishPasskeyRegistrationInput;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   IssuedClient: Omit<IssuedClient, 'client'> & { client: ResolversParentTypes['ServiceClient'] };
+  JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  Passkey: PasskeyModel;
+  PasskeyCeremony: PasskeyCeremony;
   Query: Record<PropertyKey, never>;
   RecoveryCodesPayload: RecoveryCodesPayload;
   RegisterInput: RegisterInput;
@@ -1259,6 +1363,7 @@ export type CustomerResolvers<ContextType = GraphQLContext, ParentType extends R
   givenName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  passkeys?: Resolver<Array<ResolversTypes['Passkey']>, ParentType, ContextType>;
   phoneNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phoneNumberVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   recoveryCodesRemaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1297,6 +1402,10 @@ export type IssuedClientResolvers<ContextType = GraphQLContext, ParentType exten
   clientSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   capture?: Resolver<ResolversTypes['CapturePayload'], ParentType, ContextType, RequireFields<MutationCaptureArgs, 'input'>>;
   changeEmail?: Resolver<ResolversTypes['ChangeEmailPayload'], ParentType, ContextType, RequireFields<MutationChangeEmailArgs, 'input'>>;
@@ -1309,12 +1418,15 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   disableCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationDisableCustomerArgs, 'id'>>;
   enableCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationEnableCustomerArgs, 'id'>>;
   enrollTotp?: Resolver<ResolversTypes['TotpEnrollment'], ParentType, ContextType>;
+  finishPasskeyRegistration?: Resolver<ResolversTypes['Passkey'], ParentType, ContextType, RequireFields<MutationFinishPasskeyRegistrationArgs, 'input'>>;
   grantConsent?: Resolver<ResolversTypes['ConsentPayload'], ParentType, ContextType, RequireFields<MutationGrantConsentArgs, 'input'>>;
   refresh?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationRefreshArgs, 'refreshToken'>>;
   regenerateRecoveryCodes?: Resolver<ResolversTypes['RecoveryCodesPayload'], ParentType, ContextType>;
   register?: Resolver<ResolversTypes['RegisterPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
   removeAttribute?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveAttributeArgs, 'name'>>;
+  removePasskey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemovePasskeyArgs, 'id'>>;
   removeTotp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  renamePasskey?: Resolver<ResolversTypes['Passkey'], ParentType, ContextType, RequireFields<MutationRenamePasskeyArgs, 'id' | 'name'>>;
   revokeOtherSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   rotateServiceClientSecret?: Resolver<ResolversTypes['IssuedClient'], ParentType, ContextType, RequireFields<MutationRotateServiceClientSecretArgs, 'id'>>;
@@ -1325,6 +1437,8 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   signOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   staffSignIn?: Resolver<ResolversTypes['StaffSessionPayload'], ParentType, ContextType, RequireFields<MutationStaffSignInArgs, 'input'>>;
   staffSignOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startPasskeyRegistration?: Resolver<ResolversTypes['PasskeyCeremony'], ParentType, ContextType>;
+  startPasskeyStepUp?: Resolver<ResolversTypes['PasskeyCeremony'], ParentType, ContextType>;
   stepUp?: Resolver<ResolversTypes['StepUpPayload'], ParentType, ContextType, RequireFields<MutationStepUpArgs, 'input'>>;
   unlockCustomer?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationUnlockCustomerArgs, 'id'>>;
   updateProfile?: Resolver<ResolversTypes['UpdateProfilePayload'], ParentType, ContextType, RequireFields<MutationUpdateProfileArgs, 'input'>>;
@@ -1335,6 +1449,22 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type PasskeyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Passkey'] = ResolversParentTypes['Passkey']> = {
+  aaguid?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  backedUp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deviceType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  transports?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PasskeyCeremonyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PasskeyCeremony'] = ResolversParentTypes['PasskeyCeremony']> = {
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  options?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -1455,8 +1585,11 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DateTime?: GraphQLScalarType;
   EmailAddress?: GraphQLScalarType;
   IssuedClient?: IssuedClientResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Passkey?: PasskeyResolvers<ContextType>;
+  PasskeyCeremony?: PasskeyCeremonyResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RecoveryCodesPayload?: RecoveryCodesPayloadResolvers<ContextType>;
   RegisterPayload?: RegisterPayloadResolvers<ContextType>;

@@ -10,25 +10,27 @@ export function authenticationOf(viewer: Viewer): Authentication {
   return viewer;
 }
 
-type Proof = { method: 'password' | 'totp' | 'recoveryCode'; value: string };
+type Proof = { method: 'password' | 'totp' | 'recoveryCode'; value: string } | { method: 'passkey'; value: Record<string, unknown> };
 
 /** The one proof a StepUpInput carries: exactly one of its fields must be set. */
 export function chooseProof(input: StepUpInput): Proof {
   const given = Object.entries(input).filter(([, value]) => value !== null && value !== undefined);
-  if (given.length !== 1) throw badInput('Give exactly one proof: password, totp or recoveryCode.', 'input');
+  if (given.length !== 1) throw badInput('Give exactly one proof: password, totp, recoveryCode or passkey.', 'input');
   const [method, value] = given[0]!;
   switch (method) {
     case 'password':
     case 'totp':
     case 'recoveryCode':
       return { method, value: value as string };
+    case 'passkey':
+      return { method, value: value as Record<string, unknown> };
     default:
       throw badInput(`Unknown proof ${method}.`, 'input');
   }
 }
 
 /** A session's fresh access token and the proof it carries. */
-export function stepUpPayload(result: { accessToken: string; expiresIn: number; session: Session }): StepUpPayload {
+export function stepUpPayload(result: { accessToken: string; expiresIn: number; session: Pick<Session, 'acr' | 'amr' | 'authTime'> }): StepUpPayload {
   const { accessToken, expiresIn, session } = result;
   return { accessToken, tokenType: 'Bearer', expiresIn, acr: session.acr, authenticationMethods: session.amr, authenticatedAt: session.authTime };
 }
@@ -47,8 +49,10 @@ export const stepUpResolvers: Resolvers = {
         case 'recoveryCode':
           await services.recoveryCodes.verify(auth, proof.value, actor);
           return stepUpPayload(await services.sessions.elevate(auth, 'recovery_code'));
+        case 'passkey':
+          return stepUpPayload(await services.passkeys.stepUp(auth, proof.value));
         default:
-          return unreachable(proof.method);
+          return unreachable(proof);
       }
     },
     changePassword: async (_, { input }, { viewer, services, actor }) => {

@@ -8,3 +8,4 @@ export * from './sessions.js';
 export * from './rate-limits.js';
 export * from './principals.js';
 export * from './factors.js';
+export * from './passkeys.js';
