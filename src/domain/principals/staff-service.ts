@@ -2,9 +2,10 @@ import type { Clock } from '../clock.js';
 import type { PasswordHasher } from '../credentials/credential-store.js';
 import type { PasswordPolicy } from '../credentials/password-policy.js';
 import { normaliseEmail } from '../customers/email.js';
-import { badInput, conflict, DomainError, notFound, rateLimited, unauthenticated } from '../errors.js';
-import { type AttemptLimiter, clientKeyOf } from '../sessions/attempt-limiter.js';
-import { afterFailure, afterSuccess, isLocked, type LockoutPolicy } from '../sessions/lockout.js';
+import { badInput, conflict, DomainError, notFound, unauthenticated } from '../errors.js';
+import { type AttemptLimiter, clientKeyOf, consumeAttempts } from '../sessions/attempt-limiter.js';
+import { createPasswordAttempts } from '../credentials/password-attempts.js';
+import type { LockoutPolicy } from '../sessions/lockout.js';
 import type { UnitOfWork } from '../stores.js';
 import type { StaffMember, StaffRole, StaffTokenIssuer } from './staff.js';
 
@@ -38,8 +39,7 @@ export type StaffService = ReturnType<typeof createStaffService>;
  */
 export function createStaffService(deps: StaffServiceDeps) {
   const { uow, clock } = deps;
-  const dummyHash = deps.hasher.hash(`kith-staff-dummy-${deps.newId()}`);
-  const NOBODY = '00000000-0000-0000-0000-000000000000';
+  const passwords = createPasswordAttempts({ ...deps, passwords: (stores) => stores.staff });
 
   function checkName(name: string): string {
     const trimmed = name.trim();
@@ -94,24 +94,13 @@ export function createStaffService(deps: StaffServiceDeps) {
     async signIn(command: { email: string; password: string; ip?: string | null }) {
       if (command.password.length === 0 || command.password.length > 1024) throw badInput('password must have 1 to 1024 characters.', 'password');
       const email = normaliseEmail(command.email);
-      const waits = await Promise.all([
-        command.ip ? deps.signInLimits.perIp.consume(clientKeyOf(command.ip)) : null,
-        deps.signInLimits.perAccount.consume(`staff:${email.toLowerCase()}`),
+      await consumeAttempts('sign-in', [
+        { limiter: deps.signInLimits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
+        { limiter: deps.signInLimits.perAccount, key: `staff:${email.toLowerCase()}` },
       ]);
-      const wait = Math.max(...waits.map((w) => w ?? 0));
-      if (wait > 0) throw rateLimited(`Too many sign-in attempts: try again in ${wait} seconds.`, wait);
       const member = await uow.read.staff.findByEmail(email);
       const active = member && !member.disabledAt ? member : null;
-      const attempt = await uow.transaction(async (tx) => {
-        const state = await tx.staff.lockPassword(active?.id ?? NOBODY);
-        const now = clock.now();
-        const usable = state !== null && active !== null && !isLocked(state, now);
-        await tx.staff.saveLockout(usable ? active.id : NOBODY, usable ? afterFailure(state, deps.lockout, now) : afterSuccess());
-        return usable ? { hash: state.hash } : null;
-      });
-      const verified = await deps.hasher.verify(attempt?.hash ?? (await dummyHash), command.password.normalize('NFKC'));
-      if (!active || !attempt || !verified) throw wrongCredentials();
-      await uow.read.staff.saveLockout(active.id, afterSuccess());
+      if (!(await passwords.verify(active?.id ?? null, command.password)) || !active) throw wrongCredentials();
       const { token, expiresIn } = await deps.tokens.issue({ staffId: active.id, role: active.role, tokenVersion: active.tokenVersion, authTime: clock.now() });
       return { accessToken: token, expiresIn, member: active };
     },

@@ -4,7 +4,8 @@ import { normaliseEmail } from '../customers/email.js';
 import { badInput, unauthenticated } from '../errors.js';
 import { accountAttemptKey, type AttemptLimiter, clientKeyOf, consumeAttempts } from './attempt-limiter.js';
 import type { UnitOfWork } from '../stores.js';
-import { afterFailure, afterSuccess, isLocked, type LockoutPolicy } from './lockout.js';
+import type { LockoutPolicy } from './lockout.js';
+import { createPasswordAttempts } from '../credentials/password-attempts.js';
 import type { AccessTokenIssuer, RefreshTokenCodec, Session, SessionTokens } from './session.js';
 import { afterProof, type Authentication, type StepUpMethod } from './step-up.js';
 
@@ -42,10 +43,7 @@ export type SessionService = ReturnType<typeof createSessionService>;
  */
 export function createSessionService(deps: SessionServiceDeps) {
   const { uow, clock } = deps;
-  // Made at start, so the first unknown email costs no more than later ones.
-  const dummyHash = deps.hasher.hash(`kith-dummy-${deps.newId()}`);
-  /** Locks no row and updates none, but sends the same statements as a real attempt. */
-  const NOBODY = '00000000-0000-0000-0000-000000000000';
+  const passwords = createPasswordAttempts({ ...deps, passwords: (stores) => stores.credentials });
 
   async function open(customerId: string, at: Date, meta: { userAgent: string | null; ip: string | null }): Promise<SessionTokens> {
     const session: Session = {
@@ -76,21 +74,6 @@ export function createSessionService(deps: SessionServiceDeps) {
     return { accessToken: token, expiresIn };
   }
 
-  /**
-   * Counts the attempt as a failure before the password is checked, under the credential's row lock, so
-   * concurrent guesses cannot all pass the lockout check; a success clears it afterwards. Every path runs
-   * the same statements (an unknown email locks and updates no row), so timing tells nothing either.
-   */
-  async function countAttempt(customerId: string | null): Promise<{ hash: string } | null> {
-    return uow.transaction(async (tx) => {
-      const state = await tx.credentials.lockPassword(customerId ?? NOBODY);
-      const now = clock.now();
-      const usable = state !== null && customerId !== null && !isLocked(state, now);
-      await tx.credentials.saveLockout(usable ? customerId : NOBODY, usable ? afterFailure(state, deps.lockout, now) : afterSuccess());
-      return usable ? { hash: state.hash } : null;
-    });
-  }
-
   function checkPasswordLength(password: string): void {
     if (password.length === 0 || password.length > 1024) throw badInput('password must have 1 to 1024 characters.', 'password');
   }
@@ -118,10 +101,7 @@ export function createSessionService(deps: SessionServiceDeps) {
     async stepUpWithPassword(auth: Authentication, password: string) {
       checkPasswordLength(password);
       await countStepUpAttempt(auth.customerId);
-      const attempt = await countAttempt(auth.customerId);
-      const verified = await deps.hasher.verify(attempt?.hash ?? (await dummyHash), password.normalize('NFKC'));
-      if (!attempt || !verified) throw wrongPassword();
-      await uow.read.credentials.saveLockout(auth.customerId, afterSuccess());
+      if (!(await passwords.verify(auth.customerId, password))) throw wrongPassword();
       return elevate(auth, 'password');
     },
 
@@ -134,13 +114,9 @@ export function createSessionService(deps: SessionServiceDeps) {
         { limiter: deps.signInLimits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
         { limiter: deps.signInLimits.perAccount, key: email.toLowerCase() },
       ]);
-      const password = command.password.normalize('NFKC');
       const [customer] = await uow.read.customers.findByEmail(email);
       const registered = customer?.status === 'REGISTERED' ? customer : null;
-      const attempt = await countAttempt(registered?.id ?? null);
-      const verified = await deps.hasher.verify(attempt?.hash ?? (await dummyHash), password);
-      if (!registered || !attempt || !verified) throw wrongCredentials();
-      await uow.read.credentials.saveLockout(registered.id, afterSuccess());
+      if (!(await passwords.verify(registered?.id ?? null, command.password)) || !registered) throw wrongCredentials();
       return open(registered.id, clock.now(), { userAgent: command.userAgent ?? null, ip: command.ip ?? null });
     },
 
