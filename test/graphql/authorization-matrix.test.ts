@@ -154,6 +154,9 @@ const rows: Row[] = [
   { name: 'Customer.consents', operation: targetField('consents { status }'), outcomes: [U, A, F, A, A, A, F], data: (d) => expect(d.capture.customer.consents.length).toBeGreaterThan(0) },
   { name: 'Customer.sessions', operation: targetField('sessions { id }'), outcomes: [U, A, F, A, A, F, F], data: (d) => expect(d.capture.customer.sessions.length).toBeGreaterThan(0) },
   { name: 'Customer.stepUpMethods', operation: targetField('stepUpMethods'), outcomes: [U, A, F, A, A, F, F], data: (d) => expect(d.capture.customer.stepUpMethods).toEqual(['password']) },
+  ...(['totpEnabled', 'recoveryCodesRemaining', 'passkeys { id }'] as const).map(
+    (field): Row => ({ name: `Customer.${field.split(' ')[0]}`, operation: targetField(field), outcomes: [U, A, F, A, A, F, F] }),
+  ),
   {
     name: 'Mutation.capture',
     operation: () => ({ query: CAPTURE, variables: { input: { email: uniqueEmail('matrix') } } }),
@@ -213,6 +216,21 @@ const rows: Row[] = [
     fresh: true,
     data: (d) => expect(d.changePassword).toBe(true),
   },
+  // A customer's own factors and devices: the mutations act on the caller's account only.
+  ...(
+    [
+      ['enrollTotp', `mutation { enrollTotp { otpauthUri } }`],
+      ['confirmTotp', `mutation { confirmTotp(code: "000000") { recoveryCodes } }`],
+      ['removeTotp', `mutation { removeTotp }`],
+      ['regenerateRecoveryCodes', `mutation { regenerateRecoveryCodes { recoveryCodes } }`],
+      ['startPasskeyRegistration', `mutation { startPasskeyRegistration { expiresAt } }`],
+      ['finishPasskeyRegistration', `mutation { finishPasskeyRegistration(input: { response: { id: "x" }, name: "x" }) { id } }`],
+      ['startPasskeyStepUp', `mutation { startPasskeyStepUp { expiresAt } }`],
+      ['renamePasskey', `mutation { renamePasskey(id: "${NO_SUCH_ID}", name: "x") { id } }`],
+      ['removePasskey', `mutation { removePasskey(id: "${NO_SUCH_ID}") }`],
+      ['changeEmail', `mutation { changeEmail(input: { newEmail: "matrix-${randomUUID()}@example.com" }) { customer { id } } }`],
+    ] as const
+  ).map((entry): Row => ({ name: `Mutation.${entry[0]}`, operation: () => ({ query: entry[1] }), outcomes: [U, A, A, F, F, F, F], fresh: true })),
   {
     name: 'Mutation.defineAttribute',
     operation: () => ({ query: `mutation($input: DefineAttributeInput!) { defineAttribute(input: $input) { name } }`, variables: { input: { name: uniqueName(), type: 'INTEGER' } } }),
