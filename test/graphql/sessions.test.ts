@@ -251,6 +251,31 @@ describe('forged and altered tokens are refused with 401', () => {
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  // Signed with Kith's own active key, so only the claims are wrong: each must still be refused.
+  const signedByKith = async (claims: Record<string, unknown>, typ = 'at+jwt') => {
+    const { kid, key } = await k.kith.signingKeys.signingKey();
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ ...payload(), iat: now, exp: now + 300, ...claims }).setProtectedHeader({ alg: 'EdDSA', kid, typ }).sign(key);
+  };
+  it('accepts a token built this way with the genuine claims (the control for the cases below)', async () => {
+    expect((await k.gql(ME, {}, { token: await signedByKith({}) })).status).toBe(200);
+  });
+
+  it.each([
+    ['not yet valid (nbf in the future)', () => signedByKith({ nbf: Math.floor(Date.now() / 1000) + 600 })],
+    ['expiring later than any token Kith issues', () => signedByKith({ exp: Math.floor(Date.now() / 1000) + 3 * 86_400 })],
+    ['a customer token presented as a staff token', () => signedByKith({ kith_kind: 'staff', ver: 0, role: 'ADMIN' })],
+    ['a customer token presented as a client token', () => signedByKith({ kith_kind: 'client', ver: 0, client_id: payload().sub, scope: 'customers:read' })],
+    ['an unknown kind of token', () => signedByKith({ kith_kind: 'operator' })],
+    ['a customer token without its session', () => signedByKith({ sid: undefined })],
+    ['a customer token of a session that is not theirs', () => signedByKith({ sub: '00000000-0000-4000-8000-000000000000' })],
+    ['another typ', () => signedByKith({}, 'JWT')],
+  ])('a token signed by Kith but %s', async (_label, forge) => {
+    const result = await k.gql(ME, {}, { token: await forge() });
+    expect(result.status).toBe(401);
+    expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it.each([
     ['another issuer', { KITH_ISSUER: 'https://evil.example' }],
     ['another audience', { KITH_AUDIENCE: 'someone-else' }],
