@@ -59,7 +59,7 @@ export function actorOf(viewer: Viewer): Actor {
       return { kind: 'customer', id: viewer.customerId };
     case 'AGENT':
     case 'ADMIN':
-      return { kind: 'staff', id: viewer.staffId };
+      return { kind: 'staff', id: viewer.staffId, role: viewer.role };
     case 'SERVICE_CLIENT':
       return { kind: 'client', id: viewer.clientId };
     case 'PUBLIC':

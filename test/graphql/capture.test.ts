@@ -114,7 +114,7 @@ describe('capture', () => {
       expect(c.consents).toEqual([{ purpose: { key: 'analytics' }, status: 'WITHDRAWN', source: 'API' }]);
     });
 
-    it('grants only purposes a light account never decided on, and never undoes a withdrawal', async () => {
+    it('grants nothing into an existing light account, so no form can release its data to a client', async () => {
       const email = uniqueEmail();
       const { capture: made } = await capture({ email, consents: ['marketing_email'] });
       await k.ok(`mutation($input: ConsentChangeInput!) { withdrawConsent(input: $input) { consent { status } } }`, {
@@ -123,13 +123,20 @@ describe('capture', () => {
       await capture({ email, consents: ['marketing_email', 'product_updates'], anonymousId: 'second-visit' });
       const { customer: c } = await k.ok(GRANTS, { id: made.customer.id }, { as: 'admin' });
       expect(c.anonymousIds).toEqual(['second-visit']);
-      expect(c.consents.map((x: any) => [x.purpose.key, x.status])).toEqual([
-        ['marketing_email', 'WITHDRAWN'],
-        ['product_updates', 'GRANTED'],
-      ]);
+      expect(c.consents.map((x: any) => [x.purpose.key, x.status])).toEqual([['marketing_email', 'WITHDRAWN']]);
     });
 
-    it('may record only FORM as the source; an operator may record another', async () => {
+    it('treats an agent, a customer and a service client capturing someone\'s email as a form', async () => {
+      const email = uniqueEmail();
+      const { register } = await k.ok(REGISTER, { input: { email, password: 'a long enough passphrase' } });
+      const agent = await k.gql(CAPTURE, { input: { email, consents: ['partner_sharing'], consentSource: 'API' } }, { as: 'agent' });
+      expect(agent.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      await k.ok(CAPTURE, { input: { email, consents: ['partner_sharing'], anonymousId: 'agent-planted' } }, { as: 'agent' });
+      const { customer: c } = await k.ok(GRANTS, { id: register.customer.id }, { as: 'admin' });
+      expect(c).toEqual({ anonymousIds: [], consents: [] });
+    });
+
+    it('may record only FORM as the source; an administrator may record another', async () => {
       const email = uniqueEmail();
       const refused = await k.gql(CAPTURE, { input: { email, consents: ['analytics'], consentSource: 'SUPPORT' } });
       expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -1,4 +1,4 @@
-import { type Actor, actorLabel } from '../actor.js';
+import { type Actor, actorLabel, isAdministrator } from '../actor.js';
 import type { AttributeInput } from '../catalog/attribute-input.js';
 import { validateAttributeInputs } from '../catalog/attribute-input.js';
 import type { Clock } from '../clock.js';
@@ -112,11 +112,12 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     if (!existing) throw new Error('customer vanished between insert conflict and lock');
 
     step.onExisting(existing);
-    // Anyone can type any email into a public form, so into an existing account it may add only what
-    // cannot hurt its owner: no visitor ids on a registered account, and consent only to purposes the
-    // customer never decided on (a withdrawal is never undone, a registered account's consents are its own).
-    // Only staff are trusted here: a signed-in customer or a client capturing someone's email is a form too.
-    const anonymous = step.actor.kind !== 'staff';
+    // Anyone can type any email into a public form, so into an existing account a form may add only what
+    // cannot hurt its owner: no visitor ids on a registered account, and no consent at all. A consent grant
+    // would release the account's data to every client of that purpose, so grants from a form reach only the
+    // account the form creates (registration, which takes the account over, may add purposes never decided
+    // on). Only administrators are trusted here: an agent, a customer or a client capturing is a form too.
+    const anonymous = !isAdministrator(step.actor);
     const ownedByItsOwner = anonymous && existing.status === 'REGISTERED';
     const anonymousId = ownedByItsOwner ? null : step.anonymousId;
     const plan = planProfileChanges(existing, step.values, step.mergeMode(existing), anonymousId);
@@ -128,7 +129,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     const current = step.purposes.length > 0 ? await tx.consents.findCurrent([existing.id]) : [];
     const purposes = !anonymous
       ? step.purposes
-      : ownedByItsOwner
+      : ownedByItsOwner || !step.upgradeExisting
         ? []
         : step.purposes.filter((purpose) => !current.some((c) => c.purpose.key === purpose.key));
     const consentEvents = await decideConsents(tx, current, { ...grant, purposes, customerId: existing.id });
@@ -147,8 +148,8 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       const consentKeys = checkListSize(command.consents, bounds.consentsPerRequest, 'consents');
       const anonymousId = command.anonymousId == null ? null : checkAnonymousId(command.anonymousId);
       const consentSource = command.consentSource ?? 'FORM';
-      if (actor.kind !== 'staff' && consentSource !== 'FORM') {
-        throw forbidden('A capture records consents from a FORM; other sources are for staff.');
+      if (!isAdministrator(actor) && consentSource !== 'FORM') {
+        throw forbidden('A capture records consents from a FORM; other sources are for administrators.');
       }
       const { values, purposes } = await validateStep(command.attributes, consentKeys);
       return uow.transaction(async (tx) => {
