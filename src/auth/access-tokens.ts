@@ -62,12 +62,19 @@ export type AccessTokens = ReturnType<typeof createAccessTokens>;
  */
 export function createAccessTokens(options: AccessTokenOptions) {
   const { signingKeys, clock } = options;
-  let keySet: { get: JWTVerifyGetKey; loadedAt: number } | null = null;
+  let keySet: { get: JWTVerifyGetKey; kids: ReadonlySet<string>; loadedAt: number } | null = null;
 
   async function load(): Promise<JWTVerifyGetKey> {
-    const get = createLocalJWKSet((await signingKeys.jwks()) as Parameters<typeof createLocalJWKSet>[0]);
-    keySet = { get, loadedAt: clock.now().getTime() };
+    const jwks = await signingKeys.jwks();
+    const get = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]);
+    keySet = { get, kids: new Set(jwks.keys.map((key) => String(key.kid))), loadedAt: clock.now().getTime() };
     return get;
+  }
+
+  /** The kids published now (reloaded at least every KEY_SET_TTL_MS). */
+  async function publishedKids(): Promise<ReadonlySet<string>> {
+    if (!keySet || clock.now().getTime() - keySet.loadedAt >= KEY_SET_TTL_MS) await load();
+    return keySet!.kids;
   }
 
   const getKey: JWTVerifyGetKey = async (header, token) => {
@@ -100,7 +107,7 @@ export function createAccessTokens(options: AccessTokenOptions) {
   }
   const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-  const verified = new Map<string, { claims: AccessClaims; expiresAt: number }>();
+  const verified = new Map<string, { claims: AccessClaims; expiresAt: number; kid: string }>();
 
   const issuer: AccessTokenIssuer = {
     issue: (claims) =>
@@ -120,13 +127,13 @@ export function createAccessTokens(options: AccessTokenOptions) {
     clientIssuer,
     /**
      * The claims of a valid token; throws jose's errors for anything else. A token already verified is
-     * answered from memory until its exp: the signature cannot change, and revocation is the principal
-     * check's job (src/auth/principals.ts), which runs on every request.
+     * answered from memory until its exp while its key is still published: the signature cannot change,
+     * and revocation is the principal check's job (src/auth/principals.ts), which runs on every request.
      */
     async verify(token: string): Promise<AccessClaims> {
       const now = clock.now().getTime();
       const cached = verified.get(token);
-      if (cached && cached.expiresAt > now) return cached.claims;
+      if (cached && cached.expiresAt > now && (await publishedKids()).has(cached.kid)) return cached.claims;
       if (cached) verified.delete(token);
       const fresh = await verifyUncached(token);
       if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
@@ -136,8 +143,8 @@ export function createAccessTokens(options: AccessTokenOptions) {
   };
 
   /** jose's verification with every option pinned, then the claims each kind of token must carry. */
-  async function verifyUncached(token: string): Promise<{ claims: AccessClaims; expiresAt: number }> {
-    const { payload } = await jwtVerify(token, getKey, {
+  async function verifyUncached(token: string): Promise<{ claims: AccessClaims; expiresAt: number; kid: string }> {
+    const { payload, protectedHeader } = await jwtVerify(token, getKey, {
       algorithms: [SIGNING_ALG],
       issuer: options.issuer,
       audience: options.audience,
@@ -146,7 +153,7 @@ export function createAccessTokens(options: AccessTokenOptions) {
       maxTokenAge: Math.max(options.ttlSeconds, options.staffTtlSeconds) + 60,
       currentDate: clock.now(),
     });
-    return { claims: claimsOf(payload as Record<string, unknown> & JWTPayload), expiresAt: (payload.exp ?? 0) * 1000 };
+    return { claims: claimsOf(payload as Record<string, unknown> & JWTPayload), expiresAt: (payload.exp ?? 0) * 1000, kid: String(protectedHeader.kid) };
   }
 
   function claimsOf(claims: Record<string, unknown> & JWTPayload): AccessClaims {

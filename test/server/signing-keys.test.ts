@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createKith } from '../../src/server/app.js';
 import { createSigningKeyStore } from '../../src/store/signing-key-store.js';
-import { KEY_ENCRYPTION_KEY, startKith, type TestKith } from '../support/kith.js';
+import { KEY_ENCRYPTION_KEY, startClockedKith, startKith, type TestKith } from '../support/kith.js';
 
 let k: TestKith;
 let base: string;
@@ -66,6 +66,22 @@ describe('signing keys', () => {
   it('keeps the active key across restarts', async () => {
     const before = (await keysAt(now).signingKey()).kid;
     expect(await keysAt(now).ensureActive()).toBe(before);
+  });
+
+  it('stops accepting a token whose key was withdrawn, even one it has verified before', async () => {
+    const clocked = await startClockedKith();
+    try {
+      const token = await clocked.staffToken('admin');
+      expect((await clocked.gql('{ viewer { role } }', {}, { token })).data).toEqual({ viewer: { role: 'ADMIN' } });
+      const { kid } = await clocked.kith.signingKeys.signingKey();
+      await clocked.kith.signingKeys.rotate();
+      // An emergency withdrawal (a leaked key, say): unpublished now, before its tokens expire.
+      await clocked.database.db.execute(sql`update signing_keys set expires_at = now() - interval '1 second' where kid = ${kid}`);
+      clocked.advance(61_000);
+      expect((await clocked.gql('{ viewer { role } }', {}, { token })).status).toBe(401);
+    } finally {
+      await clocked.close();
+    }
   });
 
   it('rotates without invalidating tokens already signed, until they expire', async () => {
