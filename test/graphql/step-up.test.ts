@@ -74,3 +74,22 @@ describe('step-up before sensitive actions', () => {
     expect(same.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('step-up and the session lifetimes', () => {
+  it('cannot carry a session past its absolute lifetime', async () => {
+    const short = await startClockedKith({ KITH_SESSION_MAX_SECONDS: '300', KITH_ACCESS_TOKEN_TTL_SECONDS: '240' });
+    try {
+      const email = uniqueEmail();
+      await short.ok(REGISTER, { input: { email, password: PASSWORD } });
+      let { accessToken: token } = (await short.ok(SIGN_IN, { input: { email, password: PASSWORD } })).signIn;
+      short.advance(200_000);
+      token = (await short.ok(STEP_UP, { input: { password: PASSWORD } }, { token })).stepUp.accessToken;
+      short.advance(200_000);
+      // 400 s after sign-in, past the 300 s maximum: the fresh token from the last step-up cannot renew it.
+      const late = await short.gql(STEP_UP, { input: { password: PASSWORD } }, { token });
+      expect(late.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await short.close();
+    }
+  });
+});

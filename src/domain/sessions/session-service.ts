@@ -79,13 +79,22 @@ export function createSessionService(deps: SessionServiceDeps) {
   }
 
   /** Records a fresh proof in the session and issues an access token that carries it. */
+  /** Past its idle or absolute lifetime: such a session can be neither refreshed nor stepped up. */
+  function expired(session: Session, at: Date): boolean {
+    const idle = at.getTime() - session.lastUsedAt.getTime() > deps.lifetimes.idleSeconds * 1000;
+    const old = at.getTime() - session.createdAt.getTime() > deps.lifetimes.absoluteSeconds * 1000;
+    return idle || old;
+  }
+
+  /** Records a fresh proof in a live session and issues an access token that carries it. */
   async function elevate(auth: Authentication, method: StepUpMethod): Promise<{ accessToken: string; expiresIn: number; session: Session }> {
-    const session = await uow.read.sessions.elevate(auth.sessionId, { authTime: clock.now(), ...afterProof(auth, method) });
+    const at = clock.now();
+    const current = await uow.read.sessions.findActive(auth.sessionId);
+    const session = current && !expired(current, at) ? await uow.read.sessions.elevate(auth.sessionId, { authTime: at, ...afterProof(auth, method) }) : null;
     if (!session) throw unauthenticated('The session has ended: sign in again.');
     return { ...(await issue(session)), session };
   }
 
-  /** One step-up attempt, whatever its method, against the same per-account limit as sign-in. */
   /** Counts a step-up attempt of a signed-in customer against the per-account limit, before anything is checked. */
   const countStepUpAttempt = (customerId: string) =>
     consumeAttempts('sign-in', [{ limiter: deps.signInLimits.perAccount, key: accountAttemptKey(customerId) }]);
@@ -138,9 +147,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         };
         if (found.refreshHash !== hash) return end('refresh_token_reuse');
         if (found.customerStatus !== 'REGISTERED') return end('account_inactive');
-        const idle = at.getTime() - found.session.lastUsedAt.getTime() > deps.lifetimes.idleSeconds * 1000;
-        const old = at.getTime() - found.session.createdAt.getTime() > deps.lifetimes.absoluteSeconds * 1000;
-        if (idle || old) return end('expired');
+        if (expired(found.session, at)) return end('expired');
         const next = deps.refreshTokens.generate(sessionId);
         await tx.sessions.rotate(sessionId, hash, deps.refreshTokens.hash(next), at);
         return { session: { ...found.session, lastUsedAt: at }, next };
