@@ -50,7 +50,8 @@ export function createServices(deps: { config: Config; database: Database; clock
   // Each second-factor module adds the source that reports whether a customer has enrolled it.
   const secondFactors = createSecondFactors(uow);
   const stepUp = createStepUpGuard({ clock, windowSeconds: deps.config.stepUpWindowSeconds, sources: [secondFactors.source, passkeySource(uow)] });
-  // Sign-ins by email and every step-up of a signed-in customer share this budget; staff sign-ins too.
+  // One limiter per kind of key: sign-ins count per email (staff emails apart), step-ups per customer,
+  // each with its own budget; the lockout behind them is per account and shared by sign-in and step-up.
   const signInLimits = {
     perIp: createAttemptLimiter(deps.database.db, { name: 'signin-ip', points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
     perAccount: createAttemptLimiter(deps.database.db, { name: 'signin-account', points: deps.config.signInAttemptsPerAccountPerMinute, durationSeconds: 60 }),

@@ -2,9 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { clientKeyOf } from '../../src/domain/sessions/attempt-limiter.js';
 
 describe('clientKeyOf', () => {
-  it('limits IPv4 per address, IPv4-mapped IPv6 as the IPv4 address', () => {
+  it('limits IPv4 per address, wherever an IPv6 address carries one', () => {
     expect(clientKeyOf('203.0.113.7')).toBe('203.0.113.7');
     expect(clientKeyOf('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKeyOf('::203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKeyOf('64:ff9b::203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKeyOf('64:ff9b::cb00:7107')).toBe('203.0.113.7');
+    expect(clientKeyOf('64:ff9b::1.2.3.4')).not.toBe(clientKeyOf('64:ff9b::5.6.7.8'));
+  });
+
+  it('drops a port some proxies append', () => {
+    expect(clientKeyOf('203.0.113.7:5678')).toBe('203.0.113.7');
+    expect(clientKeyOf('[2001:db8:85a3:8d3::1]:443')).toBe('2001:db8:85a3:8d3::/64');
   });
 
   it('limits IPv6 per /64, however the address is written', () => {

@@ -6,13 +6,25 @@ export interface AttemptLimiter {
   consume(key: string): Promise<number | null>;
 }
 
+/** IPv6 prefixes that carry an IPv4 address in their last 32 bits: mapped, compatible, NAT64 (RFC 6052). */
+const EMBEDS_IPV4 = /^(?:::ffff:|::|64:ff9b::)(\d{1,3}(?:\.\d{1,3}){3})$/i;
+const NAT64_HEX = /^64:ff9b::([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i;
+
 /**
  * The key an address is limited under. An IPv6 client usually holds a whole /64 and can pick any address in
- * it, so IPv6 addresses count per /64 prefix; IPv4 (and IPv4-mapped IPv6) per address.
+ * it, so IPv6 addresses count per /64 prefix; IPv4 per address, including IPv4 carried in IPv6 (mapped,
+ * compatible or NAT64, so a NAT64 gateway does not put every IPv4 client in one bucket). A port some
+ * proxies append is dropped.
  */
-export function clientKeyOf(ip: string): string {
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
-  if (mapped) return mapped[1]!;
+export function clientKeyOf(raw: string): string {
+  const ip = raw.replace(/^\[([^\]]+)\](?::\d+)?$/, '$1').replace(/^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/, '$1');
+  const embedded = EMBEDS_IPV4.exec(ip);
+  if (embedded) return embedded[1]!;
+  const nat64 = NAT64_HEX.exec(ip);
+  if (nat64) {
+    const [high, low] = [Number.parseInt(nat64[1]!, 16), Number.parseInt(nat64[2]!, 16)];
+    return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+  }
   if (!ip.includes(':')) return ip;
   const [head = '', tail = ''] = ip.split('%')[0]!.split('::');
   const left = head ? head.split(':') : [];
