@@ -29,6 +29,8 @@ export const permissionMap = {
     staffSignIn: isAnyone,
     signOut: isCustomer,
     staffSignOut: isStaff,
+    changeStaffPassword: isStaff,
+    resetStaffPassword: isAdmin,
     revokeSession: or(isStaff, isCustomer),
     revokeOtherSessions: isCustomer,
     stepUp: isCustomer,

@@ -80,6 +80,14 @@ export function createStaffStore(db: Db, prepared?: ReturnType<typeof preparePri
       const [row] = await db.update(staffMembers).set({ ...changes, ...version, updatedAt: at }).where(eq(staffMembers.id, id)).returning(staffColumns);
       return row ? asStaff(row) : null;
     },
+    async setPassword(id, passwordHash, at) {
+      const [row] = await db
+        .update(staffMembers)
+        .set({ passwordHash, failedAttempts: 0, lockouts: 0, lockedUntil: null, tokenVersion: sql`${staffMembers.tokenVersion} + 1`, updatedAt: at })
+        .where(eq(staffMembers.id, id))
+        .returning(staffColumns);
+      return row ? asStaff(row) : null;
+    },
     async lockAll() {
       // A transaction-scoped advisory lock: concurrent role changes cannot both remove "another" admin.
       await db.execute(sql`select pg_advisory_xact_lock(hashtext('kith_staff_admins'))`);

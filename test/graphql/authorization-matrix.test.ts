@@ -256,6 +256,13 @@ const rows: Row[] = [
     outcomes: [U, F, F, F, A, F, F],
     data: (d) => expect(d.createStaffMember.role).toBe('AGENT'),
   },
+  {
+    name: 'Mutation.changeStaffPassword',
+    operation: () => ({ query: `mutation { changeStaffPassword(input: { currentPassword: "not it", newPassword: "x" }) { accessToken } }` }),
+    outcomes: [U, F, F, A, A, F, F],
+    fresh: true,
+  },
+  { name: 'Mutation.resetStaffPassword', operation: () => ({ query: `mutation { resetStaffPassword(id: "${NO_SUCH_ID}", newPassword: "a reset matrix passphrase") { id } }` }), outcomes: [U, F, F, F, A, F, F] },
   { name: 'Mutation.setStaffRole', operation: () => ({ query: `mutation { setStaffRole(id: "${NO_SUCH_ID}", role: AGENT) { id } }` }), outcomes: [U, F, F, F, A, F, F] },
   { name: 'Mutation.setStaffEnabled', operation: () => ({ query: `mutation { setStaffEnabled(id: "${NO_SUCH_ID}", enabled: true) { id } }` }), outcomes: [U, F, F, F, A, F, F] },
   {

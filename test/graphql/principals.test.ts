@@ -270,3 +270,32 @@ describe('actor labels', () => {
     expect(byAgent.flatMap((n: { changedFields: string[] }) => n.changedFields)).toEqual(expect.arrayContaining(['credentials.lockout']));
   });
 });
+
+describe('staff passwords', () => {
+  const CHANGE = `mutation($input: ChangeStaffPasswordInput!) { changeStaffPassword(input: $input) { accessToken staffMember { id } } }`;
+  const RESET = `mutation($id: ID!, $p: String!) { resetStaffPassword(id: $id, newPassword: $p) { id } }`;
+
+  it('a member changes their own, proving the current one; their other tokens end', async () => {
+    const agent = await member('AGENT');
+    const wrong = await k.gql(CHANGE, { input: { currentPassword: 'not the current one', newPassword: 'a new staff passphrase' } }, { token: agent.token });
+    expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'currentPassword' });
+    const weak = await k.gql(CHANGE, { input: { currentPassword: PASSWORD, newPassword: 'password' } }, { token: agent.token });
+    expect(codeOf(weak)).toBe('BAD_USER_INPUT');
+    const { changeStaffPassword } = await k.ok(CHANGE, { input: { currentPassword: PASSWORD, newPassword: 'a new staff passphrase' } }, { token: agent.token });
+    expect(changeStaffPassword.staffMember.id).toBe(agent.id);
+    expect((await k.gql(VIEWER, {}, { token: agent.token })).status).toBe(401);
+    expect((await k.ok(VIEWER, {}, { token: changeStaffPassword.accessToken })).viewer).toEqual({ role: 'AGENT', staffId: agent.id });
+    expect(codeOf(await k.gql(STAFF_SIGN_IN, { input: { email: agent.email, password: PASSWORD } }))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await k.gql(STAFF_SIGN_IN, { input: { email: agent.email, password: 'a new staff passphrase' } }))).toBeUndefined();
+  });
+
+  it('an administrator resets another member\'s password, ending their tokens; an agent may not', async () => {
+    const agent = await member('AGENT');
+    const other = await member('AGENT');
+    expect(codeOf(await k.gql(RESET, { id: agent.id, p: 'a reset staff passphrase' }, { token: other.token }))).toBe('FORBIDDEN');
+    expect((await k.ok(RESET, { id: agent.id, p: 'a reset staff passphrase' }, { as: 'admin' })).resetStaffPassword.id).toBe(agent.id);
+    expect((await k.gql(VIEWER, {}, { token: agent.token })).status).toBe(401);
+    expect(codeOf(await k.gql(STAFF_SIGN_IN, { input: { email: agent.email, password: 'a reset staff passphrase' } }))).toBeUndefined();
+    expect(codeOf(await k.gql(CHANGE, { input: { currentPassword: PASSWORD, newPassword: 'a new staff passphrase' } }))).toBe('UNAUTHENTICATED');
+  });
+});

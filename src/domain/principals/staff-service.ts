@@ -71,6 +71,14 @@ export function createStaffService(deps: StaffServiceDeps) {
     });
   }
 
+  async function setPassword(member: StaffMember, newPassword: string): Promise<StaffMember> {
+    deps.passwordPolicy.check(newPassword, { email: member.email });
+    const hash = await deps.hasher.hash(newPassword.normalize('NFKC'));
+    const updated = await uow.read.staff.setPassword(member.id, hash, clock.now());
+    if (!updated) throw notFound(`No staff member has id ${member.id}.`);
+    return updated;
+  }
+
   return {
     /** An administrator adds an agent or administrator. */
     create,
@@ -108,6 +116,30 @@ export function createStaffService(deps: StaffServiceDeps) {
     /** Ends every token of this staff member at once. */
     async signOut(id: string): Promise<void> {
       await uow.read.staff.update(id, { bumpTokenVersion: true }, clock.now());
+    },
+
+    /**
+     * A staff member changes their own password, proving the current one (under the lockout and the
+     * per-account limit); every token they hold ends, and a new one is returned for this client.
+     */
+    async changePassword(id: string, currentPassword: string, newPassword: string) {
+      if (currentPassword.length === 0 || currentPassword.length > 1024) throw badInput('currentPassword must have 1 to 1024 characters.', 'currentPassword');
+      const member = await uow.read.staff.findById(id);
+      if (!member || member.disabledAt) throw unauthenticated('This staff member cannot sign in.');
+      await consumeAttempts('sign-in', [{ limiter: deps.signInLimits.perAccount, key: `staff:${member.email.toLowerCase()}` }]);
+      if (!(await passwords.verify(member.id, currentPassword))) {
+        throw badInput('The current password is wrong, or too many wrong attempts locked it for a while.', 'currentPassword');
+      }
+      const updated = await setPassword(member, newPassword);
+      const { token, expiresIn } = await deps.tokens.issue({ staffId: updated.id, role: updated.role, tokenVersion: updated.tokenVersion, authTime: clock.now() });
+      return { accessToken: token, expiresIn, member: updated };
+    },
+
+    /** An administrator sets another member's password (a reset); every token of theirs ends. */
+    async resetPassword(id: string, newPassword: string): Promise<StaffMember> {
+      const member = await uow.read.staff.findById(id);
+      if (!member) throw notFound(`No staff member has id ${id}.`);
+      return setPassword(member, newPassword);
     },
 
     /** A role change takes effect at once, since every request reads the role from the store. */

@@ -31,6 +31,8 @@ export interface StaffStore {
   saveLockout(id: string, state: LockoutState): Promise<void>;
   /** Applies the changes; returns the member as it now is, or null when there is none. */
   update(id: string, changes: Partial<Pick<StaffMember, 'role' | 'disabledAt' | 'name'>> & { bumpTokenVersion?: boolean }, at: Date): Promise<StaffMember | null>;
+  /** Replaces the password hash, clears the lockout and bumps the token version (ending every token). */
+  setPassword(id: string, passwordHash: string, at: Date): Promise<StaffMember | null>;
   /** Serialises changes to the staff list (the last-administrator rule) within the transaction. */
   lockAll(): Promise<void>;
 }

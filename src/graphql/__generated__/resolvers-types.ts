@@ -167,6 +167,13 @@ export type ChangePasswordInput = {
   newPassword: Scalars['String']['input'];
 };
 
+export type ChangeStaffPasswordInput = {
+  /** The password in use now; wrong ones count towards the lockout. */
+  currentPassword: Scalars['String']['input'];
+  /** The new password: 8 to 128 characters, not a common one, not the email. */
+  newPassword: Scalars['String']['input'];
+};
+
 /** The scopes a service client can hold. */
 export type ClientScope =
   /** Read customers (personal fields only of customers who granted the client's purpose). */
@@ -434,6 +441,11 @@ export type Mutation = {
    */
   changePassword: Scalars['Boolean']['output'];
   /**
+   * Changes the signed-in staff member's own password. Every token they hold ends; the payload carries a
+   * new one for this client. Staff only.
+   */
+  changeStaffPassword: StaffSessionPayload;
+  /**
    * Turns the pending TOTP on with a first code from the app, and returns the recovery codes. A wrong code
    * is BAD_USER_INPUT on `code` and counts towards the factor's lockout. Needs a recent step-up. Customers only.
    */
@@ -481,6 +493,8 @@ export type Mutation = {
   removeTotp: Scalars['Boolean']['output'];
   /** Renames one of the customer's passkeys. Customers only. */
   renamePasskey: Passkey;
+  /** Sets another staff member's password (a reset) and ends all their tokens. Administrators only. */
+  resetStaffPassword: StaffMember;
   /** Ends every session of the signed-in customer but the current one; returns how many. Customers only. */
   revokeOtherSessions: Scalars['Int']['output'];
   /**
@@ -557,6 +571,12 @@ export type MutationChangeEmailArgs = {
 /** The root of every write. */
 export type MutationChangePasswordArgs = {
   input: ChangePasswordInput;
+};
+
+
+/** The root of every write. */
+export type MutationChangeStaffPasswordArgs = {
+  input: ChangeStaffPasswordInput;
 };
 
 
@@ -642,6 +662,13 @@ export type MutationRemovePasskeyArgs = {
 export type MutationRenamePasskeyArgs = {
   id: Scalars['ID']['input'];
   name: Scalars['String']['input'];
+};
+
+
+/** The root of every write. */
+export type MutationResetStaffPasswordArgs = {
+  id: Scalars['ID']['input'];
+  newPassword: Scalars['String']['input'];
 };
 
 
@@ -1144,6 +1171,7 @@ export type ResolversTypes = {
   ChangeEventConnection: ResolverTypeWrapper<Omit<ChangeEventConnection, 'edges'> & { edges: Array<ResolversTypes['ChangeEventEdge']> }>;
   ChangeEventEdge: ResolverTypeWrapper<Omit<ChangeEventEdge, 'node'> & { node: ResolversTypes['ChangeEvent'] }>;
   ChangePasswordInput: ChangePasswordInput;
+  ChangeStaffPasswordInput: ChangeStaffPasswordInput;
   ClientScope: ClientScope;
   ConfirmTotpPayload: ResolverTypeWrapper<ConfirmTotpPayload>;
   Consent: ResolverTypeWrapper<ConsentModel>;
@@ -1215,6 +1243,7 @@ export type ResolversParentTypes = {
   ChangeEventConnection: Omit<ChangeEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChangeEventEdge']> };
   ChangeEventEdge: Omit<ChangeEventEdge, 'node'> & { node: ResolversParentTypes['ChangeEvent'] };
   ChangePasswordInput: ChangePasswordInput;
+  ChangeStaffPasswordInput: ChangeStaffPasswordInput;
   ConfirmTotpPayload: ConfirmTotpPayload;
   Consent: ConsentModel;
   ConsentChangeInput: ConsentChangeInput;
@@ -1410,6 +1439,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   capture?: Resolver<ResolversTypes['CapturePayload'], ParentType, ContextType, RequireFields<MutationCaptureArgs, 'input'>>;
   changeEmail?: Resolver<ResolversTypes['ChangeEmailPayload'], ParentType, ContextType, RequireFields<MutationChangeEmailArgs, 'input'>>;
   changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
+  changeStaffPassword?: Resolver<ResolversTypes['StaffSessionPayload'], ParentType, ContextType, RequireFields<MutationChangeStaffPasswordArgs, 'input'>>;
   confirmTotp?: Resolver<ResolversTypes['ConfirmTotpPayload'], ParentType, ContextType, RequireFields<MutationConfirmTotpArgs, 'code'>>;
   createServiceClient?: Resolver<ResolversTypes['IssuedClient'], ParentType, ContextType, RequireFields<MutationCreateServiceClientArgs, 'input'>>;
   createStaffMember?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationCreateStaffMemberArgs, 'input'>>;
@@ -1427,6 +1457,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   removePasskey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemovePasskeyArgs, 'id'>>;
   removeTotp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   renamePasskey?: Resolver<ResolversTypes['Passkey'], ParentType, ContextType, RequireFields<MutationRenamePasskeyArgs, 'id' | 'name'>>;
+  resetStaffPassword?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationResetStaffPasswordArgs, 'id' | 'newPassword'>>;
   revokeOtherSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   rotateServiceClientSecret?: Resolver<ResolversTypes['IssuedClient'], ParentType, ContextType, RequireFields<MutationRotateServiceClientSecretArgs, 'id'>>;

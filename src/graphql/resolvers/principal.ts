@@ -1,3 +1,4 @@
+import { unauthenticated } from '../../domain/errors.js';
 import { checkId } from '../../domain/input-bounds.js';
 import type { Scope } from '../../domain/principals/service-client.js';
 import type { ClientScope, Resolvers } from '../__generated__/resolvers-types.js';
@@ -24,6 +25,13 @@ export const principalResolvers: Resolvers = {
       await services.staff.signOut(viewer.staffId);
       return true;
     },
+    changeStaffPassword: async (_, { input }, ctx) => {
+      if (ctx.viewer.role !== 'AGENT' && ctx.viewer.role !== 'ADMIN') throw unauthenticated('Sign in as staff first.');
+      const { accessToken, expiresIn, member } = await ctx.services.staff.changePassword(ctx.viewer.staffId, input.currentPassword, input.newPassword);
+      ctx.staffSignedInAs = member.id;
+      return { accessToken, expiresIn, tokenType: 'Bearer', staffMember: member };
+    },
+    resetStaffPassword: (_, { id, newPassword }, { services }) => services.staff.resetPassword(checkId(id, 'id'), newPassword),
     createStaffMember: (_, { input }, { services }) =>
       services.staff.create({ email: input.email, name: input.name, role: input.role, password: input.initialPassword }),
     setStaffRole: (_, { id, role }, { services }) => services.staff.setRole(checkId(id, 'id'), role),
