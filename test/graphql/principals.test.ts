@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
-import { createKith } from '../../src/server/app.js';
-import { openDatabase } from '../../src/store/database.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, KEY_ENCRYPTION_KEY, startClockedKith, startKith, TEST_LIMITS, type TestKith, uniqueEmail, uniqueTag } from '../support/kith.js';
+import { startClockedKith, startKith, type TestKith, uniqueEmail, uniqueTag } from '../support/kith.js';
 import { EVENTS_OF, REGISTER } from './operations.js';
 
 let k: TestKith;
@@ -132,32 +129,11 @@ describe('ending and changing staff access', () => {
 
   describe('the last active administrator', () => {
     // A database of its own, so the worker's administrator (which other tests sign in as) is never touched.
-    let own: TestKith;
-    let close: () => Promise<void>;
+    let own: Awaited<ReturnType<typeof startClockedKith>>;
     beforeAll(async () => {
-      const database = await openDatabase({ dataDir: 'memory://' });
-      await database.migrate();
-      const config = loadConfig({ KITH_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, KITH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, NODE_ENV: 'test', KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1', ...TEST_LIMITS });
-      const kith = await createKith(config, { database });
-      const url = `${await kith.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
-      close = async () => {
-        await kith.close();
-        await database.close();
-      };
-      const token = (await kith.services.staff.signIn({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD })).accessToken;
-      const gql: TestKith['gql'] = async (query, variables, options = {}) => {
-        const bearer = options.token ?? (options.as === 'admin' ? token : undefined);
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, body: JSON.stringify({ query, variables }) });
-        return { status: response.status, ...((await response.json()) as object) };
-      };
-      const ok: TestKith['ok'] = async (query, variables, options) => {
-        const result = await gql(query, variables, options);
-        if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-        return result.data as never;
-      };
-      own = { kith, url, database, gql, ok, staffToken: async () => token };
+      own = await startClockedKith({}, { ownDatabase: true });
     });
-    afterAll(() => close?.());
+    afterAll(() => own?.close());
 
     it('cannot be demoted or disabled, by themselves or another; a disabled administrator does not count', async () => {
       const { viewer } = await own.ok(VIEWER, {}, { as: 'admin' });

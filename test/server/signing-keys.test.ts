@@ -69,7 +69,7 @@ describe('signing keys', () => {
   });
 
   it('stops accepting a token whose key was withdrawn, even one it has verified before', async () => {
-    const clocked = await startClockedKith();
+    const clocked = await startClockedKith({}, { ownDatabase: true });
     try {
       const token = await clocked.staffToken('admin');
       expect((await clocked.gql('{ viewer { role } }', {}, { token })).data).toEqual({ viewer: { role: 'ADMIN' } });

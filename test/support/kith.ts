@@ -48,8 +48,8 @@ export interface TestKith {
 const servers = new Map<string, Promise<TestKith>>();
 
 /** Builds and starts a Kith on the worker's database, with the test defaults under `env`. */
-async function serve(env: Record<string, string>, clock?: Clock): Promise<TestKith> {
-  const database = await testDatabase();
+async function serve(env: Record<string, string>, clock?: Clock, own?: Database): Promise<TestKith> {
+  const database = own ?? (await testDatabase());
   const config = loadConfig({ KITH_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, KITH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, NODE_ENV: 'test', KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1', ...TEST_LIMITS, ...env });
   const kith = await createKith(config, { database, clock });
   const address = await kith.app.listen({ host: '127.0.0.1', port: 0 });
@@ -96,10 +96,24 @@ export function startKith(env: Record<string, string> = {}): Promise<TestKith> {
 }
 
 /** A Kith of its own whose clock the test moves forward; close it in afterAll. */
-export async function startClockedKith(env: Record<string, string> = {}): Promise<TestKith & { advance(ms: number): void; close(): Promise<void> }> {
+export async function startClockedKith(
+  env: Record<string, string> = {},
+  options: { ownDatabase?: boolean } = {},
+): Promise<TestKith & { advance(ms: number): void; close(): Promise<void> }> {
   let at = Date.now();
-  const served = await serve(env, { now: () => new Date(at) });
-  return { ...served, advance: (ms) => void (at += ms), close: () => served.kith.close() };
+  // A database of its own (PGlite in memory) for tests that change what every server shares: the signing
+  // keys, the last administrator. The worker's database may be one PostgreSQL database for all workers.
+  const own = options.ownDatabase ? await openDatabase({ dataDir: 'memory://' }) : undefined;
+  if (own) await own.migrate();
+  const served = await serve(env, { now: () => new Date(at) }, own);
+  return {
+    ...served,
+    advance: (ms) => void (at += ms),
+    close: async () => {
+      await served.kith.close();
+      await own?.close();
+    },
+  };
 }
 
 /** An email no other test uses. */
