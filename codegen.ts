@@ -32,6 +32,7 @@ const config: CodegenConfig = {
           Session: `${domain}/sessions/session.js#Session as SessionModel`,
           StaffMember: `${domain}/principals/staff.js#StaffMember as StaffMemberModel`,
           ServiceClient: `${domain}/principals/service-client.js#ServiceClient as ServiceClientModel`,
+          CrmProfile: `${domain}/crm/crm.js#CrmProfile as CrmProfileModel`,
           Passkey: `${domain}/passkeys/passkey.js#Passkey as PasskeyModel`,
         },
       },

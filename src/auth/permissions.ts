@@ -79,6 +79,8 @@ export const permissionMap = {
     recoveryCodesRemaining: isStaffOrSelf,
     // A customer's devices: for them, and for support helping them (names and dates, never key material).
     passkeys: isStaffOrSelf,
+    // Sales data from the CRM: for staff.
+    crm: isStaff,
   },
   Viewer: isAnyone,
   AttributeDefinition: isAnyone,
@@ -106,6 +108,7 @@ export const permissionMap = {
   StaffSessionPayload: isAnyone,
   ServiceClient: isAdmin,
   IssuedClient: isAdmin,
+  CrmProfile: isStaff,
   PasskeyCeremony: isCustomer,
   // Reachable only through Customer.passkeys and the customer's own passkey mutations.
   Passkey: or(isStaff, isCustomer),

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
-  | 'STEP_UP_REQUIRED';
+  | 'STEP_UP_REQUIRED'
+  | 'CRM_UNAVAILABLE';
 
 export class DomainError extends Error {
   constructor(
@@ -34,6 +35,7 @@ export const unauthenticated = (message: string) => new DomainError('UNAUTHENTIC
 export const forbidden = (message: string) => new DomainError('FORBIDDEN', message);
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new DomainError('RATE_LIMITED', message, undefined, retryAfterSeconds);
+export const crmUnavailable = (message: string) => new DomainError('CRM_UNAVAILABLE', message);
 export const stepUpRequired = (message: string, methods: readonly string[]) =>
   new DomainError('STEP_UP_REQUIRED', message, undefined, undefined, methods);
 

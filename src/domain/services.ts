@@ -1,6 +1,7 @@
 import type { CatalogService } from './catalog/catalog-service.js';
 import type { ConsentService } from './consents/consent-service.js';
 import type { CustomerSearch } from './customers/customer-search.js';
+import type { CrmService } from './crm/crm-service.js';
 import type { CustomerService } from './customers/customer-service.js';
 import type { EmailChange } from './customers/email-change.js';
 import type { RecoveryCodeService } from './factors/recovery-code-service.js';
@@ -22,6 +23,7 @@ export interface Services {
   catalog: CatalogService;
   changeLog: ChangeLog;
   sessions: SessionService;
+  crm: CrmService;
   stepUp: StepUpGuard;
   passwords: PasswordService;
   staff: StaffService;

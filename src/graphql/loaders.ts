@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Consent, ConsentRecord } from '../domain/consents/consent.js';
+import type { CrmProfile } from '../domain/crm/crm.js';
 import type { Customer } from '../domain/customers/customer.js';
 import type { Session } from '../domain/sessions/session.js';
 import type { Services } from '../domain/services.js';
@@ -34,6 +35,8 @@ export function createLoaders(services: Services) {
       groupBy(ids, await services.consents.findHistory(ids), (r) => r.customerId),
     ),
     sessions: new DataLoader<string, Session[]>(async (ids) => groupBy(ids, await services.sessions.listActive(ids), (s) => s.customerId)),
+    /** CRM profiles by email: a page of customers is one CRM call (CRM_UNAVAILABLE errors reject per key). */
+    crm: new DataLoader<string, CrmProfile | null>((emails) => services.crm.readByEmail(emails)),
   };
 }
 

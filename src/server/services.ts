@@ -8,6 +8,7 @@ import type { Clock } from '../domain/clock.js';
 import { createConsentService } from '../domain/consents/consent-service.js';
 import { createPasswordPolicy } from '../domain/credentials/password-policy.js';
 import { createCustomerSearch } from '../domain/customers/customer-search.js';
+import { createCrmService } from '../domain/crm/crm-service.js';
 import { createCustomerService } from '../domain/customers/customer-service.js';
 import { createChangeLog } from '../domain/events/change-log.js';
 import type { Services } from '../domain/services.js';
@@ -115,6 +116,8 @@ export function createServices(deps: { config: Config; database: Database; clock
       issuer: deps.config.totpIssuer,
     }),
     recoveryCodes: createRecoveryCodeService({ uow, clock, stepUp, codec: recoveryCodeCodec, perAccount }),
+    // No CRM connector yet: Customer.crm is null for everyone (the connectors wire a reader in).
+    crm: createCrmService({ reader: async () => null, clock, cacheSeconds: deps.config.crmCacheSeconds }),
     customerSearch: createCustomerSearch({ uow }),
     consents: createConsentService({ uow, clock }),
     catalog: createCatalogService({ uow, clock }),

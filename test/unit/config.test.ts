@@ -30,6 +30,8 @@ describe('loadConfig', () => {
       accessTokenTtlSeconds: 600,
       staffTokenTtlSeconds: 28_800,
       stepUpWindowSeconds: 600,
+      crmCacheSeconds: 30,
+      crmTimeoutMs: 2_000,
       issuer: 'http://localhost:4000',
       audience: 'kith',
       totpIssuer: 'Kith',

@@ -8,6 +8,7 @@ import type { SessionPayloadModel } from '../resolvers/session.js';
 import type { Session as SessionModel } from '../../domain/sessions/session.js';
 import type { StaffMember as StaffMemberModel } from '../../domain/principals/staff.js';
 import type { ServiceClient as ServiceClientModel } from '../../domain/principals/service-client.js';
+import type { CrmProfile as CrmProfileModel } from '../../domain/crm/crm.js';
 import type { Passkey as PasskeyModel } from '../../domain/passkeys/passkey.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
@@ -290,6 +291,23 @@ export type CreateStaffMemberInput = {
   role: StaffRole;
 };
 
+/**
+ * What the CRM (the HubSpot or Salesforce connector marked as the CRM) knows of a customer, read live: a
+ * page of customers is one CRM call, answers are cached for a few seconds, and a slow or failing CRM is
+ * cut off by a timeout and a circuit breaker.
+ */
+export type CrmProfile = {
+  __typename?: 'CrmProfile';
+  /** The last sales activity the CRM recorded. */
+  lastActivityAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The lifecycle stage (HubSpot `lifecyclestage`) or lead status (Salesforce `Status`). */
+  lifecycleStage?: Maybe<Scalars['String']['output']>;
+  /** Deals still open for the contact (HubSpot: associated deals); null when the CRM has none to count. */
+  openDeals?: Maybe<Scalars['Int']['output']>;
+  /** The owning sales rep, as the CRM identifies them. */
+  owner?: Maybe<Scalars['String']['output']>;
+};
+
 /** A customer: everything Kith knows about one person, from first capture to registration and beyond. */
 export type Customer = {
   __typename?: 'Customer';
@@ -304,6 +322,12 @@ export type Customer = {
   /** Current consent per purpose the customer has decided on. */
   consents: Array<Consent>;
   createdAt: Scalars['DateTime']['output'];
+  /**
+   * Live CRM data; null when no CRM is connected or the CRM does not know the customer. When the CRM is
+   * slow or down, the customer's other fields still come back and this field is null with an error whose
+   * code is CRM_UNAVAILABLE. Staff only.
+   */
+  crm?: Maybe<CrmProfile>;
   email: Scalars['EmailAddress']['output'];
   /** Whether the customer proved they own the email address. */
   emailVerified: Scalars['Boolean']['output'];
@@ -1184,6 +1208,7 @@ export type ResolversTypes = {
   ConsentStatus: ConsentStatus;
   CreateServiceClientInput: CreateServiceClientInput;
   CreateStaffMemberInput: CreateStaffMemberInput;
+  CrmProfile: ResolverTypeWrapper<CrmProfileModel>;
   Customer: ResolverTypeWrapper<CustomerModel>;
   CustomerConnection: ResolverTypeWrapper<Omit<CustomerConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerEdge']> }>;
   CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
@@ -1253,6 +1278,7 @@ export type ResolversParentTypes = {
   ConsentRecord: ConsentRecordModel;
   CreateServiceClientInput: CreateServiceClientInput;
   CreateStaffMemberInput: CreateStaffMemberInput;
+  CrmProfile: CrmProfileModel;
   Customer: CustomerModel;
   CustomerConnection: Omit<CustomerConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerEdge']> };
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
@@ -1379,6 +1405,13 @@ export type ConsentRecordResolvers<ContextType = GraphQLContext, ParentType exte
   status?: Resolver<ResolversTypes['ConsentStatus'], ParentType, ContextType>;
 };
 
+export type CrmProfileResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CrmProfile'] = ResolversParentTypes['CrmProfile']> = {
+  lastActivityAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lifecycleStage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  openDeals?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  owner?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type CustomerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = {
   anonymousIds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   attribute?: Resolver<Maybe<ResolversTypes['AttributeScalar']>, ParentType, ContextType, RequireFields<CustomerAttributeArgs, 'name'>>;
@@ -1386,6 +1419,7 @@ export type CustomerResolvers<ContextType = GraphQLContext, ParentType extends R
   consentHistory?: Resolver<Array<ResolversTypes['ConsentRecord']>, ParentType, ContextType>;
   consents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  crm?: Resolver<Maybe<ResolversTypes['CrmProfile']>, ParentType, ContextType>;
   email?: Resolver<ResolversTypes['EmailAddress'], ParentType, ContextType>;
   emailVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   familyName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1609,6 +1643,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ConsentPayload?: ConsentPayloadResolvers<ContextType>;
   ConsentPurpose?: ConsentPurposeResolvers<ContextType>;
   ConsentRecord?: ConsentRecordResolvers<ContextType>;
+  CrmProfile?: CrmProfileResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;

@@ -1,0 +1,45 @@
+import type { Clock } from '../clock.js';
+import { crmUnavailable, type DomainError } from '../errors.js';
+import type { CrmProfile, CrmReader } from './crm.js';
+
+export type CrmService = ReturnType<typeof createCrmService>;
+
+/**
+ * Live CRM data for the graph: one CRM call per batch of emails (the request's DataLoader gathers a page),
+ * a short cache so a page read twice in a few seconds calls once, and CRM_UNAVAILABLE for every email of a
+ * batch the CRM could not answer (the reader is wrapped in a timeout and a circuit breaker by the
+ * composition root). No CRM configured: every customer's `crm` is null, without an error.
+ */
+export function createCrmService(deps: { reader: () => Promise<CrmReader | null>; clock: Clock; cacheSeconds: number; cacheSize?: number }) {
+  const cache = new Map<string, { profile: CrmProfile | null; until: number }>();
+  const cacheSize = deps.cacheSize ?? 10_000;
+
+  function remember(email: string, profile: CrmProfile | null, now: number): void {
+    if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+    cache.set(email, { profile, until: now + deps.cacheSeconds * 1000 });
+  }
+
+  return {
+    /** One answer per email, in order: the profile, null (not in the CRM, or no CRM), or CRM_UNAVAILABLE. */
+    async readByEmail(emails: readonly string[]): Promise<(CrmProfile | null | DomainError)[]> {
+      const reader = await deps.reader();
+      if (!reader) return emails.map(() => null);
+      const now = deps.clock.now().getTime();
+      const keys = emails.map((email) => email.toLowerCase());
+      const missing = [...new Set(keys.filter((key) => !((cache.get(key)?.until ?? 0) > now)))];
+      const failed = new Set<string>();
+      for (let start = 0; start < missing.length; start += reader.maxBatch) {
+        const batch = missing.slice(start, start + reader.maxBatch);
+        try {
+          const found = await reader.readByEmail(batch);
+          for (const key of batch) remember(key, found.get(key) ?? null, now);
+        } catch {
+          for (const key of batch) failed.add(key);
+        }
+      }
+      return keys.map((key) =>
+        failed.has(key) ? crmUnavailable('The CRM did not answer in time; the rest of the customer is current.') : (cache.get(key)?.profile ?? null),
+      );
+    },
+  };
+}
