@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCircuitBreaker } from '../../src/connectors/circuit-breaker.js';
 import { createHubSpotCrmReader } from '../../src/connectors/hubspot/crm-reader.js';
+import { createSalesforceCrmReader } from '../../src/connectors/salesforce/crm-reader.js';
 import { createCrmService } from '../../src/domain/crm/crm-service.js';
 import { DomainError } from '../../src/domain/errors.js';
 
@@ -121,5 +122,42 @@ describe('the CRM service', () => {
     peer.setMode('ok');
     await new Promise((resolve) => setTimeout(resolve, 350));
     expect((await guarded.readByEmail(['ada@example.com'])).get('ada@example.com')).toMatchObject({ lifecycleStage: 'customer' });
+  });
+});
+
+describe('the Salesforce CRM reader', () => {
+  /** Salesforce's query resource, as documented: GET /services/data/vXX.X/query?q=<SOQL> with a bearer token. */
+  const leads = [{ Email: "o'neil@example.com", Status: 'Working - Contacted', LastActivityDate: '2026-11-19', Owner: { Name: 'Sam Rep' } }];
+  let soql = '';
+  const server = createServer((request, response) => {
+    const url = new URL(request.url!, 'http://127.0.0.1');
+    if (request.headers.authorization !== `Bearer ${TOKEN}`) {
+      return response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify([{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]));
+    }
+    if (url.pathname !== '/services/data/v60.0/query') return response.writeHead(404).end();
+    soql = url.searchParams.get('q') ?? '';
+    // The IN list's literals, unescaped as SOQL does: \\' is a quote, \\\\ a backslash.
+    const inList = /WHERE Email IN \((.*)\)$/.exec(soql)?.[1] ?? '';
+    const asked = [...inList.matchAll(/'((?:\\.|[^'\\])*)'/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1').toLowerCase());
+    const records = leads.filter((lead) => asked.includes(lead.Email.toLowerCase()));
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ totalSize: records.length, done: true, records }));
+  });
+  let instanceUrl = '';
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    instanceUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => void server.close());
+  const sf = (accessToken = TOKEN) => createSalesforceCrmReader({ instanceUrl, apiVersion: 'v60.0', object: 'Lead', accessToken, fetch, timeoutMs: 1_000 });
+
+  it('reads Leads by email in one SOQL query, quoting each email as a SOQL literal', async () => {
+    const found = await sf().readByEmail(["O'Neil@example.com", 'back\\slash@example.com']);
+    expect(soql).toBe(`SELECT Email, Status, Owner.Name, LastActivityDate FROM Lead WHERE Email IN ('O\\'Neil@example.com', 'back\\\\slash@example.com')`);
+    expect(found.get("o'neil@example.com")).toEqual({ lifecycleStage: 'Working - Contacted', owner: 'Sam Rep', lastActivityAt: new Date('2026-11-19T00:00:00Z'), openDeals: null });
+    expect(found.size).toBe(1);
+  });
+
+  it('throws when the session is refused', async () => {
+    await expect(sf('expired').readByEmail(['a@example.com'])).rejects.toThrow(/401/);
   });
 });
