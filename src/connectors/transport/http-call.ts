@@ -22,7 +22,7 @@ export type HttpAnswer =
 
 export async function callHttp(deps: HttpDeps, request: HttpRequest): Promise<HttpAnswer> {
   const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
-  if (request.json !== undefined) headers['content-type'] = 'application/json';
+  if (request.json !== undefined && !('content-type' in headers)) headers['content-type'] = 'application/json';
   try {
     const response = await deps.fetch(request.url, {
       method: request.method,

@@ -21,8 +21,14 @@ export interface PeerReply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** A scripted failure for the next request: an answer in the vendor's error shape, or no answer at all. */
-export type Fault = { readonly status: number; readonly retryAfter?: string; readonly message?: string } | { readonly hang: true };
+/**
+ * A scripted answer for the next request: an error in the vendor's shape, no answer at all (a hang), or
+ * the normal answer (`pass`, to fault a later request of a sequence).
+ */
+export type Fault =
+  | { readonly status: number; readonly retryAfter?: string; readonly message?: string }
+  | { readonly hang: true }
+  | { readonly pass: true };
 
 export interface Peer {
   readonly url: string;
@@ -58,7 +64,8 @@ export async function startPeer(
       requests.push(request);
       const fault = faults.shift();
       if (fault && 'hang' in fault) return; // never answers: the client's timeout must fire
-      const reply = fault
+      const reply =
+        fault && 'status' in fault
         ? withRetryAfter(errorReply(fault.status, fault.message ?? `scripted ${fault.status}`), fault.retryAfter)
         : undefined;
       Promise.resolve(reply ?? handle(request))
