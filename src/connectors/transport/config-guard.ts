@@ -40,17 +40,27 @@ export function patternString(
   return value;
 }
 
-/** An http(s) URL without query or fragment, returned without its trailing slash. */
+/** Hosts that may be reached over plain http (a local proxy or test peer); any other host needs https. */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * An https URL (http only to a loopback host, so tokens never cross a network in clear) without
+ * credentials, query or fragment, returned without its trailing slash.
+ */
 export function baseUrl(obj: Record<string, unknown>, part: ConfigPart, key: string, fallback?: string): string {
   const value = requiredString(obj, part, key, fallback);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConnectorConfigError(`${part}.${key} must be an absolute http(s) URL`, `${part}.${key}`);
+    throw new ConnectorConfigError(`${part}.${key} must be an absolute https URL`, `${part}.${key}`);
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '' || url.username !== '') {
-    throw new ConnectorConfigError(`${part}.${key} must be an http(s) URL without credentials, query or fragment`, `${part}.${key}`);
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+  if (!secure || url.search !== '' || url.hash !== '' || url.username !== '') {
+    throw new ConnectorConfigError(
+      `${part}.${key} must be an https URL (http only to localhost) without credentials, query or fragment`,
+      `${part}.${key}`,
+    );
   }
   return url.href.replace(/\/+$/, '');
 }
