@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bearerOf, isObject, startPeer, type Peer, type PeerReply, type PeerRequest } from './peer-server.js';
+import { bearerOf, hasMediaType, isObject, startPeer, type Peer, type PeerReply, type PeerRequest } from './peer-server.js';
 
 /**
  * A HubSpot CRM v3 contacts peer: batch upsert by email, batch read by email, batch archive by id and the
@@ -81,6 +81,7 @@ export async function startHubspotPeer(options: { token: string; properties?: st
     if (bearerOf(request) !== options.token) {
       return hubspotError(401, 'Authentication credentials not found. This API supports OAuth 2.0 authentication.', 'INVALID_AUTHENTICATION');
     }
+    if (!hasMediaType(request, 'application/json')) return hubspotError(415, 'Content-Type must be application/json', 'VALIDATION_ERROR');
     const route = `${request.method} ${request.path}`;
     if (route === `GET ${CONTACTS}`) {
       const limit = Number(request.query.get('limit') ?? '10');

@@ -1,4 +1,4 @@
-import { INVALID_JSON, isObject, startPeer, type Peer, type PeerReply, type PeerRequest } from './peer-server.js';
+import { hasMediaType, INVALID_JSON, isObject, startPeer, type Peer, type PeerReply, type PeerRequest } from './peer-server.js';
 
 /**
  * A Mixpanel ingestion peer for user profiles: `POST /engage` with a JSON array of updates ($set, $unset,
@@ -29,6 +29,8 @@ export async function startMixpanelPeer(options: { token: string }): Promise<Mix
     if (request.method !== 'POST' || request.path !== '/engage') return { status: 404, body: { error: 'Not found', status: 0 } };
     const verbose = request.query.get('verbose') === '1';
     const refuse = (error: string): PeerReply => ({ status: 200, body: verbose ? { status: 0, error } : 0 });
+    // Mixpanel also takes form-encoded `data=`; this peer implements the JSON form the connector sends.
+    if (!hasMediaType(request, 'application/json')) return refuse('data, the body must be application/json');
     const updates = request.body;
     if (updates === INVALID_JSON || !Array.isArray(updates)) return refuse('data, not a JSON array of profile updates');
     if (updates.length === 0 || updates.length > 2000) return refuse('data, must hold between 1 and 2000 updates');

@@ -113,6 +113,13 @@ export function bearerOf(request: PeerRequest): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
 }
 
+/** True when the request has no body, or declares one of the media types (parameters such as charset aside). */
+export function hasMediaType(request: PeerRequest, ...types: string[]): boolean {
+  if (request.body === undefined) return true;
+  const declared = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  return types.includes(declared);
+}
+
 /** True when a value is a plain JSON object. */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

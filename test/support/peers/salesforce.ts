@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { bearerOf, INVALID_JSON, isObject, startPeer, type Peer, type PeerReply, type PeerRequest } from './peer-server.js';
+import { bearerOf, hasMediaType, INVALID_JSON, isObject, startPeer, type Peer, type PeerReply, type PeerRequest } from './peer-server.js';
 
 /**
  * A Salesforce REST API peer for one sObject (Lead or Contact) with one external ID field: upsert (PATCH)
@@ -42,6 +42,7 @@ export async function startSalesforcePeer(options: { token: string; object: 'Lea
 
   function handle(request: PeerRequest): PeerReply {
     if (bearerOf(request) !== options.token) return sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+    if (!hasMediaType(request, 'application/json')) return sfError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
     const match = /^\/services\/data\/v(\d{2,3})\.0\/(.*)$/.exec(request.path);
     if (!match) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
     const apiVersion = Number(match[1]);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bearerOf, INVALID_JSON, isObject, startPeer, type Peer, type PeerReply, type PeerRequest } from './peer-server.js';
+import { bearerOf, hasMediaType, INVALID_JSON, isObject, startPeer, type Peer, type PeerReply, type PeerRequest } from './peer-server.js';
 
 /**
  * A SCIM 2.0 service provider peer (RFC 7643/7644), Users only: ServiceProviderConfig, GET /Users with
@@ -83,6 +83,7 @@ export async function startScimPeer(options: { token: string }): Promise<ScimPee
 
   function handle(request: PeerRequest): PeerReply {
     if (bearerOf(request) !== options.token) return scimError(401, undefined, 'Authorization failure: the bearer token is missing or invalid');
+    if (!hasMediaType(request, 'application/scim+json', 'application/json')) return scimError(415, undefined, 'Content-Type must be application/scim+json');
     if (!request.path.startsWith(PREFIX)) return scimError(404, undefined, `No endpoint ${request.path}`);
     const [, resource, id, extra] = request.path.slice(PREFIX.length).split('/').map(decodeURIComponent);
     const route = `${request.method} ${resource ?? ''}${id === undefined ? '' : '/:id'}${extra === undefined ? '' : '/more'}`;
