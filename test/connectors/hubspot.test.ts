@@ -22,6 +22,7 @@ const subject: ContractSubject<HubspotPeer> = {
     { settings: { baseUrl: 'not a url' }, field: 'settings.baseUrl' },
     { settings: { optOutProperty: 'Has Spaces' }, field: 'settings.optOutProperty' },
     { settings: 'https://api.hubapi.com', field: 'settings' },
+    { settings: { deleteMode: 'purge' }, field: 'settings.deleteMode' },
     { secrets: {}, field: 'secrets.accessToken' },
     { secrets: { accessToken: 42 }, field: 'secrets.accessToken' },
   ],
@@ -36,8 +37,27 @@ describe('HubSpot specifics', () => {
   });
   afterAll(() => peer.close());
 
-  it('defaults to api.hubapi.com and the kith_marketing_opt_out property', () => {
-    expect(hubspotKind.parseSettings({})).toEqual({ baseUrl: 'https://api.hubapi.com', optOutProperty: 'kith_marketing_opt_out' });
+  it('defaults to api.hubapi.com, the kith_marketing_opt_out property and archiving', () => {
+    expect(hubspotKind.parseSettings({})).toEqual({ baseUrl: 'https://api.hubapi.com', optOutProperty: 'kith_marketing_opt_out', deleteMode: 'archive' });
+  });
+
+  it('with deleteMode gdpr, deletes permanently by email through gdpr-delete', async () => {
+    const person = newPerson();
+    const client = hubspotKind.create({
+      settings: hubspotKind.parseSettings({ baseUrl: peer.url, deleteMode: 'gdpr' }),
+      secrets: hubspotKind.parseSecrets({ accessToken: TOKEN }),
+      fetch: globalThis.fetch,
+      now: () => new Date(),
+      timeoutMs: 5000,
+    });
+    await client.deliver([deliveryOf('upsert', person, { email: person.email })]);
+    const before = peer.requests.length;
+    expect(await client.deliver([deliveryOf('delete', person)])).toEqual([{ ok: true }]);
+    expect(peer.requests.slice(before)).toMatchObject([
+      { method: 'POST', path: '/crm/v3/objects/contacts/gdpr-delete', body: { objectId: person.email, idProperty: 'email' } },
+    ]);
+    expect(peer.contact(person.email)).toBeUndefined();
+    expect(peer.blocklist.has(person.email)).toBe(false);
   });
 
   it('sends one batch upsert keyed by email, with bearer auth, string values and trace ids', async () => {

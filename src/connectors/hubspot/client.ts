@@ -18,9 +18,10 @@ interface BatchError {
 }
 
 /**
- * Upserts and unsubscribes go to `POST /crm/v3/objects/contacts/batch/upsert` keyed by email. A delete needs
- * HubSpot's record id: `POST .../batch/read` with `idProperty: "email"` finds the ids, then
- * `POST .../batch/archive` archives them (a contact that is not there counts as deleted).
+ * Upserts and unsubscribes go to `POST /crm/v3/objects/contacts/batch/upsert` keyed by email. An archive
+ * needs HubSpot's record ids: `POST .../batch/read` with `idProperty: "email"` finds them, then
+ * `POST .../batch/archive` archives them (a contact that is not there counts as deleted). A GDPR delete
+ * takes the email directly, one contact per request.
  */
 export function createHubspotClient(deps: HttpDeps & { settings: HubspotSettings; secrets: HubspotSecrets }): ConnectorClient {
   const { settings, secrets } = deps;
@@ -58,10 +59,20 @@ export function createHubspotClient(deps: HttpDeps & { settings: HubspotSettings
     return sameOutcome(group, successStatus(archived) !== undefined ? succeeded : hubspotFailure(archived, deps.now()));
   }
 
+  async function gdprDelete(group: readonly Delivery[]): Promise<DeliveryOutcome[]> {
+    const outcomes: DeliveryOutcome[] = [];
+    for (const delivery of group) {
+      const answer = await post('/gdpr-delete', { objectId: delivery.email, idProperty: 'email' });
+      outcomes.push(successStatus(answer) !== undefined ? succeeded : hubspotFailure(answer, deps.now()));
+    }
+    return outcomes;
+  }
+
+  const remove = settings.deleteMode === 'gdpr' ? gdprDelete : archive;
   return {
     deliver: (deliveries) =>
-      deliverInOrder(deliveries, (d) => (d.action === 'delete' ? 'archive' : 'upsert'), HUBSPOT_MAX_BATCH, (group) =>
-        group[0]!.action === 'delete' ? archive(group) : upsert(group),
+      deliverInOrder(deliveries, (d) => (d.action === 'delete' ? 'delete' : 'upsert'), HUBSPOT_MAX_BATCH, (group) =>
+        group[0]!.action === 'delete' ? remove(group) : upsert(group),
       ),
     async test() {
       const answer = await callHttp(deps, { method: 'GET', url: `${settings.baseUrl}${CONTACTS}?limit=1`, headers: auth() });

@@ -1,4 +1,4 @@
-import { baseUrl, configObject, patternString, requiredString } from '../transport/config-guard.js';
+import { baseUrl, configObject, oneOf, patternString, requiredString } from '../transport/config-guard.js';
 
 /** Non-secret settings of a HubSpot connector. */
 export interface HubspotSettings {
@@ -10,6 +10,11 @@ export interface HubspotSettings {
    * own subscription statuses (`hs_email_optout`) are read-only over the CRM API.
    */
   readonly optOutProperty: string;
+  /**
+   * How a deleted account leaves HubSpot: `archive` (batch archive, restorable for 90 days) or `gdpr`
+   * (`POST /crm/v3/objects/contacts/gdpr-delete` by email: permanent, and HubSpot blocklists the email).
+   */
+  readonly deleteMode: 'archive' | 'gdpr';
 }
 
 /** Secrets of a HubSpot connector. */
@@ -29,6 +34,7 @@ export function parseHubspotSettings(raw: unknown): HubspotSettings {
   return {
     baseUrl: baseUrl(obj, 'settings', 'baseUrl', DEFAULT_HUBSPOT_URL),
     optOutProperty: patternString(obj, 'settings', 'optOutProperty', PROPERTY_NAME, 'a HubSpot internal property name (a-z, 0-9, _)', DEFAULT_OPT_OUT_PROPERTY),
+    deleteMode: oneOf(obj, 'settings', 'deleteMode', ['archive', 'gdpr'] as const, 'archive'),
   };
 }
 

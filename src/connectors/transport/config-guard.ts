@@ -65,9 +65,9 @@ export function baseUrl(obj: Record<string, unknown>, part: ConfigPart, key: str
   return url.href.replace(/\/+$/, '');
 }
 
-/** One of the listed values. */
-export function oneOf<T extends string>(obj: Record<string, unknown>, part: ConfigPart, key: string, values: readonly T[]): T {
-  const value = requiredString(obj, part, key);
+/** One of the listed values (`fallback` when absent). */
+export function oneOf<T extends string>(obj: Record<string, unknown>, part: ConfigPart, key: string, values: readonly T[], fallback?: T): T {
+  const value = requiredString(obj, part, key, fallback);
   if (!(values as readonly string[]).includes(value)) {
     throw new ConnectorConfigError(`${part}.${key} must be one of ${values.join(', ')}`, `${part}.${key}`);
   }

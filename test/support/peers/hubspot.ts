@@ -8,6 +8,8 @@ import { bearerOf, hasMediaType, isObject, startPeer, type Peer, type PeerReply,
 export interface HubspotPeer extends Peer {
   /** The live contact with this email (HubSpot compares emails case-insensitively), or undefined. */
   contact(email: string): Readonly<Record<string, string>> | undefined;
+  /** Emails a GDPR delete blocklisted (HubSpot does so when the email matches no contact). */
+  readonly blocklist: ReadonlySet<string>;
 }
 
 interface Contact {
@@ -22,6 +24,7 @@ const DEFAULT_PROPERTIES = ['email', 'firstname', 'lastname', 'phone', 'lifecycl
 export async function startHubspotPeer(options: { token: string; properties?: string[] }): Promise<HubspotPeer> {
   const known = new Set(options.properties ?? DEFAULT_PROPERTIES);
   const contacts = new Map<string, Contact>();
+  const blocklist = new Set<string>();
   let nextId = 1001;
 
   function upsert(body: unknown): PeerReply {
@@ -77,6 +80,16 @@ export async function startHubspotPeer(options: { token: string; properties?: st
     return { status: 204 };
   }
 
+  function gdprDelete(body: unknown): PeerReply {
+    if (!isObject(body) || typeof body.objectId !== 'string') return hubspotError(400, 'objectId is required', 'VALIDATION_ERROR');
+    if (body.idProperty !== undefined && body.idProperty !== 'email') return hubspotError(400, 'idProperty must be email', 'VALIDATION_ERROR');
+    const email = body.objectId.toLowerCase();
+    const key = body.idProperty === 'email' ? email : [...contacts].find(([, c]) => c.id === body.objectId)?.[0];
+    if (key !== undefined && contacts.delete(key)) return { status: 204 };
+    if (body.idProperty === 'email') blocklist.add(email);
+    return { status: 204 };
+  }
+
   function handle(request: PeerRequest): PeerReply {
     if (bearerOf(request) !== options.token) {
       return hubspotError(401, 'Authentication credentials not found. This API supports OAuth 2.0 authentication.', 'INVALID_AUTHENTICATION');
@@ -91,11 +104,12 @@ export async function startHubspotPeer(options: { token: string; properties?: st
     if (route === `POST ${CONTACTS}/batch/upsert`) return upsert(request.body);
     if (route === `POST ${CONTACTS}/batch/read`) return read(request.body);
     if (route === `POST ${CONTACTS}/batch/archive`) return archive(request.body);
+    if (route === `POST ${CONTACTS}/gdpr-delete`) return gdprDelete(request.body);
     return hubspotError(404, `No route for ${route}`, 'OBJECT_NOT_FOUND');
   }
 
   const peer = await startPeer(handle, (status, message) => hubspotError(status, message, status === 429 ? 'RATE_LIMITS' : 'ERROR'));
-  return { ...peer, contact: (email) => contacts.get(email.toLowerCase())?.properties };
+  return { ...peer, contact: (email) => contacts.get(email.toLowerCase())?.properties, blocklist };
 }
 
 function batchInputs(body: unknown): Array<Record<string, unknown>> | string {
