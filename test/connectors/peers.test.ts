@@ -49,6 +49,12 @@ describe('the Salesforce peer', () => {
     expect((await send(path('1'), 'PATCH', { FirstName: 'F' })).body).toMatchObject([{ errorCode: 'REQUIRED_FIELD_MISSING', fields: ['LastName'] }]);
     expect((await send(path('1'), 'PATCH', '{not json')).body).toMatchObject([{ errorCode: 'JSON_PARSER_ERROR' }]);
     expect((await send(`${salesforce.url}/services/data/v60.0/sobjects/Contact/Email/x`, 'PATCH', { LastName: 'L' })).status).toBe(404);
+    const collection = `${salesforce.url}/services/data/v60.0/composite/sobjects/Contact/Kith_Id__c`;
+    expect((await send(collection, 'PATCH', { records: [{ LastName: 'L', Kith_Id__c: '2' }] })).body).toMatchObject([{ errorCode: 'INVALID_TYPE' }]);
+    expect((await send(collection, 'PATCH', { records: [] })).status).toBe(400);
+    expect((await send(collection, 'PATCH', { records: [{ attributes: { type: 'Contact' }, LastName: 'L' }] })).body).toMatchObject([
+      { success: false, errors: [{ statusCode: 'MISSING_ARGUMENT' }] },
+    ]);
   });
 });
 

@@ -24,6 +24,7 @@ const subject: ContractSubject<SalesforcePeer> = {
     { settings: { instanceUrl: 'https://acme.my.salesforce.com', object: 'Lead', externalIdField: 'Kith Id' }, field: 'settings.externalIdField' },
     { settings: { instanceUrl: 'https://acme.my.salesforce.com', object: 'Lead' }, field: 'settings.externalIdField' },
     { settings: { instanceUrl: 'https://acme.my.salesforce.com', apiVersion: '60', object: 'Lead', externalIdField: 'K__c' }, field: 'settings.apiVersion' },
+    { settings: { instanceUrl: 'https://acme.my.salesforce.com', apiVersion: 'v45.0', object: 'Lead', externalIdField: 'K__c' }, field: 'settings.apiVersion' },
     { secrets: { accessToken: '' }, field: 'secrets.accessToken' },
   ],
 };
@@ -50,6 +51,49 @@ describe('Salesforce specifics', () => {
       headers: { authorization: `Bearer ${TOKEN}`, 'idempotency-key': delivery.idempotencyKey },
     });
     expect(peer.record(person.customerId)?.Kith_Id__c).toBe(person.customerId);
+  });
+
+  it('upserts several customers in one sObject Collections request, with one outcome per record', async () => {
+    const [a, b, c] = [newPerson(), newPerson(), newPerson()];
+    const deliveries = [
+      deliveryOf('upsert', a, { FirstName: 'A', LastName: 'L', Company: 'C' }),
+      deliveryOf('upsert', b, { FirstName: 'No last name' }),
+      deliveryOf('unsubscribe', c, { LastName: 'L', Company: 'C' }),
+    ];
+    const before = peer.requests.length;
+    const outcomes = await clientFor(subject, peer).deliver(deliveries);
+    const sent = peer.requests.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      method: 'PATCH',
+      path: '/services/data/v60.0/composite/sobjects/Lead/Kith_Id__c',
+      body: {
+        allOrNone: false,
+        records: [
+          { attributes: { type: 'Lead' }, FirstName: 'A', LastName: 'L', Company: 'C', Kith_Id__c: a.customerId },
+          { attributes: { type: 'Lead' }, FirstName: 'No last name', Kith_Id__c: b.customerId },
+          { attributes: { type: 'Lead' }, LastName: 'L', Company: 'C', HasOptedOutOfEmail: true, Kith_Id__c: c.customerId },
+        ],
+      },
+    });
+    expect(outcomes).toEqual([
+      { ok: true },
+      { ok: false, retryable: false, error: 'REJECTED: REQUIRED_FIELD_MISSING: Required fields are missing: [LastName, Company]' },
+      { ok: true },
+    ]);
+    expect(peer.record(c.customerId)?.HasOptedOutOfEmail).toBe(true);
+  });
+
+  it('deletes with DELETE on the external ID path, carrying the idempotency key', async () => {
+    const person = newPerson();
+    const client = clientFor(subject, peer);
+    await client.deliver([deliveryOf('upsert', person, { LastName: 'L', Company: 'C' })]);
+    const del = deliveryOf('delete', person);
+    const before = peer.requests.length;
+    expect(await client.deliver([del])).toEqual([{ ok: true }]);
+    expect(peer.requests.slice(before)).toMatchObject([
+      { method: 'DELETE', path: `/services/data/v60.0/sobjects/Lead/Kith_Id__c/${person.customerId}`, headers: { 'idempotency-key': del.idempotencyKey } },
+    ]);
   });
 
   it('a create without the required fields is rejected with Salesforce’s code and fields', async () => {

@@ -1,17 +1,27 @@
 import type { ConnectorClient, Delivery, DeliveryOutcome } from '../connector.js';
-import { failed, succeeded } from '../transport/failure.js';
+import { failed, sameOutcome, succeeded } from '../transport/failure.js';
 import { callHttp, joinUrl, successStatus, type HttpDeps } from '../transport/http-call.js';
 import { deliverInOrder } from '../transport/ordered-delivery.js';
 import type { SalesforceSecrets, SalesforceSettings } from './config.js';
-import { salesforceFailure } from './errors.js';
-import { upsertBody } from './mapping.js';
+import { recordFailure, salesforceFailure, type SalesforceError } from './errors.js';
+import { collectionRecord, upsertBody } from './mapping.js';
+
+/** sObject Collections take up to 200 records per request. */
+export const SALESFORCE_MAX_BATCH = 200;
+
+interface UpsertResult {
+  readonly success?: unknown;
+  readonly errors?: SalesforceError[];
+}
 
 /**
- * One request per delivery on the sObject Rows by External ID resource,
- * `/services/data/{apiVersion}/sobjects/{object}/{externalIdField}/{customerId}`: PATCH upserts (201
- * created, 200 or 204 updated), DELETE deletes (404: already gone). Salesforce documents no idempotency
- * header; both calls are idempotent by the external id, and the Idempotency-Key header sent along is
- * ignored by Salesforce (it lets a proxy or the test peer deduplicate).
+ * Upserts and unsubscribes of several customers go in one sObject Collections upsert,
+ * `PATCH /services/data/{apiVersion}/composite/sobjects/{object}/{externalIdField}` with `allOrNone: false`
+ * (one result per record, in order). When Salesforce refuses the whole request (400, such as an unknown
+ * field), each record goes alone through the sObject Rows by External ID resource,
+ * `PATCH .../sobjects/{object}/{externalIdField}/{customerId}`, so the others still land. A delete is a
+ * `DELETE` on that resource (404: already gone). Salesforce documents no idempotency header: upserts by
+ * external id are idempotent; single-record requests carry an Idempotency-Key header Salesforce ignores.
  */
 export function createSalesforceClient(deps: HttpDeps & { settings: SalesforceSettings; secrets: SalesforceSecrets }): ConnectorClient {
   const { settings, secrets } = deps;
@@ -32,8 +42,28 @@ export function createSalesforceClient(deps: HttpDeps & { settings: SalesforceSe
     return salesforceFailure(answer, deps.now());
   }
 
+  async function upsertCollection(group: readonly Delivery[]): Promise<DeliveryOutcome[]> {
+    if (group.length === 1) return [await deliverOne(group[0]!)];
+    const answer = await callHttp(deps, {
+      method: 'PATCH',
+      url: joinUrl(api, 'composite', 'sobjects', settings.object, settings.externalIdField),
+      headers: headers(),
+      json: { allOrNone: false, records: group.map((d) => collectionRecord(d, settings)) },
+    });
+    if (answer.kind === 'answer' && answer.status === 400) return oneByOne(group);
+    if (answer.kind !== 'answer' || successStatus(answer) === undefined) return sameOutcome(group, salesforceFailure(answer, deps.now()));
+    const results = answer.body;
+    if (!Array.isArray(results) || results.length !== group.length) {
+      return sameOutcome(group, failed('INVALID_RESPONSE', 'the collection answer does not hold one result per record'));
+    }
+    return (results as UpsertResult[]).map((result) => (result.success === true ? succeeded : recordFailure(result.errors)));
+  }
+
   return {
-    deliver: (deliveries) => deliverInOrder(deliveries, () => 'one', 1, async ([delivery]) => [await deliverOne(delivery!)]),
+    deliver: (deliveries) =>
+      deliverInOrder(deliveries, (d) => (d.action === 'delete' ? 'delete' : 'upsert'), SALESFORCE_MAX_BATCH, (group) =>
+        group[0]!.action === 'delete' ? oneByOne(group) : upsertCollection(group),
+      ),
     /** Describes the object: checks the token, the object and that the external ID field exists as one. */
     async test() {
       const answer = await callHttp(deps, { method: 'GET', url: joinUrl(api, 'sobjects', settings.object, 'describe'), headers: headers() });
@@ -44,4 +74,11 @@ export function createSalesforceClient(deps: HttpDeps & { settings: SalesforceSe
       return failed('REJECTED', `${settings.object}.${settings.externalIdField} is not an external ID field of this org`);
     },
   };
+
+  /** Deletes, and upserts Salesforce refused as a collection, go one request per delivery, in order. */
+  async function oneByOne(group: readonly Delivery[]): Promise<DeliveryOutcome[]> {
+    const outcomes: DeliveryOutcome[] = [];
+    for (const delivery of group) outcomes.push(await deliverOne(delivery));
+    return outcomes;
+  }
 }

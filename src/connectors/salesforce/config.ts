@@ -1,10 +1,11 @@
+import { ConnectorConfigError } from '../connector.js';
 import { baseUrl, configObject, oneOf, patternString, requiredString } from '../transport/config-guard.js';
 
 /** Non-secret settings of a Salesforce connector. */
 export interface SalesforceSettings {
   /** The org's My Domain URL, such as https://acme.my.salesforce.com. */
   readonly instanceUrl: string;
-  /** The REST API version in the path, such as v60.0. */
+  /** The REST API version in the path, such as v60.0: 46.0 or later (sObject Collections upsert). */
   readonly apiVersion: string;
   /** The sObject written: a Lead or a Contact. */
   readonly object: 'Lead' | 'Contact';
@@ -26,9 +27,13 @@ const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 
 export function parseSalesforceSettings(raw: unknown): SalesforceSettings {
   const obj = configObject(raw, 'settings');
+  const apiVersion = patternString(obj, 'settings', 'apiVersion', API_VERSION, 'a REST API version such as v60.0', 'v60.0');
+  if (Number(apiVersion.slice(1)) < 46) {
+    throw new ConnectorConfigError('settings.apiVersion must be v46.0 or later (sObject Collections upsert)', 'settings.apiVersion');
+  }
   return {
     instanceUrl: baseUrl(obj, 'settings', 'instanceUrl'),
-    apiVersion: patternString(obj, 'settings', 'apiVersion', API_VERSION, 'a REST API version such as v60.0', 'v60.0'),
+    apiVersion,
     object: oneOf(obj, 'settings', 'object', ['Lead', 'Contact'] as const),
     externalIdField: patternString(obj, 'settings', 'externalIdField', FIELD_NAME, 'a field API name such as Kith_Id__c'),
     optOutField: patternString(obj, 'settings', 'optOutField', FIELD_NAME, 'a field API name', 'HasOptedOutOfEmail'),

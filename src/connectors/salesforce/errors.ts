@@ -1,12 +1,16 @@
 import type { DeliveryOutcome } from '../connector.js';
 import { errorOutcome, transportOutcome } from '../transport/answer-outcome.js';
-import { codeForStatus, type FailureCode } from '../transport/failure.js';
+import { codeForStatus, failed, type FailureCode } from '../transport/failure.js';
 import { excerpt, type HttpAnswer } from '../transport/http-call.js';
 
-/** Salesforce answers errors as a JSON array of `{ message, errorCode, fields? }`. */
-interface SalesforceError {
+/**
+ * Salesforce answers errors as a JSON array of `{ message, errorCode, fields? }`; the per-record errors of an
+ * sObject Collections answer name the code `statusCode`.
+ */
+export interface SalesforceError {
   readonly message?: string;
   readonly errorCode?: string;
+  readonly statusCode?: string;
   readonly fields?: readonly string[];
 }
 
@@ -35,9 +39,16 @@ export function salesforceFailure(answer: HttpAnswer, now: Date): DeliveryOutcom
   return errorOutcome(answer, error ? describe(error) : excerpt(answer.text), now, { code });
 }
 
+/** The outcome of one record refused inside a 200 sObject Collections answer. */
+export function recordFailure(errors: readonly SalesforceError[] | undefined): DeliveryOutcome {
+  const error = errors?.[0] ?? { message: 'Salesforce refused the record without saying why' };
+  const code = error.statusCode ?? error.errorCode;
+  return failed((code && TRANSIENT[code]) || 'REJECTED', describe(error));
+}
+
 /** `CODE: message`, with the fields at fault when the message does not already name them. */
 function describe(error: SalesforceError): string {
   const fields = error.fields?.join(', ') ?? '';
-  const text = `${error.errorCode ?? 'ERROR'}: ${error.message ?? ''}`;
+  const text = `${error.errorCode ?? error.statusCode ?? 'ERROR'}: ${error.message ?? ''}`;
   return fields === '' || text.includes(fields) ? text : `${text} [${fields}]`;
 }

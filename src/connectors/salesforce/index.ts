@@ -1,5 +1,5 @@
 import type { ConnectorKind } from '../connector.js';
-import { createSalesforceClient } from './client.js';
+import { createSalesforceClient, SALESFORCE_MAX_BATCH } from './client.js';
 import { parseSalesforceSecrets, parseSalesforceSettings, type SalesforceSecrets, type SalesforceSettings } from './config.js';
 
 export { SALESFORCE_DEFAULT_FIELD_MAPPING } from './mapping.js';
@@ -8,7 +8,7 @@ export type { SalesforceSecrets, SalesforceSettings } from './config.js';
 /** Salesforce Leads or Contacts, upserted by an external ID field holding the Kith customer id. */
 export const salesforceKind: ConnectorKind<SalesforceSettings, SalesforceSecrets> = {
   kind: 'SALESFORCE',
-  maxBatch: 1,
+  maxBatch: SALESFORCE_MAX_BATCH,
   parseSettings: parseSalesforceSettings,
   parseSecrets: parseSalesforceSecrets,
   create: (deps) => createSalesforceClient(deps),

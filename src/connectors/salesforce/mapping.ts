@@ -25,3 +25,8 @@ export function upsertBody(delivery: Delivery, settings: SalesforceSettings): Re
   if (delivery.action === 'unsubscribe') body[settings.optOutField] = true;
   return body;
 }
+
+/** One record of an sObject Collections upsert: the same fields, its type, and the external ID value. */
+export function collectionRecord(delivery: Delivery, settings: SalesforceSettings): Record<string, unknown> {
+  return { attributes: { type: settings.object }, ...upsertBody(delivery, settings), [settings.externalIdField]: delivery.customerId };
+}

@@ -19,25 +19,61 @@ export async function startSalesforcePeer(options: { token: string; object: 'Lea
   const records = new Map<string, Record<string, unknown>>();
   const prefix = options.object === 'Lead' ? '00Q' : '003';
 
+  /** Field names the object lacks (Salesforce refuses the whole request when it cannot read a field). */
+  const unknownField = (body: Record<string, unknown>) => Object.keys(body).find((name) => !fields.has(name));
+
+  /** Creates or updates one record; a refusal names Salesforce's status code. */
+  function save(externalId: string, body: Record<string, unknown>): SaveResult {
+    const existing = records.get(externalId);
+    if (existing) {
+      Object.assign(existing, body);
+      return { id: existing.Id as string, created: false };
+    }
+    const missing = required.filter((name) => typeof body[name] !== 'string' || body[name] === '');
+    if (missing.length > 0) return { errorCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing };
+    const record = { HasOptedOutOfEmail: false, ...body, Id: prefix + randomBytes(6).toString('hex'), [options.externalIdField]: externalId };
+    records.set(externalId, record);
+    return { id: record.Id, created: true };
+  }
+
   function upsert(externalId: string, body: unknown, apiVersion: number): PeerReply {
     if (body === INVALID_JSON || !isObject(body)) return sfError(400, 'JSON_PARSER_ERROR', 'The request body is not a JSON object');
-    for (const name of Object.keys(body)) {
-      if (!fields.has(name)) return sfError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type ${options.object}`);
-    }
+    const unknown = unknownField(body);
+    if (unknown) return sfError(400, 'INVALID_FIELD', `No such column '${unknown}' on sobject of type ${options.object}`);
     if (options.externalIdField in body || 'Id' in body) {
       return sfError(400, 'INVALID_FIELD', `${options.externalIdField} and Id are given by the URL, not the body`);
     }
-    const existing = records.get(externalId);
-    if (!existing) {
-      const missing = required.filter((name) => typeof body[name] !== 'string' || body[name] === '');
-      if (missing.length > 0) return sfError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
-      const record = { HasOptedOutOfEmail: false, ...body, Id: prefix + randomBytes(6).toString('hex'), [options.externalIdField]: externalId };
-      records.set(externalId, record);
-      return { status: 201, body: { id: record.Id, success: true, errors: [], created: true } };
-    }
-    Object.assign(existing, body);
+    const result = save(externalId, body);
+    if ('errorCode' in result) return sfError(400, result.errorCode, result.message, result.fields);
+    if (result.created) return { status: 201, body: { id: result.id, success: true, errors: [], created: true } };
     // API 46.0 and later answer an update with 200 and a body; earlier versions with 204.
-    return apiVersion >= 46 ? { status: 200, body: { id: existing.Id, success: true, errors: [], created: false } } : { status: 204 };
+    return apiVersion >= 46 ? { status: 200, body: { id: result.id, success: true, errors: [], created: false } } : { status: 204 };
+  }
+
+  /** sObject Collections upsert (API 46.0+): up to 200 records, results in request order. */
+  function upsertCollection(body: unknown): PeerReply {
+    if (!isObject(body) || !Array.isArray(body.records) || body.records.length === 0 || body.records.length > 200) {
+      return sfError(400, 'INVALID_BATCH_SIZE', 'records must hold between 1 and 200 sObjects');
+    }
+    for (const record of body.records) {
+      if (!isObject(record) || !isObject(record.attributes) || record.attributes.type !== options.object) {
+        return sfError(400, 'INVALID_TYPE', `Every record needs attributes.type ${options.object}`);
+      }
+      const { attributes: _type, ...values } = record;
+      const unknown = unknownField(values);
+      if (unknown) return sfError(400, 'INVALID_FIELD', `No such column '${unknown}' on sobject of type ${options.object}`);
+    }
+    const results = (body.records as Array<Record<string, unknown>>).map(({ attributes: _type, ...record }) => {
+      const externalId = record[options.externalIdField];
+      if (typeof externalId !== 'string' || externalId === '') {
+        return { success: false, errors: [{ statusCode: 'MISSING_ARGUMENT', message: `${options.externalIdField} not specified`, fields: [] }] };
+      }
+      const result = save(externalId, record);
+      return 'errorCode' in result
+        ? { success: false, errors: [{ statusCode: result.errorCode, message: result.message, fields: result.fields }] }
+        : { id: result.id, success: true, errors: [], created: result.created };
+    });
+    return { status: 200, body: results };
   }
 
   function handle(request: PeerRequest): PeerReply {
@@ -49,6 +85,9 @@ export async function startSalesforcePeer(options: { token: string; object: 'Lea
     const parts = match[2]!.split('/').map(decodeURIComponent);
     if (request.method === 'GET' && parts.join('/') === 'limits') {
       return { status: 200, body: { DailyApiRequests: { Max: 15000, Remaining: 14999 } } };
+    }
+    if (request.method === 'PATCH' && parts.join('/') === `composite/sobjects/${options.object}/${options.externalIdField}`) {
+      return apiVersion >= 46 ? upsertCollection(request.body) : sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
     }
     if (parts[0] !== 'sobjects' || parts[1] !== options.object) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
     if (request.method === 'GET' && parts.length === 3 && parts[2] === 'describe') {
@@ -73,6 +112,8 @@ export async function startSalesforcePeer(options: { token: string; object: 'Lea
   );
   return { ...peer, record: (externalId) => records.get(externalId) };
 }
+
+type SaveResult = { id: string; created: boolean } | { errorCode: string; message: string; fields: string[] };
 
 function sfError(status: number, errorCode: string, message: string, fields?: string[]): PeerReply {
   return { status, body: [{ message, errorCode, ...(fields ? { fields } : {}) }] };
