@@ -61,7 +61,8 @@ afterAll(() => {
   peer.server.close();
 });
 
-const reader = (timeoutMs = 1_000, token = TOKEN) => createHubSpotCrmReader({ baseUrl, accessToken: token, fetch, timeoutMs });
+const reader = (timeoutMs = 1_000, token = TOKEN) =>
+  createHubSpotCrmReader({ settings: { baseUrl }, secrets: { accessToken: token }, fetch, now: () => new Date(), timeoutMs });
 const clock = { now: () => new Date() };
 
 describe('the HubSpot CRM reader', () => {
@@ -148,7 +149,8 @@ describe('the Salesforce CRM reader', () => {
     instanceUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   });
   afterAll(() => void server.close());
-  const sf = (accessToken = TOKEN) => createSalesforceCrmReader({ instanceUrl, apiVersion: 'v60.0', object: 'Lead', accessToken, fetch, timeoutMs: 1_000 });
+  const sf = (accessToken = TOKEN) =>
+    createSalesforceCrmReader({ settings: { instanceUrl, apiVersion: 'v60.0', object: 'Lead' }, secrets: { accessToken }, fetch, now: () => new Date(), timeoutMs: 1_000 });
 
   it('reads Leads by email in one SOQL query, quoting each email as a SOQL literal', async () => {
     const found = await sf().readByEmail(["O'Neil@example.com", 'back\\slash@example.com']);

@@ -1,4 +1,6 @@
 import type { CrmProfile, CrmReader } from '../../domain/crm/crm.js';
+import { callHttp, type HttpDeps } from '../transport/http-call.js';
+import type { HubspotSecrets, HubspotSettings } from './config.js';
 
 /** HubSpot contact properties behind Customer.crm (HubSpot's internal names). */
 const PROPERTIES = ['email', 'lifecyclestage', 'hubspot_owner_id', 'notes_last_updated', 'num_associated_deals'] as const;
@@ -21,19 +23,20 @@ const date = (value: unknown): Date | null => {
  * with `idProperty: "email"`, up to 100 inputs): one call per page of customers. `openDeals` is HubSpot's
  * `num_associated_deals` (contacts carry no open-deal count; the associated deals are the nearest).
  */
-export function createHubSpotCrmReader(deps: { baseUrl: string; accessToken: string; fetch: typeof fetch; timeoutMs: number }): CrmReader {
+export function createHubSpotCrmReader(deps: HttpDeps & { settings: Pick<HubspotSettings, 'baseUrl'>; secrets: HubspotSecrets }): CrmReader {
   return {
     maxBatch: 100,
     async readByEmail(emails) {
-      const response = await deps.fetch(`${deps.baseUrl.replace(/\/+$/, '')}/crm/v3/objects/contacts/batch/read`, {
+      const answer = await callHttp(deps, {
         method: 'POST',
-        headers: { authorization: `Bearer ${deps.accessToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ idProperty: 'email', properties: PROPERTIES, inputs: emails.map((id) => ({ id })) }),
-        signal: AbortSignal.timeout(deps.timeoutMs),
+        url: `${deps.settings.baseUrl.replace(/\/+$/, '')}/crm/v3/objects/contacts/batch/read`,
+        headers: { authorization: `Bearer ${deps.secrets.accessToken}` },
+        json: { idProperty: 'email', properties: PROPERTIES, inputs: emails.map((id) => ({ id })) },
       });
+      if (answer.kind === 'transport') throw new CrmReadError(`HubSpot: ${answer.message}`);
       // 207: some inputs were not found (HubSpot reports them in `errors`); the rest are in `results`.
-      if (response.status !== 200 && response.status !== 207) throw new CrmReadError(`HubSpot answered ${response.status}`);
-      const body = (await response.json()) as { results?: { properties?: Record<string, unknown> }[] };
+      if (answer.status !== 200 && answer.status !== 207) throw new CrmReadError(`HubSpot answered ${answer.status}`);
+      const body = (answer.body ?? {}) as { results?: { properties?: Record<string, unknown> }[] };
       const found = new Map<string, CrmProfile>();
       for (const result of body.results ?? []) {
         const properties = result.properties ?? {};

@@ -1,4 +1,5 @@
 import type { CrmProfile, CrmReader } from '../../domain/crm/crm.js';
+import { callHttp, type HttpDeps } from '../transport/http-call.js';
 
 /** Why Salesforce did not answer a read; the CRM service turns it into CRM_UNAVAILABLE. */
 export class SalesforceReadError extends Error {
@@ -20,23 +21,20 @@ interface QueryRecord {
  * status, owner and last activity. A Lead's status is its lifecycle stage; Contacts have none, and
  * neither object carries an open-deal count (Customer.crm.openDeals is null).
  */
-export function createSalesforceCrmReader(deps: {
-  instanceUrl: string;
-  apiVersion: string;
-  object: 'Lead' | 'Contact';
-  accessToken: string;
-  fetch: typeof fetch;
-  timeoutMs: number;
-}): CrmReader {
-  const fields = deps.object === 'Lead' ? 'Email, Status, Owner.Name, LastActivityDate' : 'Email, Owner.Name, LastActivityDate';
+export function createSalesforceCrmReader(
+  deps: HttpDeps & { settings: { instanceUrl: string; apiVersion: string; object: 'Lead' | 'Contact' }; secrets: { accessToken: string } },
+): CrmReader {
+  const { instanceUrl, apiVersion, object } = deps.settings;
+  const fields = object === 'Lead' ? 'Email, Status, Owner.Name, LastActivityDate' : 'Email, Owner.Name, LastActivityDate';
   return {
     maxBatch: 100,
     async readByEmail(emails) {
-      const soql = `SELECT ${fields} FROM ${deps.object} WHERE Email IN (${emails.map(soqlString).join(', ')})`;
-      const url = `${deps.instanceUrl.replace(/\/+$/, '')}/services/data/${deps.apiVersion}/query?q=${encodeURIComponent(soql)}`;
-      const response = await deps.fetch(url, { headers: { authorization: `Bearer ${deps.accessToken}` }, signal: AbortSignal.timeout(deps.timeoutMs) });
-      if (response.status !== 200) throw new SalesforceReadError(`Salesforce answered ${response.status}`);
-      const body = (await response.json()) as { records?: QueryRecord[] };
+      const soql = `SELECT ${fields} FROM ${object} WHERE Email IN (${emails.map(soqlString).join(', ')})`;
+      const url = `${instanceUrl.replace(/\/+$/, '')}/services/data/${apiVersion}/query?q=${encodeURIComponent(soql)}`;
+      const answer = await callHttp(deps, { method: 'GET', url, headers: { authorization: `Bearer ${deps.secrets.accessToken}` } });
+      if (answer.kind === 'transport') throw new SalesforceReadError(`Salesforce: ${answer.message}`);
+      if (answer.status !== 200) throw new SalesforceReadError(`Salesforce answered ${answer.status}`);
+      const body = (answer.body ?? {}) as { records?: QueryRecord[] };
       const found = new Map<string, CrmProfile>();
       for (const record of body.records ?? []) {
         if (!record.Email) continue;
