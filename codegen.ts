@@ -33,6 +33,7 @@ const config: CodegenConfig = {
           StaffMember: `${domain}/principals/staff.js#StaffMember as StaffMemberModel`,
           ServiceClient: `${domain}/principals/service-client.js#ServiceClient as ServiceClientModel`,
           Passkey: `${domain}/passkeys/passkey.js#Passkey as PasskeyModel`,
+          Connector: `${domain}/delivery/connector.js#Connector as ConnectorModel`,
         },
       },
     },
