@@ -108,3 +108,17 @@ describe('webhook signature and Retry-After', () => {
     expect(retryAfterSeconds('soon', now)).toBeUndefined();
   });
 });
+
+describe("the README's verification snippet", () => {
+  it('accepts what Kith signs and refuses a changed body', async () => {
+    const { readFileSync } = await import('node:fs');
+    const crypto = await import('node:crypto');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const snippet = /```js\n([\s\S]*?function verify[\s\S]*?)```/.exec(readme)![1]!.replace(/^import .*$/m, '');
+    const verify = new Function('createHmac', 'timingSafeEqual', `${snippet}; return verify;`)(crypto.createHmac, crypto.timingSafeEqual);
+    const body = '{"id":"k:1","type":"upsert"}';
+    const header = signWebhook('a-signing-secret-of-some-length', body, new Date());
+    expect(verify('a-signing-secret-of-some-length', body, header)).toBe(true);
+    expect(verify('a-signing-secret-of-some-length', `${body} `, header)).toBe(false);
+  });
+});
