@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKith, type TestKith } from '../support/kith.js';
+import { signedInCustomer, startKith, type TestKith } from '../support/kith.js';
 import { startSink, type Sink } from './sink.js';
 import { capture, CONNECTOR_FIELDS, createWebhook, definePurpose, DELIVERY_ENV, disable, SIGNING_SECRET, until } from './support.js';
 
@@ -42,6 +42,9 @@ describe('connectors in the graph', () => {
     const input = { kind: 'WEBHOOK', name: 'agent-made', settings: { url: sink.url }, secrets: { signingSecret: SIGNING_SECRET } };
     expect((await k.gql(CREATE, { i: input }, { as: 'agent' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await k.gql(`{ connectors { id } }`)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const customer = await signedInCustomer(k, 'a customer passphrase');
+    expect((await k.gql(`{ connectors { id } }`, {}, { token: customer.token })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await k.gql(CREATE, { i: input }, { token: customer.token })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const id = made[0]!;
     for (const mutation of [
       `mutation { setConnectorEnabled(id: "${id}", enabled: false) { id } }`,
