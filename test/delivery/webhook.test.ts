@@ -97,6 +97,20 @@ describe('webhook delivery', () => {
     expect(read.health.lastError).toMatch(/HTTP 5\d\d|HTTP 429|timed out/);
   });
 
+  it('waits as long as Retry-After says before trying a change again', async () => {
+    const purpose = await definePurpose(k);
+    const { sink } = await hook({ purpose });
+    sink.script({ status: 429, headers: { 'retry-after': '30' } });
+    const c = await capture(k, [purpose], 'Patient');
+    await until(run, () => sink.received.some((r) => r.customerId === c));
+    k.advance(29_000);
+    await run();
+    expect(sink.received.filter((r) => r.customerId === c).map((r) => r.answered)).toEqual([429]);
+    k.advance(1_000);
+    await until(run, () => sink.acked(c).length === 2);
+    expect(sink.received.filter((r) => r.customerId === c).map((r) => r.answered)).toEqual([429, 200, 200]);
+  });
+
   it('dead-letters after the last attempt and on a permanent refusal, and replays dead letters', async () => {
     const purpose = await definePurpose(k);
     const { sink, ...connector } = await hook({ purpose, maxAttempts: 3 });
