@@ -36,7 +36,7 @@ CREATE TABLE "deliveries" (
 	"last_error" text,
 	"created_at" timestamp (3) with time zone NOT NULL,
 	"updated_at" timestamp (3) with time zone NOT NULL,
-	CONSTRAINT "deliveries_status_check" CHECK ("deliveries"."status" in ('pending', 'delivered', 'dead')),
+	CONSTRAINT "deliveries_status_check" CHECK ("deliveries"."status" in ('pending', 'delivered', 'skipped', 'dead')),
 	CONSTRAINT "deliveries_action_check" CHECK ("deliveries"."action" in ('upsert', 'unsubscribe', 'delete'))
 );
 --> statement-breakpoint

@@ -90,7 +90,7 @@ export function createServices(deps: { config: Config; database: Database; clock
     delivery: createDeliveryEngine({
       connectors: connectorStore,
       deliveries: createDeliveryStore(deps.database.db),
-      findCustomers: (ids) => uow.read.customers.findByIds(ids),
+      findCustomers: (ids) => uow.read.customers.findByIdsWithConsents(ids),
       targets,
       sealer: connectorSealer,
       clock,

@@ -106,7 +106,7 @@ export function createDeliveryStore(db: Db): DeliveryStore {
               status: outcome.status,
               attempts: sql`${deliveries.attempts} + 1`,
               ...(outcome.status === 'pending' ? { nextAttemptAt: outcome.nextAttemptAt } : {}),
-              lastError: outcome.status === 'delivered' ? null : outcome.error,
+              lastError: outcome.status === 'pending' || outcome.status === 'dead' ? outcome.error : null,
               lockedUntil: null,
               claimToken: null,
               updatedAt: at,

@@ -97,6 +97,22 @@ describe('webhook delivery', () => {
     expect(read.health.lastError).toMatch(/HTTP 5\d\d|HTTP 429|timed out/);
   });
 
+  it('does not send a waiting upsert once the customer has withdrawn, and still sends the unsubscribe', async () => {
+    const purpose = await definePurpose(k);
+    const { sink } = await hook({ purpose });
+    sink.script({ status: 429, headers: { 'retry-after': '60' } });
+    const c = await capture(k, [purpose], 'Changed my mind');
+    await until(run, () => sink.received.some((r) => r.customerId === c));
+    await withdraw(k, c, purpose);
+    k.advance(60_000);
+    await until(run, () => sink.acked(c).length === 1);
+    await run();
+    expect(sink.received.filter((r) => r.customerId === c).map((r) => [r.type, r.answered])).toEqual([
+      ['upsert', 429],
+      ['unsubscribe', 200],
+    ]);
+  });
+
   it('waits as long as Retry-After says before trying a change again', async () => {
     const purpose = await definePurpose(k);
     const { sink } = await hook({ purpose });

@@ -2,7 +2,7 @@ import type { ChangeEvent, EventPosition } from '../events/change-event.js';
 
 /** What one delivery asks the target to do (the same three as src/connectors/connector.ts). */
 export type DeliveryAction = 'upsert' | 'unsubscribe' | 'delete';
-export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+export type DeliveryStatus = 'pending' | 'delivered' | 'skipped' | 'dead';
 
 /** Kith field -> target field, one entry per mapped field. */
 export type FieldMapping = Readonly<Record<string, string>>;
@@ -105,5 +105,7 @@ export interface DeliveryStore {
 
 export type RecordedOutcome =
   | { id: number; status: 'delivered' }
+  /** Not sent: the customer no longer grants the connector's purpose. */
+  | { id: number; status: 'skipped' }
   | { id: number; status: 'pending'; nextAttemptAt: Date; error: string }
   | { id: number; status: 'dead'; error: string };

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Customer } from '../customers/customer.js';
+import type { CustomerWithConsents } from '../customers/customer-store.js';
 import type { SecretSealer } from '../factors/secret-sealer.js';
 import type { ClaimedDelivery, Connector, ConnectorStore, DeliveryStore, PlannedDelivery, RecordedOutcome } from './connector.js';
 import { actionFor, type BackoffPolicy, mapFields, settle, type TargetOutcome } from './delivery-rules.js';
@@ -8,8 +8,8 @@ import type { ConnectorTargets, OutboundDelivery } from './targets.js';
 export interface DeliveryEngineDeps {
   connectors: ConnectorStore;
   deliveries: DeliveryStore;
-  /** The customers with these ids (unknown ids absent). */
-  findCustomers(ids: readonly string[]): Promise<Customer[]>;
+  /** The customers with these ids and their current consents (unknown ids absent). */
+  findCustomers(ids: readonly string[]): Promise<CustomerWithConsents[]>;
   targets: ConnectorTargets;
   sealer: SecretSealer;
   clock: Clock;
@@ -69,13 +69,22 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
   }
 
   async function build(claimed: readonly ClaimedDelivery[], connector: Connector) {
-    const customers = new Map((await deps.findCustomers([...new Set(claimed.map((d) => d.customerId))])).map((c) => [c.id, c]));
+    const found = await deps.findCustomers([...new Set(claimed.map((d) => d.customerId))]);
+    const customers = new Map(found.map((c) => [c.customer.id, c]));
     const ready: { claim: ClaimedDelivery; delivery: OutboundDelivery }[] = [];
     const missing: ClaimedDelivery[] = [];
+    const withdrawn: ClaimedDelivery[] = [];
     for (const claim of claimed) {
-      const customer = customers.get(claim.customerId);
-      if (!customer) {
+      const { customer, consents } = customers.get(claim.customerId) ?? {};
+      if (!customer || !consents) {
         missing.push(claim);
+        continue;
+      }
+      // Consent is checked again when a change is sent: an upsert that waited (retries, a paused connector)
+      // while the customer withdrew must not carry their profile out. The unsubscribe that follows still goes.
+      const granted = connector.purposeKey === null || consents.some((c) => c.purpose.key === connector.purposeKey && c.status === 'GRANTED');
+      if (claim.action === 'upsert' && !granted) {
+        withdrawn.push(claim);
         continue;
       }
       const fields = claim.action === 'upsert' ? mapFields(customer, connector.fieldMapping) : {};
@@ -84,7 +93,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
         delivery: { idempotencyKey: claim.idempotencyKey, customerId: claim.customerId, action: claim.action, fields, email: customer.email, occurredAt: claim.occurredAt },
       });
     }
-    return { ready, missing };
+    return { ready, missing, withdrawn };
   }
 
   async function send(client: ReturnType<ConnectorTargets['client']>, deliveries: OutboundDelivery[]): Promise<TargetOutcome[]> {
@@ -111,7 +120,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       const token = deps.newClaimToken();
       const claimed = await deps.deliveries.claim(connector.id, limit, now, new Date(now.getTime() + deps.leaseMs), token);
       if (claimed.length === 0) break;
-      const { ready, missing } = await build(claimed, connector);
+      const { ready, missing, withdrawn } = await build(claimed, connector);
       const outcomes = await send(client, ready.map((r) => r.delivery));
       // A stopping process abandons what it sent: its lease runs out and another process delivers again.
       if (signal?.aborted) break;
@@ -120,6 +129,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       const recorded: RecordedOutcome[] = [
         ...ready.map((r, i) => settle(r.claim, outcomes[i]!, context)),
         ...missing.map((m) => settle(m, { ok: false, retryable: false, error: 'the customer no longer exists' }, context)),
+        ...withdrawn.map((w): RecordedOutcome => ({ id: w.id, status: 'skipped' })),
       ];
       await deps.deliveries.record(token, recorded, at);
       const failed = outcomes.filter((o): o is Extract<TargetOutcome, { ok: false }> => !o.ok);

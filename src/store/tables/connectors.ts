@@ -61,6 +61,7 @@ export const deliveries = pgTable(
     action: text('action').notNull(),
     /** `<connector id>:<event id>`: the target deduplicates by it. */
     idempotencyKey: text('idempotency_key').notNull(),
+    /** pending, delivered, skipped (the customer's consent was gone when it came to be sent) or dead. */
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, precision: 3 }).notNull(),
@@ -78,7 +79,7 @@ export const deliveries = pgTable(
     index('deliveries_pending_due_idx').on(t.connectorId, t.nextAttemptAt, t.id).where(sql`${t.status} = 'pending'`),
     index('deliveries_pending_customer_idx').on(t.connectorId, t.customerId, t.id).where(sql`${t.status} = 'pending'`),
     index('deliveries_connector_status_idx').on(t.connectorId, t.status),
-    check('deliveries_status_check', sql`${t.status} in ('pending', 'delivered', 'dead')`),
+    check('deliveries_status_check', sql`${t.status} in ('pending', 'delivered', 'skipped', 'dead')`),
     check('deliveries_action_check', sql`${t.action} in ('upsert', 'unsubscribe', 'delete')`),
   ],
 );
