@@ -34,6 +34,7 @@ const config: CodegenConfig = {
           ServiceClient: `${domain}/principals/service-client.js#ServiceClient as ServiceClientModel`,
           CrmProfile: `${domain}/crm/crm.js#CrmProfile as CrmProfileModel`,
           Passkey: `${domain}/passkeys/passkey.js#Passkey as PasskeyModel`,
+          Connector: `${domain}/delivery/connector.js#Connector as ConnectorModel`,
         },
       },
     },

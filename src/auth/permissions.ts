@@ -20,6 +20,9 @@ export const permissionMap = {
     staffMembers: isAdmin,
     serviceClients: isAdmin,
     serviceClient: isAdmin,
+    // Support may see which connectors exist and how delivery goes; only administrators change them.
+    connectors: isStaff,
+    connector: isStaff,
   },
   Mutation: {
     capture: isAnyone,
@@ -62,6 +65,11 @@ export const permissionMap = {
     updateServiceClient: isAdmin,
     rotateServiceClientSecret: isAdmin,
     setServiceClientEnabled: isAdmin,
+    createConnector: isAdmin,
+    updateConnector: isAdmin,
+    setConnectorEnabled: isAdmin,
+    testConnector: isAdmin,
+    replayDeadLetters: isAdmin,
   },
   // The public learns only the id of the customer it captured or registered, and whether it was new;
   // a customer reads their own record (and, right after signIn or refresh, the one they signed in as).
@@ -112,6 +120,11 @@ export const permissionMap = {
   PasskeyCeremony: isCustomer,
   // Reachable only through Customer.passkeys and the customer's own passkey mutations.
   Passkey: or(isStaff, isCustomer),
+  // Settings are non-secret by contract; secrets have no field at all.
+  Connector: isStaff,
+  FieldMapping: isStaff,
+  ConnectorHealth: isStaff,
+  ConnectorTestResult: isAdmin,
 } satisfies IRules;
 
 /** Fail closed: graphql-shield's own defaults allow unnamed fields and swallow resolver errors. */

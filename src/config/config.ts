@@ -42,6 +42,22 @@ export interface Config {
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit: number;
   readonly logLevel: string;
+  /** Outbound delivery to connectors (see delivery()). */
+  readonly delivery: DeliveryConfig;
+}
+
+export interface DeliveryConfig {
+  /** Whether this process runs the delivery loop (off under NODE_ENV=test unless asked for: tests drive it). */
+  readonly worker: boolean;
+  readonly pollMs: number;
+  /** Tries before a delivery is dead-lettered, for connectors created without their own. */
+  readonly maxAttempts: number;
+  /** Each request to a target gives up after this long (and is retried). */
+  readonly timeoutMs: number;
+  /** How long a process owns the deliveries it claimed: a dead process's claims return after it. */
+  readonly leaseMs: number;
+  readonly backoffBaseMs: number;
+  readonly backoffCapMs: number;
 }
 
 export const DEFAULT_DB_POOL_SIZE = 4;
@@ -119,6 +135,27 @@ function webauthn(env: Env, issuer: string): Config['webauthn'] {
   return Object.freeze({ rpId: rpId.toLowerCase(), rpName: env.KITH_WEBAUTHN_RP_NAME || 'Kith', origins: Object.freeze(origins) });
 }
 
+function delivery(env: Env): DeliveryConfig {
+  const worker = env.KITH_DELIVERY_WORKER || (env.NODE_ENV === 'test' ? 'off' : 'on');
+  if (worker !== 'on' && worker !== 'off') throw new ConfigError(`KITH_DELIVERY_WORKER must be on or off, got "${worker}".`);
+  const timeoutMs = integer(env, 'KITH_DELIVERY_TIMEOUT_MS', 10_000, 50, 120_000);
+  const leaseMs = integer(env, 'KITH_DELIVERY_LEASE_MS', 60_000, 100, 3_600_000);
+  // A claim must outlive the requests made under it, or another process would send the same change meanwhile.
+  if (leaseMs < 2 * timeoutMs) throw new ConfigError('KITH_DELIVERY_LEASE_MS must be at least twice KITH_DELIVERY_TIMEOUT_MS.');
+  const backoffBaseMs = integer(env, 'KITH_DELIVERY_BACKOFF_BASE_MS', 1_000, 1, 3_600_000);
+  const backoffCapMs = integer(env, 'KITH_DELIVERY_BACKOFF_CAP_MS', 300_000, 1, 86_400_000);
+  if (backoffCapMs < backoffBaseMs) throw new ConfigError('KITH_DELIVERY_BACKOFF_CAP_MS must not be below KITH_DELIVERY_BACKOFF_BASE_MS.');
+  return Object.freeze({
+    worker: worker === 'on',
+    pollMs: integer(env, 'KITH_DELIVERY_POLL_MS', 1_000, 10, 3_600_000),
+    maxAttempts: integer(env, 'KITH_DELIVERY_MAX_ATTEMPTS', 10, 1, 100),
+    timeoutMs,
+    leaseMs,
+    backoffBaseMs,
+    backoffCapMs,
+  });
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -171,5 +208,6 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     bodyLimit: integer(env, 'KITH_BODY_LIMIT_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || (production ? 'info' : 'warn'),
+    delivery: delivery(env),
   });
 }

@@ -11,6 +11,8 @@ import type { ChangeLog } from './events/change-log.js';
 import type { PasswordService } from './credentials/password-service.js';
 import type { ServiceClientService } from './principals/client-service.js';
 import type { StaffService } from './principals/staff-service.js';
+import type { ConnectorService } from './delivery/connector-service.js';
+import type { DeliveryEngine } from './delivery/delivery-engine.js';
 import type { PasskeyService } from './passkeys/passkey-service.js';
 import type { SessionService } from './sessions/session-service.js';
 import type { StepUpGuard } from './sessions/step-up.js';
@@ -33,4 +35,7 @@ export interface Services {
   totp: TotpService;
   recoveryCodes: RecoveryCodeService;
   passkeys: PasskeyService;
+  connectors: ConnectorService;
+  /** The outbound delivery engine the worker loop (src/server/delivery-worker.ts) drives. */
+  delivery: DeliveryEngine;
 }

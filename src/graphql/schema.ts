@@ -14,6 +14,7 @@ import { factorResolvers } from './resolvers/factor.js';
 import { sessionResolvers } from './resolvers/session.js';
 import { stepUpResolvers } from './resolvers/step-up.js';
 import { passkeyResolvers } from './resolvers/passkey.js';
+import { connectorResolvers } from './resolvers/connector.js';
 import { AttributeScalar, DateTime, EmailAddress, JSONScalar } from './scalars.js';
 
 const schemaDir = fileURLToPath(new URL('../../schema', import.meta.url));
@@ -36,6 +37,7 @@ const areas: Resolvers[] = [
   customerResolvers,
   consentResolvers,
   eventResolvers,
+  connectorResolvers,
 ];
 
 /** The executable schema without authorization (tests inspect it); use buildSchema to serve. */

@@ -24,12 +24,15 @@ import type { Services } from '../domain/services.js';
 import { createServices } from './services.js';
 import { registerTokenEndpoint } from './token-endpoint.js';
 import { registerWellKnown } from './well-known.js';
+import { createDeliveryWorker, type DeliveryWorker } from './delivery-worker.js';
 
 export interface Kith {
   readonly app: FastifyInstance;
   readonly database: Database;
   readonly signingKeys: SigningKeys;
   readonly services: Services;
+  /** This process's outbound delivery loop; `runOnce()` makes one pass (tests drive it with the loop off). */
+  readonly delivery: DeliveryWorker;
   /** Stops the server, then closes the database unless it was passed in. */
   close(): Promise<void>;
 }
@@ -136,12 +139,21 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
     }
   });
 
+  const delivery = createDeliveryWorker({
+    engine: services.delivery,
+    pollMs: config.delivery.pollMs,
+    onError: (error) => app.log.error({ err: describeForLog(error) }, 'delivery pass failed'),
+  });
+  if (config.delivery.worker) delivery.start();
+
   return {
     app,
     database,
     signingKeys,
     services,
+    delivery,
     async close() {
+      await delivery.stop();
       await app.close();
       if (ownsDatabase) await database.close();
     },

@@ -35,6 +35,13 @@ import { KITH_TOTP } from '../domain/factors/totp-rules.js';
 import type { Database } from '../store/database.js';
 import { createAttemptLimiter } from '../store/attempt-limiter.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
+import { connectorKinds } from '../connectors/registry.js';
+import { createConnectorService } from '../domain/delivery/connector-service.js';
+import { createDeliveryEngine } from '../domain/delivery/delivery-engine.js';
+import { createConnectorStore } from '../store/connector-store.js';
+import { createDeliveryStore } from '../store/delivery-store.js';
+import { createConnectorTargets } from './connector-targets.js';
+import { createCrmSource } from './crm-source.js';
 
 /** Wires every domain service to the store, the clock and the hasher. */
 export interface TokenIssuers {
@@ -69,7 +76,32 @@ export function createServices(deps: { config: Config; database: Database; clock
     lifetimes: { idleSeconds: deps.config.sessionIdleSeconds, absoluteSeconds: deps.config.sessionMaxSeconds },
     signInLimits,
   });
+  const delivery = deps.config.delivery;
+  const connectorStore = createConnectorStore(deps.database.db);
+  const targets = createConnectorTargets({ kinds: connectorKinds, clock, timeoutMs: delivery.timeoutMs });
+  const connectorSealer = createSecretSealer(deps.config.keyEncryptionKey, 'kith connector-secrets v1');
   return {
+    connectors: createConnectorService({
+      store: connectorStore,
+      targets,
+      sealer: connectorSealer,
+      clock,
+      newId: randomUUID,
+      listPurposes: () => uow.read.catalog.listPurposes(),
+      defaultMaxAttempts: delivery.maxAttempts,
+    }),
+    delivery: createDeliveryEngine({
+      connectors: connectorStore,
+      deliveries: createDeliveryStore(deps.database.db),
+      findCustomers: (ids) => uow.read.customers.findByIdsWithConsents(ids),
+      targets,
+      sealer: connectorSealer,
+      clock,
+      random: Math.random,
+      newClaimToken: randomUUID,
+      policy: { baseMs: delivery.backoffBaseMs, capMs: delivery.backoffCapMs, maxRetryAfterMs: 3_600_000 },
+      leaseMs: delivery.leaseMs,
+    }),
     customers: createCustomerService({ uow, clock, newId: randomUUID, hasher, passwordPolicy }),
     stepUp,
     passwords: createPasswordService({ uow, clock, hasher, policy: passwordPolicy, stepUp }),
@@ -116,8 +148,11 @@ export function createServices(deps: { config: Config; database: Database; clock
       issuer: deps.config.totpIssuer,
     }),
     recoveryCodes: createRecoveryCodeService({ uow, clock, stepUp, codec: recoveryCodeCodec, perAccount }),
-    // No CRM connector yet: Customer.crm is null for everyone (the connectors wire a reader in).
-    crm: createCrmService({ reader: async () => null, clock, cacheSeconds: deps.config.crmCacheSeconds }),
+    crm: createCrmService({
+      reader: createCrmSource({ store: connectorStore, sealer: connectorSealer, clock, timeoutMs: deps.config.crmTimeoutMs }),
+      clock,
+      cacheSeconds: deps.config.crmCacheSeconds,
+    }),
     customerSearch: createCustomerSearch({ uow }),
     consents: createConsentService({ uow, clock }),
     catalog: createCatalogService({ uow, clock }),

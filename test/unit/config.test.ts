@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
       bodyLimit: 256 * 1024,
       logLevel: 'warn',
+      delivery: { worker: true, pollMs: 1_000, maxAttempts: 10, timeoutMs: 10_000, leaseMs: 60_000, backoffBaseMs: 1_000, backoffCapMs: 300_000 },
     });
   });
 

@@ -10,6 +10,7 @@ import type { StaffMember as StaffMemberModel } from '../../domain/principals/st
 import type { ServiceClient as ServiceClientModel } from '../../domain/principals/service-client.js';
 import type { CrmProfile as CrmProfileModel } from '../../domain/crm/crm.js';
 import type { Passkey as PasskeyModel } from '../../domain/passkeys/passkey.js';
+import type { Connector as ConnectorModel } from '../../domain/delivery/connector.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -198,6 +199,62 @@ export type ConfirmTotpPayload = {
   stepUp: StepUpPayload;
 };
 
+/**
+ * An outbound connector: a marketing tool, CRM or webhook that Kith keeps in step with customers' changes.
+ * Changes leave through a durable queue (at least once, in order per customer, retried with backoff), and only
+ * for customers who granted the connector's purpose when it has one.
+ */
+export type Connector = {
+  __typename?: 'Connector';
+  createdAt: Scalars['DateTime']['output'];
+  /** Whether changes are delivered. A disabled connector still records what to deliver once enabled again. */
+  enabled: Scalars['Boolean']['output'];
+  /** Which Kith fields leave, and under which target names. */
+  fieldMapping: Array<FieldMapping>;
+  /** How delivery is going. */
+  health: ConnectorHealth;
+  id: Scalars['ID']['output'];
+  /** The connector kind, such as `WEBHOOK`. */
+  kind: Scalars['String']['output'];
+  /** Tries of one change before it is dead-lettered. */
+  maxAttempts: Scalars['Int']['output'];
+  /** A name unique among connectors (case-insensitive). */
+  name: Scalars['String']['output'];
+  /** Only customers whose current consent to this purpose is GRANTED are sent; null sends every customer's profile changes. */
+  purpose?: Maybe<ConsentPurpose>;
+  /** Whether secrets are stored. Secrets are write-only: no field returns them. */
+  secretsSet: Scalars['Boolean']['output'];
+  /** The kind's non-secret settings (for a webhook: `{ url }`). */
+  settings: Scalars['JSON']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A connector's delivery health. */
+export type ConnectorHealth = {
+  __typename?: 'ConnectorHealth';
+  /** Changes waiting to be delivered (due or waiting for a retry). */
+  backlog: Scalars['Int']['output'];
+  /** Changes given up on after the last allowed attempt or a permanent refusal; `replayDeadLetters` tries them again. */
+  deadLetters: Scalars['Int']['output'];
+  /** The last failure's description (an HTTP status or a network error), kept after later successes. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** When the last failure happened. */
+  lastErrorAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When a delivery last succeeded. */
+  lastSuccessAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** What the target answered to a harmless test request. */
+export type ConnectorTestResult = {
+  __typename?: 'ConnectorTestResult';
+  /** On failure: what went wrong. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** Whether the target accepted it. */
+  ok: Scalars['Boolean']['output'];
+  /** On failure: whether a later try may succeed (a 5xx, a timeout, a 429). */
+  retryable?: Maybe<Scalars['Boolean']['output']>;
+};
+
 /** A customer's current decision about one purpose. The full history is in `consentHistory`. */
 export type Consent = {
   __typename?: 'Consent';
@@ -275,6 +332,25 @@ export type ConsentSource =
 export type ConsentStatus =
   | 'GRANTED'
   | 'WITHDRAWN';
+
+export type CreateConnectorInput = {
+  /** Defaults to true. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Defaults to email, givenName and familyName under the same names. */
+  fieldMapping?: InputMaybe<Array<FieldMappingInput>>;
+  /** The connector kind, such as `WEBHOOK`. */
+  kind: Scalars['String']['input'];
+  /** Tries before a change is dead-lettered (1 to 100); defaults to KITH_DELIVERY_MAX_ATTEMPTS. */
+  maxAttempts?: InputMaybe<Scalars['Int']['input']>;
+  /** A unique name, 1 to 100 characters. */
+  name: Scalars['String']['input'];
+  /** The consent purpose customers must have granted; omit to send every customer's profile changes. */
+  purpose?: InputMaybe<Scalars['String']['input']>;
+  /** The kind's secrets (a webhook: `{ signingSecret }`); stored encrypted, never returned. */
+  secrets?: InputMaybe<Scalars['JSON']['input']>;
+  /** The kind's settings (a webhook: `{ url }`). */
+  settings: Scalars['JSON']['input'];
+};
 
 export type CreateServiceClientInput = {
   name: Scalars['String']['input'];
@@ -435,6 +511,26 @@ export type DefinePurposeInput = {
   title: Scalars['String']['input'];
 };
 
+/**
+ * One mapped field: a Kith field (`email`, `givenName`, `familyName`, `phoneNumber`, `locale`, `status`,
+ * `emailVerified`, `phoneNumberVerified`, `createdAt`, `updatedAt`, `id`, or `attributes.<name>`) and its name at the target.
+ */
+export type FieldMapping = {
+  __typename?: 'FieldMapping';
+  /** The Kith field. */
+  from: Scalars['String']['output'];
+  /** The target's field. */
+  to: Scalars['String']['output'];
+};
+
+/** A Kith field and the target field it goes to. */
+export type FieldMappingInput = {
+  /** The Kith field, such as `email` or `attributes.company`. */
+  from: Scalars['String']['input'];
+  /** The target's field name. */
+  to: Scalars['String']['input'];
+};
+
 export type FinishPasskeyRegistrationInput = {
   /** A name for the device: 1 to 64 characters. */
   name: Scalars['String']['input'];
@@ -474,6 +570,8 @@ export type Mutation = {
    * is BAD_USER_INPUT on `code` and counts towards the factor's lockout. Needs a recent step-up. Customers only.
    */
   confirmTotp: ConfirmTotpPayload;
+  /** Adds a connector; it sends changes made from now on (administrators). */
+  createConnector: Connector;
   /** Creates a service client and returns its secret, once. Administrators only. */
   createServiceClient: IssuedClient;
   /** Adds an agent or administrator. Administrators only. */
@@ -517,6 +615,8 @@ export type Mutation = {
   removeTotp: Scalars['Boolean']['output'];
   /** Renames one of the customer's passkeys. Customers only. */
   renamePasskey: Passkey;
+  /** Puts the connector's dead letters back in the queue with their attempts reset; returns how many (administrators). */
+  replayDeadLetters: Scalars['Int']['output'];
   /** Sets another staff member's password (a reset) and ends all their tokens. Administrators only. */
   resetStaffPassword: StaffMember;
   /** Ends every session of the signed-in customer but the current one; returns how many. Customers only. */
@@ -528,6 +628,8 @@ export type Mutation = {
   revokeSession: Scalars['Boolean']['output'];
   /** Issues a new secret; the old one and every token issued with it stop working at once. Administrators only. */
   rotateServiceClientSecret: IssuedClient;
+  /** Turns delivery on or off; changes made meanwhile are delivered once it is on again (administrators). */
+  setConnectorEnabled: Connector;
   /** Disables (ending its tokens) or re-enables a client. Administrators only. */
   setServiceClientEnabled: ServiceClient;
   /** Disables (ending their tokens) or re-enables a staff member. The last active administrator stays. Administrators only. */
@@ -566,11 +668,15 @@ export type Mutation = {
    * STEP_UP_REQUIRED, whose `extensions.methods` names what to offer. Customers only.
    */
   stepUp: StepUpPayload;
+  /** Sends the target a harmless request with the stored configuration (administrators). */
+  testConnector: ConnectorTestResult;
   /**
    * Lifts a customer's sign-in lockout after failed passwords (support, once the customer proved who they
    * are another way). Staff only.
    */
   unlockCustomer: Scalars['Boolean']['output'];
+  /** Changes a connector's configuration (administrators). */
+  updateConnector: Connector;
   /** Sets or removes profile attributes. Operator only. */
   updateProfile: UpdateProfilePayload;
   /** Changes a client's name, scopes or purpose. Administrators only. */
@@ -607,6 +713,12 @@ export type MutationChangeStaffPasswordArgs = {
 /** The root of every write. */
 export type MutationConfirmTotpArgs = {
   code: Scalars['String']['input'];
+};
+
+
+/** The root of every write. */
+export type MutationCreateConnectorArgs = {
+  input: CreateConnectorInput;
 };
 
 
@@ -690,6 +802,12 @@ export type MutationRenamePasskeyArgs = {
 
 
 /** The root of every write. */
+export type MutationReplayDeadLettersArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root of every write. */
 export type MutationResetStaffPasswordArgs = {
   id: Scalars['ID']['input'];
   newPassword: Scalars['String']['input'];
@@ -704,6 +822,13 @@ export type MutationRevokeSessionArgs = {
 
 /** The root of every write. */
 export type MutationRotateServiceClientSecretArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root of every write. */
+export type MutationSetConnectorEnabledArgs = {
+  enabled: Scalars['Boolean']['input'];
   id: Scalars['ID']['input'];
 };
 
@@ -748,8 +873,20 @@ export type MutationStepUpArgs = {
 
 
 /** The root of every write. */
+export type MutationTestConnectorArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root of every write. */
 export type MutationUnlockCustomerArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** The root of every write. */
+export type MutationUpdateConnectorArgs = {
+  input: UpdateConnectorInput;
 };
 
 
@@ -823,6 +960,10 @@ export type Query = {
    * `endCursor` never misses an event. Operator only.
    */
   changeEvents: ChangeEventConnection;
+  /** One connector, or null (staff). */
+  connector?: Maybe<Connector>;
+  /** Every connector (staff). */
+  connectors: Array<Connector>;
   /** The purposes a customer can consent to. Public. */
   consentPurposes: Array<ConsentPurpose>;
   /** One customer by id, or null. Operator only. */
@@ -847,6 +988,12 @@ export type QueryChangeEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root of every read. */
+export type QueryConnectorArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1054,6 +1201,23 @@ export type TotpEnrollment = {
   sharedKey: Scalars['String']['output'];
 };
 
+/** Only the fields given change. */
+export type UpdateConnectorInput = {
+  /** Remove the purpose: every customer's profile changes are sent from now on. */
+  clearPurpose?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Replaces the whole mapping. */
+  fieldMapping?: InputMaybe<Array<FieldMappingInput>>;
+  id: Scalars['ID']['input'];
+  maxAttempts?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** A new purpose; see `clearPurpose` to remove it. */
+  purpose?: InputMaybe<Scalars['String']['input']>;
+  /** Replaces the stored secrets (write-only). */
+  secrets?: InputMaybe<Scalars['JSON']['input']>;
+  /** Replaces the settings. */
+  settings?: InputMaybe<Scalars['JSON']['input']>;
+};
+
 export type UpdateProfileInput = {
   /** Attributes to set; a null value removes one. At most 50. */
   attributes: Array<AttributeInput>;
@@ -1198,6 +1362,9 @@ export type ResolversTypes = {
   ChangeStaffPasswordInput: ChangeStaffPasswordInput;
   ClientScope: ClientScope;
   ConfirmTotpPayload: ResolverTypeWrapper<ConfirmTotpPayload>;
+  Connector: ResolverTypeWrapper<ConnectorModel>;
+  ConnectorHealth: ResolverTypeWrapper<ConnectorHealth>;
+  ConnectorTestResult: ResolverTypeWrapper<ConnectorTestResult>;
   Consent: ResolverTypeWrapper<ConsentModel>;
   ConsentChangeInput: ConsentChangeInput;
   ConsentFilter: ConsentFilter;
@@ -1206,6 +1373,7 @@ export type ResolversTypes = {
   ConsentRecord: ResolverTypeWrapper<ConsentRecordModel>;
   ConsentSource: ConsentSource;
   ConsentStatus: ConsentStatus;
+  CreateConnectorInput: CreateConnectorInput;
   CreateServiceClientInput: CreateServiceClientInput;
   CreateStaffMemberInput: CreateStaffMemberInput;
   CrmProfile: ResolverTypeWrapper<CrmProfileModel>;
@@ -1219,6 +1387,8 @@ export type ResolversTypes = {
   DefineAttributeInput: DefineAttributeInput;
   DefinePurposeInput: DefinePurposeInput;
   EmailAddress: ResolverTypeWrapper<Scalars['EmailAddress']['output']>;
+  FieldMapping: ResolverTypeWrapper<FieldMapping>;
+  FieldMappingInput: FieldMappingInput;
   FinishPasskeyRegistrationInput: FinishPasskeyRegistrationInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -1245,6 +1415,7 @@ export type ResolversTypes = {
   StepUpPayload: ResolverTypeWrapper<StepUpPayload>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TotpEnrollment: ResolverTypeWrapper<TotpEnrollment>;
+  UpdateConnectorInput: UpdateConnectorInput;
   UpdateProfileInput: UpdateProfileInput;
   UpdateProfilePayload: ResolverTypeWrapper<Omit<UpdateProfilePayload, 'customer'> & { customer: ResolversTypes['Customer'] }>;
   UpdateServiceClientInput: UpdateServiceClientInput;
@@ -1270,12 +1441,16 @@ export type ResolversParentTypes = {
   ChangePasswordInput: ChangePasswordInput;
   ChangeStaffPasswordInput: ChangeStaffPasswordInput;
   ConfirmTotpPayload: ConfirmTotpPayload;
+  Connector: ConnectorModel;
+  ConnectorHealth: ConnectorHealth;
+  ConnectorTestResult: ConnectorTestResult;
   Consent: ConsentModel;
   ConsentChangeInput: ConsentChangeInput;
   ConsentFilter: ConsentFilter;
   ConsentPayload: Omit<ConsentPayload, 'consent' | 'customer'> & { consent: ResolversParentTypes['Consent'], customer: ResolversParentTypes['Customer'] };
   ConsentPurpose: ConsentPurposeModel;
   ConsentRecord: ConsentRecordModel;
+  CreateConnectorInput: CreateConnectorInput;
   CreateServiceClientInput: CreateServiceClientInput;
   CreateStaffMemberInput: CreateStaffMemberInput;
   CrmProfile: CrmProfileModel;
@@ -1288,6 +1463,8 @@ export type ResolversParentTypes = {
   DefineAttributeInput: DefineAttributeInput;
   DefinePurposeInput: DefinePurposeInput;
   EmailAddress: Scalars['EmailAddress']['output'];
+  FieldMapping: FieldMapping;
+  FieldMappingInput: FieldMappingInput;
   FinishPasskeyRegistrationInput: FinishPasskeyRegistrationInput;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
@@ -1313,6 +1490,7 @@ export type ResolversParentTypes = {
   StepUpPayload: StepUpPayload;
   String: Scalars['String']['output'];
   TotpEnrollment: TotpEnrollment;
+  UpdateConnectorInput: UpdateConnectorInput;
   UpdateProfileInput: UpdateProfileInput;
   UpdateProfilePayload: Omit<UpdateProfilePayload, 'customer'> & { customer: ResolversParentTypes['Customer'] };
   UpdateServiceClientInput: UpdateServiceClientInput;
@@ -1372,6 +1550,35 @@ export type ChangeEventEdgeResolvers<ContextType = GraphQLContext, ParentType ex
 export type ConfirmTotpPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConfirmTotpPayload'] = ResolversParentTypes['ConfirmTotpPayload']> = {
   recoveryCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   stepUp?: Resolver<ResolversTypes['StepUpPayload'], ParentType, ContextType>;
+};
+
+export type ConnectorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Connector'] = ResolversParentTypes['Connector']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  fieldMapping?: Resolver<Array<ResolversTypes['FieldMapping']>, ParentType, ContextType>;
+  health?: Resolver<ResolversTypes['ConnectorHealth'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  maxAttempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['ConsentPurpose']>, ParentType, ContextType>;
+  secretsSet?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  settings?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type ConnectorHealthResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectorHealth'] = ResolversParentTypes['ConnectorHealth']> = {
+  backlog?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deadLetters?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastErrorAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastSuccessAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type ConnectorTestResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectorTestResult'] = ResolversParentTypes['ConnectorTestResult']> = {
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  retryable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 };
 
 export type ConsentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {
@@ -1460,6 +1667,11 @@ export interface EmailAddressScalarConfig extends GraphQLScalarTypeConfig<Resolv
   name: 'EmailAddress';
 }
 
+export type FieldMappingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FieldMapping'] = ResolversParentTypes['FieldMapping']> = {
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type IssuedClientResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['IssuedClient'] = ResolversParentTypes['IssuedClient']> = {
   client?: Resolver<ResolversTypes['ServiceClient'], ParentType, ContextType>;
   clientSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1475,6 +1687,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   changeStaffPassword?: Resolver<ResolversTypes['StaffSessionPayload'], ParentType, ContextType, RequireFields<MutationChangeStaffPasswordArgs, 'input'>>;
   confirmTotp?: Resolver<ResolversTypes['ConfirmTotpPayload'], ParentType, ContextType, RequireFields<MutationConfirmTotpArgs, 'code'>>;
+  createConnector?: Resolver<ResolversTypes['Connector'], ParentType, ContextType, RequireFields<MutationCreateConnectorArgs, 'input'>>;
   createServiceClient?: Resolver<ResolversTypes['IssuedClient'], ParentType, ContextType, RequireFields<MutationCreateServiceClientArgs, 'input'>>;
   createStaffMember?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationCreateStaffMemberArgs, 'input'>>;
   defineAttribute?: Resolver<ResolversTypes['AttributeDefinition'], ParentType, ContextType, RequireFields<MutationDefineAttributeArgs, 'input'>>;
@@ -1491,10 +1704,12 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   removePasskey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemovePasskeyArgs, 'id'>>;
   removeTotp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   renamePasskey?: Resolver<ResolversTypes['Passkey'], ParentType, ContextType, RequireFields<MutationRenamePasskeyArgs, 'id' | 'name'>>;
+  replayDeadLetters?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationReplayDeadLettersArgs, 'id'>>;
   resetStaffPassword?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationResetStaffPasswordArgs, 'id' | 'newPassword'>>;
   revokeOtherSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   rotateServiceClientSecret?: Resolver<ResolversTypes['IssuedClient'], ParentType, ContextType, RequireFields<MutationRotateServiceClientSecretArgs, 'id'>>;
+  setConnectorEnabled?: Resolver<ResolversTypes['Connector'], ParentType, ContextType, RequireFields<MutationSetConnectorEnabledArgs, 'enabled' | 'id'>>;
   setServiceClientEnabled?: Resolver<ResolversTypes['ServiceClient'], ParentType, ContextType, RequireFields<MutationSetServiceClientEnabledArgs, 'enabled' | 'id'>>;
   setStaffEnabled?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationSetStaffEnabledArgs, 'enabled' | 'id'>>;
   setStaffRole?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationSetStaffRoleArgs, 'id' | 'role'>>;
@@ -1505,7 +1720,9 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   startPasskeyRegistration?: Resolver<ResolversTypes['PasskeyCeremony'], ParentType, ContextType>;
   startPasskeyStepUp?: Resolver<ResolversTypes['PasskeyCeremony'], ParentType, ContextType>;
   stepUp?: Resolver<ResolversTypes['StepUpPayload'], ParentType, ContextType, RequireFields<MutationStepUpArgs, 'input'>>;
+  testConnector?: Resolver<ResolversTypes['ConnectorTestResult'], ParentType, ContextType, RequireFields<MutationTestConnectorArgs, 'id'>>;
   unlockCustomer?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationUnlockCustomerArgs, 'id'>>;
+  updateConnector?: Resolver<ResolversTypes['Connector'], ParentType, ContextType, RequireFields<MutationUpdateConnectorArgs, 'input'>>;
   updateProfile?: Resolver<ResolversTypes['UpdateProfilePayload'], ParentType, ContextType, RequireFields<MutationUpdateProfileArgs, 'input'>>;
   updateServiceClient?: Resolver<ResolversTypes['ServiceClient'], ParentType, ContextType, RequireFields<MutationUpdateServiceClientArgs, 'input'>>;
   withdrawConsent?: Resolver<ResolversTypes['ConsentPayload'], ParentType, ContextType, RequireFields<MutationWithdrawConsentArgs, 'input'>>;
@@ -1535,6 +1752,8 @@ export type PasskeyCeremonyResolvers<ContextType = GraphQLContext, ParentType ex
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   attributeDefinitions?: Resolver<Array<ResolversTypes['AttributeDefinition']>, ParentType, ContextType>;
   changeEvents?: Resolver<ResolversTypes['ChangeEventConnection'], ParentType, ContextType, Partial<QueryChangeEventsArgs>>;
+  connector?: Resolver<Maybe<ResolversTypes['Connector']>, ParentType, ContextType, RequireFields<QueryConnectorArgs, 'id'>>;
+  connectors?: Resolver<Array<ResolversTypes['Connector']>, ParentType, ContextType>;
   consentPurposes?: Resolver<Array<ResolversTypes['ConsentPurpose']>, ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryCustomersArgs>>;
@@ -1639,6 +1858,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ChangeEventConnection?: ChangeEventConnectionResolvers<ContextType>;
   ChangeEventEdge?: ChangeEventEdgeResolvers<ContextType>;
   ConfirmTotpPayload?: ConfirmTotpPayloadResolvers<ContextType>;
+  Connector?: ConnectorResolvers<ContextType>;
+  ConnectorHealth?: ConnectorHealthResolvers<ContextType>;
+  ConnectorTestResult?: ConnectorTestResultResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
   ConsentPayload?: ConsentPayloadResolvers<ContextType>;
   ConsentPurpose?: ConsentPurposeResolvers<ContextType>;
@@ -1650,6 +1872,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CustomerPayload?: CustomerPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EmailAddress?: GraphQLScalarType;
+  FieldMapping?: FieldMappingResolvers<ContextType>;
   IssuedClient?: IssuedClientResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;

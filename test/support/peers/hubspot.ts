@@ -63,7 +63,10 @@ export async function startHubspotPeer(options: { token: string; properties?: st
     const missing: string[] = [];
     for (const input of inputs) {
       const contact = typeof input.id === 'string' ? contacts.get(input.id.toLowerCase()) : undefined;
-      if (contact) found.push({ id: contact.id, properties: { email: contact.properties.email }, archived: false });
+      // HubSpot returns the properties the request names (email when it names none).
+      const wanted = isObject(body) && Array.isArray(body.properties) ? (body.properties as unknown[]).map(String) : ['email'];
+      const properties = Object.fromEntries(wanted.map((name) => [name, contact?.properties[name] ?? null]));
+      if (contact) found.push({ id: contact.id, properties, archived: false });
       else missing.push(String(input.id));
     }
     if (missing.length === 0) return { status: 200, body: { status: 'COMPLETE', results: found } };

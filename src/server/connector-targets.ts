@@ -1,0 +1,44 @@
+import { ConnectorConfigError, type ConnectorKind } from '../connectors/connector.js';
+import type { Clock } from '../domain/clock.js';
+import type { ConnectorTargets } from '../domain/delivery/targets.js';
+import { badInput } from '../domain/errors.js';
+
+/** Runs a kind's config guard, turning its ConnectorConfigError into BAD_USER_INPUT with the field. */
+function guarded<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof ConnectorConfigError) throw badInput(error.message, error.field);
+    throw error;
+  }
+}
+
+/** The connector registry as the delivery engine's port: real fetch, the clock, the timeout. */
+export function createConnectorTargets(deps: { kinds: ReadonlyMap<string, ConnectorKind>; clock: Clock; timeoutMs: number }): ConnectorTargets {
+  const kindOf = (name: string): ConnectorKind => {
+    const kind = deps.kinds.get(name);
+    if (!kind) throw badInput(`kind must be one of ${[...deps.kinds.keys()].join(', ')}.`, 'kind');
+    return kind;
+  };
+  return {
+    has: (name) => deps.kinds.has(name),
+    kinds: () => [...deps.kinds.keys()],
+    maxBatch: (name) => Math.max(1, kindOf(name).maxBatch),
+    checkSettings: (name, settings) => void guarded(() => kindOf(name).parseSettings(settings)),
+    checkSecrets: (name, secrets) => void guarded(() => kindOf(name).parseSecrets(secrets)),
+    client(name, settings, secrets, signal) {
+      const kind = kindOf(name);
+      // A stopping process ends its requests at once; the kind's own timeout still applies.
+      const stoppable: typeof fetch = signal
+        ? (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal })
+        : fetch;
+      return kind.create({
+        settings: guarded(() => kind.parseSettings(settings)),
+        secrets: guarded(() => kind.parseSecrets(secrets)),
+        fetch: stoppable,
+        now: () => deps.clock.now(),
+        timeoutMs: deps.timeoutMs,
+      });
+    },
+  };
+}
