@@ -1,65 +1,34 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCircuitBreaker } from '../../src/connectors/circuit-breaker.js';
 import { createHubSpotCrmReader } from '../../src/connectors/hubspot/crm-reader.js';
 import { createSalesforceCrmReader } from '../../src/connectors/salesforce/crm-reader.js';
 import { createCrmService } from '../../src/domain/crm/crm-service.js';
 import { DomainError } from '../../src/domain/errors.js';
+import { startHubspotPeer, type HubspotPeer } from '../support/peers/hubspot.js';
 
 const TOKEN = 'pat-test-token';
 
-/**
- * HubSpot's contacts batch read, as documented: POST /crm/v3/objects/contacts/batch/read with a bearer
- * token, `idProperty: "email"` and up to 100 inputs; 200 with `results`, 207 when some inputs are unknown.
- */
-function hubSpotPeer() {
-  const contacts = new Map<string, Record<string, string>>();
-  const calls: { inputs: string[]; properties: string[] }[] = [];
-  let mode: 'ok' | 'fail' | 'hang' = 'ok';
-  const read = async (request: IncomingMessage) => {
-    let raw = '';
-    for await (const chunk of request) raw += String(chunk);
-    return JSON.parse(raw) as { idProperty: string; properties: string[]; inputs: { id: string }[] };
-  };
-  const server: Server = createServer(async (request, response) => {
-    const send = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (request.method !== 'POST' || request.url !== '/crm/v3/objects/contacts/batch/read') return send(404, { status: 'error', message: 'Not found' });
-    if (request.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { status: 'error', category: 'INVALID_AUTHENTICATION' });
-    const body = await read(request);
-    if (body.idProperty !== 'email' || !Array.isArray(body.inputs) || body.inputs.length > 100) {
-      return send(400, { status: 'error', category: 'VALIDATION_ERROR' });
-    }
-    calls.push({ inputs: body.inputs.map((i) => i.id), properties: body.properties });
-    if (mode === 'hang') return; // never answers: the caller's timeout must end it
-    if (mode === 'fail') return send(502, { status: 'error', message: 'Bad gateway' });
-    const results = body.inputs.flatMap(({ id }) => {
-      const found = contacts.get(id.toLowerCase());
-      return found ? [{ id: `hs-${id}`, properties: Object.fromEntries(body.properties.map((p) => [p, found[p] ?? null])) }] : [];
-    });
-    const missing = body.inputs.filter(({ id }) => !contacts.has(id.toLowerCase()));
-    send(missing.length ? 207 : 200, { status: 'COMPLETE', results, ...(missing.length ? { numErrors: 1, errors: [{ category: 'OBJECT_NOT_FOUND', context: { ids: missing.map((m) => m.id) } }] } : {}) });
-  });
-  return {
-    server,
-    contacts,
-    calls,
-    setMode: (next: typeof mode) => void (mode = next),
-    start: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`))),
-  };
-}
-
-let peer: ReturnType<typeof hubSpotPeer>;
+const PROPERTIES = ['email', 'lifecyclestage', 'hubspot_owner_id', 'notes_last_updated', 'num_associated_deals'];
+let peer: HubspotPeer;
 let baseUrl: string;
 beforeAll(async () => {
-  peer = hubSpotPeer();
-  baseUrl = await peer.start();
-  peer.contacts.set('ada@example.com', { email: 'ada@example.com', lifecyclestage: 'customer', hubspot_owner_id: '77', notes_last_updated: '2026-11-20T10:00:00.000Z', num_associated_deals: '2' });
-  peer.contacts.set('bob@example.com', { email: 'bob@example.com', lifecyclestage: 'lead' });
+  peer = await startHubspotPeer({ token: TOKEN, properties: PROPERTIES });
+  baseUrl = peer.url;
+  const contacts = [
+    { email: 'ada@example.com', lifecyclestage: 'customer', hubspot_owner_id: '77', notes_last_updated: '2026-11-20T10:00:00.000Z', num_associated_deals: '2' },
+    { email: 'bob@example.com', lifecyclestage: 'lead' },
+  ];
+  await fetch(`${baseUrl}/crm/v3/objects/contacts/batch/upsert`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ inputs: contacts.map((properties) => ({ id: properties.email, idProperty: 'email', properties })) }),
+  });
 });
-afterAll(() => {
-  peer.server.closeAllConnections();
-  peer.server.close();
-});
+afterAll(() => peer?.close());
+
+/** The batch reads the peer received: the emails each asked for. */
+const reads = () => peer.requests.filter((r) => r.path === '/crm/v3/objects/contacts/batch/read').map((r) => (r.body as { inputs: { id: string }[] }).inputs.map((i) => i.id));
 
 const reader = (timeoutMs = 1_000, token = TOKEN) =>
   createHubSpotCrmReader({ settings: { baseUrl }, secrets: { accessToken: token }, fetch, now: () => new Date(), timeoutMs });
@@ -67,10 +36,9 @@ const clock = { now: () => new Date() };
 
 describe('the HubSpot CRM reader', () => {
   it('reads a batch of contacts by email in one call', async () => {
-    const before = peer.calls.length;
+    const before = reads().length;
     const found = await reader().readByEmail(['Ada@example.com', 'bob@example.com', 'nobody@example.com']);
-    expect(peer.calls.length - before).toBe(1);
-    expect(peer.calls.at(-1)!.properties).toEqual(expect.arrayContaining(['email', 'lifecyclestage', 'hubspot_owner_id']));
+    expect(reads().length - before).toBe(1);
     expect(found.get('ada@example.com')).toEqual({ lifecycleStage: 'customer', owner: '77', lastActivityAt: new Date('2026-11-20T10:00:00.000Z'), openDeals: 2 });
     expect(found.get('bob@example.com')).toEqual({ lifecycleStage: 'lead', owner: null, lastActivityAt: null, openDeals: null });
     expect(found.has('nobody@example.com')).toBe(false);
@@ -78,49 +46,47 @@ describe('the HubSpot CRM reader', () => {
 
   it('throws on a refused token, a failing CRM and a timeout', async () => {
     await expect(reader(1_000, 'wrong').readByEmail(['ada@example.com'])).rejects.toThrow(/401/);
-    peer.setMode('fail');
+    peer.fail({ status: 502 });
     await expect(reader().readByEmail(['ada@example.com'])).rejects.toThrow(/502/);
-    peer.setMode('hang');
-    await expect(reader(200).readByEmail(['ada@example.com'])).rejects.toThrow();
-    peer.setMode('ok');
+    peer.fail({ hang: true });
+    await expect(reader(200).readByEmail(['ada@example.com'])).rejects.toThrow(/no answer within 200 ms/);
   });
 });
 
 describe('the CRM service', () => {
   it('answers a page with one call, caches it, and says null for customers the CRM does not know', async () => {
     const service = createCrmService({ reader: async () => reader(), clock, cacheSeconds: 30 });
-    const before = peer.calls.length;
+    const before = reads().length;
     const answers = await service.readByEmail(['ada@example.com', 'nobody@example.com']);
     expect(answers[0]).toMatchObject({ lifecycleStage: 'customer' });
     expect(answers[1]).toBeNull();
     await service.readByEmail(['ada@example.com', 'nobody@example.com']);
-    expect(peer.calls.length - before).toBe(1);
+    expect(reads().length - before).toBe(1);
   });
 
   it('splits more emails than one batch takes into several calls', async () => {
     const service = createCrmService({ reader: async () => reader(), clock, cacheSeconds: 30 });
-    const before = peer.calls.length;
+    const before = reads().length;
     await service.readByEmail(Array.from({ length: 150 }, (_, i) => `many-${i}@example.com`));
-    expect(peer.calls.slice(before).map((c) => c.inputs.length)).toEqual([100, 50]);
+    expect(reads().slice(before).map((inputs) => inputs.length)).toEqual([100, 50]);
   });
 
   it('answers CRM_UNAVAILABLE for each email when the CRM fails, and null without a CRM', async () => {
-    peer.setMode('fail');
+    peer.fail({ status: 502 });
     const service = createCrmService({ reader: async () => reader(), clock, cacheSeconds: 30 });
     const answers = await service.readByEmail(['ada@example.com', 'bob@example.com']);
     expect(answers.map((a) => (a instanceof DomainError ? a.code : a))).toEqual(['CRM_UNAVAILABLE', 'CRM_UNAVAILABLE']);
-    peer.setMode('ok');
     expect(await createCrmService({ reader: async () => null, clock, cacheSeconds: 30 }).readByEmail(['ada@example.com'])).toEqual([null]);
   });
 
   it('stops calling a failing CRM once the circuit opens, and tries again after the reset time', async () => {
-    peer.setMode('fail');
+    // Two failures open the circuit: the four calls after them fail without reaching the CRM (which would
+    // answer them, no fault being queued any more).
+    peer.fail({ status: 502 }, { status: 502 });
     const guarded = withCircuitBreaker(reader(), { timeoutMs: 500, resetMs: 300, volumeThreshold: 2 });
-    const before = peer.calls.length;
+    const before = peer.requests.length;
     for (let i = 0; i < 6; i += 1) await expect(guarded.readByEmail([`fail-${i}@example.com`])).rejects.toThrow();
-    const reached = peer.calls.length - before;
-    expect(reached).toBeLessThan(6);
-    peer.setMode('ok');
+    expect(peer.requests.length - before).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 350));
     expect((await guarded.readByEmail(['ada@example.com'])).get('ada@example.com')).toMatchObject({ lifecycleStage: 'customer' });
   });
