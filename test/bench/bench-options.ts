@@ -4,7 +4,9 @@ import { DEFAULT_DB_POOL_SIZE } from '../../src/config/config.js';
 export const DRIVERS = ['postgres', 'pglite'] as const;
 export type Driver = (typeof DRIVERS)[number];
 
-export const SCENARIOS = ['floor', 'point', 'graph', 'capture', 'signin', 'authread'] as const;
+export const SCENARIOS = ['floor', 'point', 'graph', 'capture', 'signin', 'authread', 'delivery'] as const;
+/** The scenarios measured as HTTP load against Kith and a baseline server (delivery has a runner of its own). */
+export type HttpScenarioName = Exclude<ScenarioName, 'delivery'>;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -21,6 +23,8 @@ export interface BenchOptions {
   readonly warmupSeconds: number;
   /** Concurrent autocannon connections (BENCH_CONNECTIONS, default 32). */
   readonly connections: number;
+  /** Changes delivered by the delivery scenario (BENCH_DELIVERY_EVENTS, default 2000). */
+  readonly deliveryEvents: number;
   /** Customers seeded before measuring (BENCH_CUSTOMERS, default 10000). */
   readonly customers: number;
   /** PostgreSQL connections of Kith's pool and of the baseline's, each (BENCH_POOL_SIZE, default: Kith's default, DEFAULT_DB_POOL_SIZE). */
@@ -31,13 +35,13 @@ export interface BenchOptions {
   readonly out: string | null;
 }
 
-export const USAGE = `Usage: npm run bench -- [--driver postgres|pglite] [--scenario floor|point|graph|capture|signin|authread]
+export const USAGE = `Usage: npm run bench -- [--driver postgres|pglite] [--scenario floor|point|graph|capture|signin|authread|delivery]
   Both flags may be repeated or given comma-separated lists; without them everything runs.
   signin is compared with bare argon2id verify() calls, authread with Kith's own operator point read.
   Environment: BENCH_SECONDS (10, measured per side), BENCH_ROUNDS (2, alternating runs sharing them),
   BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (32), BENCH_CUSTOMERS (10000),
   BENCH_POOL_SIZE (${DEFAULT_DB_POOL_SIZE}, Kith's default; PostgreSQL connections of Kith and of the baseline each),
-  BENCH_PG_URL_BASE (postgres://postgres@127.0.0.1:5432), BENCH_OUT (a path for the JSON results; unset: print only).`;
+  BENCH_DELIVERY_EVENTS (2000), BENCH_PG_URL_BASE (postgres://postgres@127.0.0.1:5432), BENCH_OUT (a path for the JSON results; unset: print only).`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -88,6 +92,7 @@ export function parseBenchOptions(argv: readonly string[], env: Env = process.en
     connections: Math.round(positive(env, 'BENCH_CONNECTIONS', 32, 1, 1000)),
     customers: Math.round(positive(env, 'BENCH_CUSTOMERS', 10_000, 100, 1_000_000)),
     poolSize: Math.round(positive(env, 'BENCH_POOL_SIZE', DEFAULT_DB_POOL_SIZE, 1, 200)),
+    deliveryEvents: positive(env, 'BENCH_DELIVERY_EVENTS', 2000, 10, 100_000),
     pgUrlBase: (env.BENCH_PG_URL_BASE || 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, ''),
     out: env.BENCH_OUT || null,
   });

@@ -3,12 +3,13 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import postgres from 'postgres';
 import { openDatabase } from '../../src/store/database.js';
-import { type BenchOptions, type Driver, parseBenchOptions, UsageError } from './bench-options.js';
+import { type BenchOptions, type Driver, type HttpScenarioName, parseBenchOptions, UsageError } from './bench-options.js';
 import { argon2Side } from './argon2-baseline.js';
 import { type BenchChild, startChild } from './child-process.js';
 import { httpSide, measurePair, type Side } from './load.js';
 import { formatScenarioLine, formatTable, type ScenarioResult, scenarioResult } from './report.js';
 import { createScenario } from './scenario-catalog.js';
+import { benchDelivery, type DeliveryResult, formatDelivery } from './delivery-bench.js';
 import type { Scenario } from './scenarios.js';
 import { startNodeFlags } from '../support/start-flags.js';
 import { benchCustomerIds, seedCustomers } from './seed-data.js';
@@ -27,6 +28,9 @@ interface Run {
   readonly seed: string;
   readonly ids: readonly string[];
 }
+
+/** The chosen scenarios that are HTTP load against Kith and a baseline (all but delivery). */
+const httpScenarios = (options: BenchOptions): HttpScenarioName[] => options.scenarios.filter((s): s is HttpScenarioName => s !== 'delivery');
 
 /** Cleanups to run if the bench is interrupted (children to stop, the PostgreSQL database to drop). */
 const cleanups = new Set<() => Promise<void>>();
@@ -107,7 +111,7 @@ function baselineSide(run: Run, scenario: Scenario, servers: Servers): Side {
 async function benchScenarios(run: Run, driver: Driver, servers: Servers): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   const { seconds, rounds, warmupSeconds, connections } = run.options;
-  for (const name of run.options.scenarios) {
+  for (const name of httpScenarios(run.options)) {
     const scenario = createScenario(name, run.ids);
     log(`${driver}: ${scenario.title}: each side ${warmupSeconds} s warm-up, ${seconds} s measured in ${rounds} alternating runs, ${connections} connections`);
     let result: ScenarioResult;
@@ -209,12 +213,12 @@ async function main(): Promise<number> {
   );
 
   const results: ScenarioResult[] = [];
-  for (const driver of options.drivers) {
+  for (const driver of httpScenarios(options).length > 0 ? options.drivers : []) {
     try {
       results.push(...(driver === 'postgres' ? await benchPostgres(run) : await benchPglite(run)));
     } catch (error) {
       console.error(`[bench] ${driver} could not be measured:`, error);
-      for (const name of options.scenarios) {
+      for (const name of httpScenarios(options)) {
         results.push(scenarioResult(driver, createScenario(name, run.ids), null, null, (error as Error).message));
       }
     }
@@ -233,17 +237,30 @@ async function main(): Promise<number> {
     );
   }
   if (options.scenarios.includes('authread')) {
-    console.log(`me (token)'s baseline is Kith itself: the operator's point read (customer(id), same fields) of the same customers.`);
+    console.log(`authread's baseline is Kith itself: the same catalog read with no token, on the same process.`);
   }
-  console.log('');
-  console.log(formatTable(results));
+  if (results.length > 0) {
+    console.log('');
+    console.log(formatTable(results));
+  }
+  const deliveries: DeliveryResult[] = [];
+  if (options.scenarios.includes('delivery')) {
+    console.log('\nDelivery throughput (in this process; ratio = Kith changes/s / bare POST loop posts/s, for information)');
+    for (const driver of options.drivers) {
+      const result = await benchDelivery(driver, options, log);
+      console.log(formatDelivery(result));
+      deliveries.push(result);
+    }
+  }
   if (options.out) {
-    const report = { at: new Date().toISOString(), node: process.version, cpus: cpus().length, options, results };
+    const report = { at: new Date().toISOString(), node: process.version, cpus: cpus().length, options, results, deliveries };
     await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
     log(`results written to ${options.out}`);
   }
-  const failed = results.filter((r) => r.error !== null);
-  if (failed.length > 0) console.error(`\n[bench] FAILED: ${failed.map((r) => `${r.driver} ${r.title}: ${r.error}`).join('\n  ')}`);
+  const failed = [...results.map((r) => ({ what: `${r.driver} ${r.title}`, error: r.error })), ...deliveries.map((d) => ({ what: `${d.driver} delivery`, error: d.error }))].filter(
+    (f) => f.error !== null,
+  );
+  if (failed.length > 0) console.error(`\n[bench] FAILED: ${failed.map((f) => `${f.what}: ${f.error}`).join('\n  ')}`);
   return failed.length > 0 ? 1 : 0;
 }
 

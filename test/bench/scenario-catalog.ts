@@ -1,9 +1,9 @@
-import type { ScenarioName } from './bench-options.js';
+import type { HttpScenarioName } from './bench-options.js';
 import { captureScenario, floorScenario, graphScenario, pointScenario, type Scenario } from './scenarios.js';
 import { authReadScenario, signInScenario } from './session-scenarios.js';
 
 /** Every scenario by name, given the ids of the seeded customers. */
-export function createScenario(name: ScenarioName, ids: readonly string[]): Scenario {
+export function createScenario(name: HttpScenarioName, ids: readonly string[]): Scenario {
   switch (name) {
     case 'floor':
       return floorScenario();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ScenarioName } from './bench-options.js';
+import type { HttpScenarioName } from './bench-options.js';
 import { BENCH_PURPOSES } from './seed-data.js';
 
 /**
@@ -32,7 +32,7 @@ export type Baseline =
   | { readonly kind: 'argon2'; readonly label: string };
 
 export interface Scenario extends Workload {
-  readonly name: ScenarioName;
+  readonly name: HttpScenarioName;
   readonly title: string;
   readonly baseline: Baseline;
   /** Kith's throughput divided by the baseline's must reach this on PostgreSQL; null: for information. */
