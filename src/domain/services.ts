@@ -11,6 +11,7 @@ import type { PasswordService } from './credentials/password-service.js';
 import type { ServiceClientService } from './principals/client-service.js';
 import type { StaffService } from './principals/staff-service.js';
 import type { PasskeyService } from './passkeys/passkey-service.js';
+import type { ProvisioningService } from './scim/provisioning-service.js';
 import type { SessionService } from './sessions/session-service.js';
 import type { StepUpGuard } from './sessions/step-up.js';
 
@@ -31,4 +32,5 @@ export interface Services {
   totp: TotpService;
   recoveryCodes: RecoveryCodeService;
   passkeys: PasskeyService;
+  provisioning: ProvisioningService;
 }

@@ -9,3 +9,4 @@ export * from './rate-limits.js';
 export * from './principals.js';
 export * from './factors.js';
 export * from './passkeys.js';
+export * from './scim.js';
