@@ -3,29 +3,10 @@ import { matches } from '../../src/domain/scim/filter-eval.js';
 import { compileFilter } from '../../src/domain/scim/filter.js';
 import { parseFilter } from '../../src/domain/scim/filter-parser.js';
 import { ScimError } from '../../src/domain/scim/scim-error.js';
+import { RFC_FILTERS } from '../scim/rfc-filters.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-/** The 17 filter examples of RFC 7644 section 3.4.2.2, as printed. */
-export const RFC_FILTERS = [
-  'userName eq "bjensen"',
-  'name.familyName co "O\'Malley"',
-  'userName sw "J"',
-  'urn:ietf:params:scim:schemas:core:2.0:User:userName sw "J"',
-  'title pr',
-  'meta.lastModified gt "2011-05-13T04:42:34Z"',
-  'meta.lastModified ge "2011-05-13T04:42:34Z"',
-  'meta.lastModified lt "2011-05-13T04:42:34Z"',
-  'meta.lastModified le "2011-05-13T04:42:34Z"',
-  'title pr and userType eq "Employee"',
-  'title pr or userType eq "Intern"',
-  'schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"',
-  'userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")',
-  'userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")',
-  'userType eq "Employee" and (emails.type eq "work")',
-  'userType eq "Employee" and emails[type eq "work" and value co "@example.com"]',
-  'emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]',
-];
 
 const user = (fields: Record<string, unknown>) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'x', ...fields });
 const modified = (iso: string) => ({ meta: { resourceType: 'User', lastModified: iso } });
