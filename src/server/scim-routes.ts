@@ -7,7 +7,7 @@ import { listResponse, parseListRequest, project, projectionOf } from '../domain
 import { applyPatch } from '../domain/scim/patch.js';
 import { invalidSyntax, mutability } from '../domain/scim/scim-error.js';
 import type { ScimUser } from '../domain/scim/scim-user-store.js';
-import { canonicalResource, etagOf, toProvisionedUser, toResource } from '../domain/scim/user-resource.js';
+import { canonicalResource, etagOf, followPrimaryEmail, toProvisionedUser, toResource } from '../domain/scim/user-resource.js';
 import type { Services } from '../domain/services.js';
 import { requireProvisioner, sendError, sendFailure, sendScim, tagMatches } from './scim-http.js';
 
@@ -114,7 +114,8 @@ export async function registerScimRoutes(app: FastifyInstance, services: Service
         // a concurrent write makes it read and apply again rather than fail.
         for (let attempt = 1; ; attempt += 1) {
           const { current, expected } = await precondition(request, request.params.id);
-          const user = toProvisionedUser(canonicalResource(applyPatch(present(request, current), operations)));
+          const before = present(request, current);
+          const user = toProvisionedUser(canonicalResource(followPrimaryEmail(before, applyPatch(before, operations))));
           try {
             const updated = await services.provisioning.replace(request.params.id, user, current.customer.version, actor(request));
             return sendUser(request, reply, 200, updated);

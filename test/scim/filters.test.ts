@@ -4,10 +4,8 @@ import { matches } from '../../src/domain/scim/filter-eval.js';
 import { compileFilter } from '../../src/domain/scim/filter.js';
 import { startKith, type TestKith } from '../support/kith.js';
 import { RFC_FILTERS } from './rfc-filters.js';
-import { clientToken, type ScimClient, scimClient } from './scim-client.js';
+import { CORE, ENTERPRISE, provisioner, type ScimClient } from './scim-client.js';
 
-const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 let k: TestKith;
 let s: ScimClient;
@@ -17,7 +15,7 @@ const users: Record<string, any> = {};
 
 beforeAll(async () => {
   k = await startKith();
-  s = scimClient(k, (await clientToken(k, ['PROVISIONING_WRITE'])).token);
+  ({ s } = await provisioner(k));
   const bodies = {
     barbara: {
       userName: `bjensen@${domain}`,

@@ -51,3 +51,14 @@ export function scimClient(k: TestKith, token: string | null) {
 }
 
 export type ScimClient = ReturnType<typeof scimClient>;
+
+export const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+export const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+/** A provisioning client of `k` (provisioning:write) and its client id. */
+export async function provisioner(k: TestKith): Promise<{ s: ScimClient; clientId: string }> {
+  const client = await clientToken(k, ['PROVISIONING_WRITE']);
+  return { s: scimClient(k, client.token), clientId: client.clientId };
+}

@@ -202,3 +202,19 @@ export function toResource(customer: Customer, record: ScimRecord | null, baseUr
   };
   return resource;
 }
+
+/**
+ * After a PATCH, keeps the primary email and userName one value: a patch that changed only userName moves
+ * the primary email with it, and one that changed only the primary email's value moves userName.
+ */
+export function followPrimaryEmail(before: Json, after: Json): Json {
+  const primary = Array.isArray(after.emails) ? (after.emails as unknown[]).find((e): e is Json => isObject(e) && e.primary === true) : undefined;
+  if (!primary || typeof after.userName !== 'string') return after;
+  if (after.userName !== before.userName && primary.value === before.userName) {
+    return { ...after, emails: (after.emails as Json[]).map((e) => (e === primary ? { ...e, value: after.userName } : e)) };
+  }
+  if (after.userName === before.userName && typeof primary.value === 'string' && primary.value !== before.userName) {
+    return { ...after, userName: primary.value };
+  }
+  return after;
+}
