@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, signedInCustomer, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
 import { clientToken, CORE, ENTERPRISE, ERROR, PATCH_OP, provisioner, type ScimClient, scimClient } from './scim-client.js';
@@ -153,5 +154,20 @@ describe('request bodies', () => {
     const email = uniqueEmail();
     expect((await post({ schemas: [CORE], userName: email, emails: [{ value: uniqueEmail(), primary: true }] })).body).toMatchObject({ scimType: 'invalidValue' });
     expect(await customerOf(email)).toBeNull();
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## SCIM 2.0 provisioning'));
+
+  it('creates and finds the user as its curl example does', async () => {
+    const body = JSON.parse(/-d '(\{[\s\S]*?\})'/.exec(section)![1]!);
+    const filter = /--data-urlencode 'filter=(.*)'/.exec(section)![1]!;
+    const email = uniqueEmail('bjensen');
+    const created = await s.request('POST', '/Users', { ...body, userName: email });
+    expect(created.status).toBe(201);
+    const found = await s.list({ filter: filter.replace('BJensen@example.com', email.toUpperCase().replace('@EXAMPLE.COM', '@example.com')) });
+    expect(found.body.Resources.map((r: any) => r.id)).toEqual([created.body.id]);
   });
 });
