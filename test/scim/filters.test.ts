@@ -103,6 +103,8 @@ describe('sorting and paging', () => {
     expect(await page({ sortBy: 'userName', startIndex: '2', count: '1' })).toEqual({ total: 3, start: 2, names: ["O'Malley"] });
     expect(await page({ sortBy: 'userName', startIndex: '0', count: '-1' })).toEqual({ total: 3, start: 1, names: [] });
     expect(await page({ startIndex: '9' })).toEqual({ total: 3, start: 9, names: [] });
+    // A multi-valued attribute sorts by its primary value; userName case does not matter.
+    expect(await page({ sortBy: 'emails.value', sortOrder: 'Descending' })).toEqual({ total: 3, start: 1, names: ['Smith', "O'Malley", 'Jensen'] });
   });
 
   it('answers .search like GET, with attributes', async () => {

@@ -61,6 +61,8 @@ describe('RFC 7644 section 3 with a User', () => {
     expect(got.body).toEqual(user);
     const some = await s.request('GET', `/Users/${user.id}?attributes=userName,name.familyName`);
     expect(some.body).toEqual({ schemas: [CORE], id: user.id, userName: user.userName, name: { familyName: 'Jensen' } });
+    const values = await s.request('GET', `/Users/${user.id}?attributes=emails.value,${ENTERPRISE}:department`);
+    expect(values.body).toEqual({ schemas: [CORE], id: user.id, emails: [{ value: user.userName }] });
     const fewer = await s.request('GET', `/Users/${user.id}?excludedAttributes=name,emails,meta,id`);
     expect(fewer.body).toEqual({ schemas: [CORE], id: user.id, externalId: 'bjensen', userName: user.userName, active: true });
   });

@@ -41,6 +41,13 @@ describe('the filter parser', () => {
     });
   });
 
+  it('bounds the nesting and the number of conditions', () => {
+    expect(() => compileFilter(`${'('.repeat(16)}title pr${')'.repeat(16)}`)).not.toThrow();
+    expect(() => compileFilter(`${'('.repeat(17)}title pr${')'.repeat(17)}`)).toThrow(/deeper than 16/);
+    expect(() => compileFilter(Array.from({ length: 64 }, () => 'title pr').join(' or '))).not.toThrow();
+    expect(() => compileFilter(Array.from({ length: 65 }, () => 'title pr').join(' or '))).toThrow(/more than 64 conditions/);
+  });
+
   it.each([
     ['', 'empty'],
     ['userName', 'no operator'],

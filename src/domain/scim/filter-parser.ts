@@ -78,8 +78,13 @@ export function parseAttrPath(text: string, fail: (detail: string) => ScimError)
   return { uri, name: parts[0]!, sub: parts[1] ?? null };
 }
 
+/** Bounds on one expression: how deep parentheses nest and how many conditions it holds. */
+export const FILTER_LIMITS = { depth: 16, conditions: 64 } as const;
+
 class Parser {
   private index = 0;
+  private depth = 0;
+  private conditions = 0;
   constructor(
     private readonly tokens: Token[],
     private readonly fail: (detail: string) => ScimError,
@@ -157,12 +162,17 @@ class Parser {
 
   private parseGroup(inBrackets: boolean): RawFilter {
     this.expect('(');
+    this.depth += 1;
+    if (this.depth > FILTER_LIMITS.depth) throw this.fail(`Parentheses nest deeper than ${FILTER_LIMITS.depth} levels.`);
     const filter = this.parseOr(inBrackets);
+    this.depth -= 1;
     this.expect(')');
     return filter;
   }
 
   private parseComparison(path: RawPath): RawFilter {
+    this.conditions += 1;
+    if (this.conditions > FILTER_LIMITS.conditions) throw this.fail(`The expression has more than ${FILTER_LIMITS.conditions} conditions.`);
     const operator = this.next();
     if (operator?.kind !== 'word') throw this.fail(`Expected an operator after the attribute path ${this.where(operator)}.`);
     const op = operator.text.toLowerCase();
