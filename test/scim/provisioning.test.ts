@@ -126,6 +126,33 @@ describe('a SCIM user is a customer', () => {
     expect(viaEmail.body).toMatchObject({ userName: third, emails: [{ value: third, primary: true }] });
   });
 
+  it('logs SCIM-only changes as customer.updated with scim.* field names, and bumps the version', async () => {
+    const { body: user } = await s.request('POST', '/Users', { schemas: [CORE], userName: uniqueEmail('upd') });
+    const patched = await s.request('PATCH', `/Users/${user.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'add', value: { displayName: 'Babs', externalId: 'e-9', name: { givenName: 'Barbara' } } }],
+    });
+    expect(patched.body.meta.version).toBe('W/"2"');
+    const last = (await k.ok(EVENTS, { id: user.id }, { as: 'admin' })).changeEvents.edges.at(-1).node;
+    expect(last).toEqual({ type: 'customer.updated', changedFields: ['givenName', 'scim.externalId', 'scim.displayName'], actor: `client:${clientId}` });
+  });
+
+  it('ignores attributes outside the schema and read-only ones', async () => {
+    const response = await s.request('POST', '/Users', {
+      schemas: [CORE],
+      userName: uniqueEmail('extra'),
+      password: 't1meMa$heen',
+      groups: [{ value: 'g-1' }],
+      roles: [{ value: 'admin' }],
+      meta: { created: '2000-01-01T00:00:00Z' },
+      id: 'chosen-by-client',
+    });
+    expect(response.status).toBe(201);
+    expect(Object.keys(response.body).sort()).toEqual(['active', 'emails', 'id', 'meta', 'schemas', 'userName']);
+    expect(response.body.id).not.toBe('chosen-by-client');
+    expect(response.body.meta.created).not.toBe('2000-01-01T00:00:00Z');
+  });
+
   it('DELETE marks the customer DELETED with a customer.deleted event', async () => {
     const email = uniqueEmail('deleted');
     const { body: user } = await s.request('POST', '/Users', { schemas: [CORE], userName: email });
