@@ -7,7 +7,7 @@ import {
   CORE_USER,
   coreUserAttributes,
   ENTERPRISE_USER,
-  enterpriseUserAttributes,
+  enterpriseExtension,
   type ScimAttribute,
 } from './user-schema.js';
 
@@ -93,7 +93,7 @@ export function canonicalResource(body: unknown): Json {
   for (const [key, value] of Object.entries(body)) {
     if (key.toLowerCase() === ENTERPRISE_USER.toLowerCase()) {
       if (value === null) continue;
-      const extension = canonicalValue({ ...find(coreUserAttributes, 'name')!, name: ENTERPRISE_USER, subAttributes: enterpriseUserAttributes }, value, ENTERPRISE_USER);
+      const extension = canonicalValue(enterpriseExtension, value, ENTERPRISE_USER);
       if (extension !== undefined) out[ENTERPRISE_USER] = extension;
       continue;
     }

@@ -136,6 +136,9 @@ export const enterpriseUserAttributes: ScimAttribute[] = [
   ]),
 ];
 
+/** The extension's object in a resource, read like a complex attribute named by the extension URN. */
+export const enterpriseExtension: ScimAttribute = complex(ENTERPRISE_USER, 'The enterprise User extension.', enterpriseUserAttributes);
+
 export type SchemaId = 'core' | 'enterprise';
 
 /** A resolved attribute reference: the schema, the top-level attribute and perhaps one sub-attribute, canonically spelled. */
