@@ -142,7 +142,9 @@ describe('malformed list requests', () => {
 
   it('refuses a count above maxResults with tooMany, and a bad sortBy or sortOrder with invalidValue', async () => {
     expect((await s.list({ count: '201' })).body).toMatchObject({ status: '400', scimType: 'tooMany' });
-    expect((await s.list({ sortBy: 'nosuch' })).body).toMatchObject({ status: '400', scimType: 'invalidValue' });
+    for (const sortBy of ['nosuch', 'name', 'schemas', `${ENTERPRISE}:manager`]) {
+      expect((await s.list({ sortBy })).body, sortBy).toMatchObject({ status: '400', scimType: 'invalidValue' });
+    }
     expect((await s.list({ sortOrder: 'sideways' })).body).toMatchObject({ status: '400', scimType: 'invalidValue' });
     expect((await s.list({ startIndex: 'one' })).body).toMatchObject({ status: '400', scimType: 'invalidValue' });
   });

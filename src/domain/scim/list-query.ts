@@ -44,6 +44,15 @@ function integer(value: unknown, parameter: string): number | null {
   return number;
 }
 
+/** A list sorts by a single value: a simple attribute, or a plural one's primary (first) value. */
+function checkSortable(ref: AttributeRef): void {
+  const leaf = ref.sub ?? ref.attribute;
+  const plural = ref.attribute.multiValued;
+  if ((leaf.type === 'complex' && !plural) || (plural && ref.attribute.type !== 'complex')) {
+    throw invalidValue(`sortBy: ${leaf.name} has no single value to sort by; name a sub-attribute or a simple attribute.`);
+  }
+}
+
 export function projectionOf(parameters: Json): Projection {
   const attributes = attributeList(parameters.attributes, 'attributes');
   const excludedAttributes = attributeList(parameters.excludedAttributes, 'excludedAttributes');
@@ -59,6 +68,7 @@ export function parseListRequest(parameters: Json): ListRequest {
   if (parameters.filter !== undefined && typeof parameters.filter !== 'string') throw invalidValue('filter must be a string.');
   const filter = parameters.filter === undefined || parameters.filter.trim() === '' ? null : compileFilter(parameters.filter);
   const sortBy = parameters.sortBy === undefined || parameters.sortBy === '' ? null : attributePath(String(parameters.sortBy), 'sortBy');
+  if (sortBy) checkSortable(sortBy);
   const sortOrder = parameters.sortOrder === undefined ? 'ascending' : String(parameters.sortOrder).toLowerCase();
   if (sortOrder !== 'ascending' && sortOrder !== 'descending') throw invalidValue('sortOrder must be ascending or descending.');
   const startIndex = Math.max(1, integer(parameters.startIndex, 'startIndex') ?? 1);
