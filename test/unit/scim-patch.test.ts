@@ -46,6 +46,11 @@ describe('PATCH as RFC 7644 section 3.5.2 shows it', () => {
     ]);
   });
 
+  it('3.5.2.1: does not add a value the attribute already holds', () => {
+    const result = applyPatch(bjensen(), patch({ op: 'add', path: 'emails', value: [{ type: 'home', value: 'babs@jensen.org' }] }));
+    expect(result.emails).toEqual(bjensen().emails);
+  });
+
   it('3.5.2.2: removes a single-valued attribute and a sub-attribute', () => {
     expect(applyPatch(bjensen(), patch({ op: 'remove', path: 'name.familyName' })).name).toEqual({ givenName: 'Barbara' });
     expect(applyPatch(bjensen(), patch({ op: 'remove', path: 'addresses' })).addresses).toBeUndefined();

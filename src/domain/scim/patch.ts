@@ -87,6 +87,16 @@ function applyFiltered(op: Op, resource: Json, t: Target, value: unknown): void 
   owner![t.ref.attribute.name] = onePrimary(replaced, replaced.filter((item, index) => values[index] !== item));
 }
 
+/** Deep equality of JSON values, whatever the order of object keys. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => sameValue(item, b[index]));
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key], b[key]));
+  }
+  return a === b;
+}
+
 function withoutKey(value: Json, key: string): Json {
   const { [key]: _, ...rest } = value;
   return rest;
@@ -118,8 +128,11 @@ function applyAt(op: Op, resource: Json, t: Target, value: unknown): void {
   }
   const canonical = canonicalKeys(attribute, value);
   if (attribute.multiValued) {
-    const added = (Array.isArray(canonical) ? canonical : [canonical]) as Json[];
-    const list = op === 'add' && Array.isArray(current) ? [...(current as Json[]), ...added] : added;
+    const given = (Array.isArray(canonical) ? canonical : [canonical]) as Json[];
+    const existing = op === 'add' && Array.isArray(current) ? (current as Json[]) : [];
+    // A value the attribute already holds is not added again (RFC 7644 section 3.5.2.1).
+    const added = given.filter((value) => !existing.some((item) => sameValue(item, value)));
+    const list = [...existing, ...added];
     owner[attribute.name] = attribute.type === 'complex' ? onePrimary(list, added) : list;
   } else if (attribute.type === 'complex' && isObject(canonical) && isObject(current)) {
     // Sub-attributes not given are left as they were (RFC 7644 3.5.2.1 and 3.5.2.3).
