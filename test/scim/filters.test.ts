@@ -92,6 +92,15 @@ describe('the RFC 7644 filter examples over HTTP', () => {
   });
 });
 
+describe('values are data, never SQL or patterns', () => {
+  it('matches quotes, LIKE wildcards and backslashes literally', async () => {
+    for (const value of ['%', '_', "x' or '1'='1", '\\', '"); drop table customers; --']) {
+      expect(await served(`userName co ${JSON.stringify(value)} or displayName sw ${JSON.stringify(value)}`), value).toEqual([]);
+    }
+    expect(await served('name.familyName ew "\'malley"')).toEqual(['omalley']);
+  });
+});
+
 describe('sorting and paging', () => {
   it('sorts by an attribute either way and pages with startIndex and count', async () => {
     const page = async (parameters: Record<string, string>) => {
