@@ -20,7 +20,7 @@ export function sendError(reply: FastifyReply, status: number, scimType: string 
 
 /** Maps what a SCIM request may throw to its SCIM error; anything unexpected is logged and masked. */
 export function sendFailure(request: FastifyRequest, reply: FastifyReply, error: unknown) {
-  if (error instanceof ScimError) return sendError(reply, error.status, error.scimType, error.message);
+  if (error instanceof ScimError) return sendError(reply, 400, error.scimType, error.message);
   if (error instanceof DomainError) {
     switch (error.code) {
       case 'BAD_USER_INPUT':

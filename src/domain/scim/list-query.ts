@@ -74,7 +74,7 @@ export function parseListRequest(parameters: Json): ListRequest {
   const startIndex = Math.max(1, integer(parameters.startIndex, 'startIndex') ?? 1);
   const count = Math.max(0, integer(parameters.count, 'count') ?? MAX_RESULTS);
   if (count > MAX_RESULTS) {
-    throw new ScimError(400, 'tooMany', `count may be at most ${MAX_RESULTS}: page through the results with startIndex.`);
+    throw new ScimError('tooMany', `count may be at most ${MAX_RESULTS}: page through the results with startIndex.`);
   }
   return { filter, sortBy, descending: sortOrder === 'descending', offset: startIndex - 1, limit: count, startIndex, projection: projectionOf(parameters) };
 }

@@ -1,23 +1,20 @@
-/** The scimType values of RFC 7644 section 3.12 that Kith answers with. */
+/** The scimType values of RFC 7644 section 3.12 that a 400 answer carries (uniqueness comes with 409 from CONFLICT). */
 export type ScimType =
   | 'invalidFilter'
   | 'tooMany'
-  | 'uniqueness'
   | 'mutability'
   | 'invalidSyntax'
   | 'invalidPath'
   | 'noTarget'
-  | 'invalidValue'
-  | 'invalidVers';
+  | 'invalidValue';
 
 /**
- * A SCIM protocol error (RFC 7644 section 3.12). Its `status` is part of the SCIM error body itself
- * ("status": "400"), so the protocol module carries it; the routes send it unchanged.
+ * A request SCIM refuses, named by its scimType (RFC 7644 section 3.12). Every scimType Kith uses belongs
+ * to a 400 answer in the RFC's table, so the type is all the routes need; the domain speaks no HTTP.
  */
 export class ScimError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 500 | 501,
-    readonly scimType: ScimType | null,
+    readonly scimType: ScimType,
     detail: string,
   ) {
     super(detail);
@@ -25,9 +22,9 @@ export class ScimError extends Error {
   }
 }
 
-export const invalidFilter = (detail: string) => new ScimError(400, 'invalidFilter', detail);
-export const invalidPath = (detail: string) => new ScimError(400, 'invalidPath', detail);
-export const invalidValue = (detail: string) => new ScimError(400, 'invalidValue', detail);
-export const invalidSyntax = (detail: string) => new ScimError(400, 'invalidSyntax', detail);
-export const mutability = (detail: string) => new ScimError(400, 'mutability', detail);
-export const noTarget = (detail: string) => new ScimError(400, 'noTarget', detail);
+export const invalidFilter = (detail: string) => new ScimError('invalidFilter', detail);
+export const invalidPath = (detail: string) => new ScimError('invalidPath', detail);
+export const invalidValue = (detail: string) => new ScimError('invalidValue', detail);
+export const invalidSyntax = (detail: string) => new ScimError('invalidSyntax', detail);
+export const mutability = (detail: string) => new ScimError('mutability', detail);
+export const noTarget = (detail: string) => new ScimError('noTarget', detail);
