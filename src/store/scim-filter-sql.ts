@@ -57,9 +57,6 @@ function scalar(ref: AttributeRef): SQL {
       return sql`'User'::text`;
     case 'meta.version':
       return sql`('W/"' || ${customers.version} || '"')`;
-    case 'meta.location':
-      // The location is built from the request's base URL, which the store does not know.
-      return sql`null::text`;
     default:
       return sub ? sql`(${doc}->${attribute.name}::text->>${sub.name}::text)` : sql`(${doc}->>${attribute.name}::text)`;
   }

@@ -72,6 +72,7 @@ describe('the filter parser', () => {
     ['userName gt 3', 'a string compared with a number'],
     ['userName[value eq "x"]', 'a value filter on a single-valued attribute'],
     ['emails[nosuch eq "x"]', 'an unknown sub-attribute in brackets'],
+    ['meta.location eq "https://example.com/v2/Users/x"', 'the location, which depends on the URL asked'],
   ])('refuses %j (%s) with invalidFilter', (filter) => {
     try {
       compileFilter(filter);

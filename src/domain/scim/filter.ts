@@ -51,6 +51,8 @@ function resolvePath(path: RawPath, parent: AttributeRef | null, fail: (detail: 
   }
   const ref = resolveAttribute(path.uri, path.name, path.sub);
   if (!ref) throw fail(`"${written}" is not an attribute of the User schema.`);
+  // The location is built from the URL a request came to, so the same user has no one value to compare.
+  if (ref.attribute.name === 'meta' && ref.sub?.name === 'location') throw fail('meta.location cannot be filtered: filter by id instead.');
   return ref;
 }
 
