@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, type Viewer } from '../auth/viewer.js';
 import type { Actor } from '../domain/actor.js';
-import { DomainError } from '../domain/errors.js';
 import { listOf, serviceProviderConfig, userResourceType, userSchemas } from '../domain/scim/discovery.js';
 import { listResponse, parseListRequest, project, projectionOf } from '../domain/scim/list-query.js';
 import { applyPatch } from '../domain/scim/patch.js';
 import { invalidSyntax, mutability } from '../domain/scim/scim-error.js';
 import type { ScimUser } from '../domain/scim/scim-user-store.js';
 import { canonicalResource, etagOf, followPrimaryEmail, toProvisionedUser, toResource } from '../domain/scim/user-resource.js';
+import type { VersionCondition } from '../domain/scim/provisioning-service.js';
 import type { Services } from '../domain/services.js';
 import { requireProvisioner, sendError, sendFailure, sendScim, tagMatches } from './scim-http.js';
 
@@ -47,12 +47,10 @@ export async function registerScimRoutes(app: FastifyInstance, services: Service
         void reply.header('etag', etagOf(user.customer.version)).header('location', `${baseUrlOf(request)}/Users/${user.customer.id}`);
         return sendScim(reply, status, body ?? present(request, user));
       };
-      /** The version the write may apply to: the current one when If-Match names it, 412 otherwise. */
-      const precondition = async (request: FastifyRequest, id: string): Promise<{ current: ScimUser; expected: number | null }> => {
-        const current = await services.provisioning.get(id);
-        const matched = tagMatches(request.headers['if-match'], current.customer.version);
-        if (matched === false) throw new DomainError('CONFLICT', `If-Match does not name the current version ${etagOf(current.customer.version)}.`, 'version');
-        return { current, expected: matched === null ? null : current.customer.version };
+      /** If-Match as the condition a write's version must meet (null: none given). */
+      const ifMatch = (request: FastifyRequest): VersionCondition => {
+        const header = request.headers['if-match'];
+        return header === undefined ? null : (version) => tagMatches(header, version) === true;
       };
       const body = (request: FastifyRequest): unknown => {
         if (request.body === undefined || request.body === null) throw invalidSyntax('The request needs a JSON body.');
@@ -104,31 +102,21 @@ export async function registerScimRoutes(app: FastifyInstance, services: Service
         const resource = canonicalResource(given);
         if (typeof given.id === 'string' && given.id !== request.params.id) throw mutability('id is read-only: it must match the URL.');
         const user = toProvisionedUser(resource);
-        const { expected } = await precondition(request, request.params.id);
-        return sendUser(request, reply, 200, await services.provisioning.replace(request.params.id, user, expected, actor(request)));
+        return sendUser(request, reply, 200, await services.provisioning.replace(request.params.id, user, ifMatch(request), actor(request)));
       });
 
       scope.patch<{ Params: { id: string } }>('/Users/:id', { onRequest: users }, async (request, reply) => {
         const operations = body(request);
-        // The patch is computed from the version read and applied to that version only; without If-Match,
-        // a concurrent write makes it read and apply again rather than fail.
-        for (let attempt = 1; ; attempt += 1) {
-          const { current, expected } = await precondition(request, request.params.id);
+        // The patch applies to the user as it is under its row lock, so concurrent patches all apply.
+        const patch = (current: ScimUser) => {
           const before = present(request, current);
-          const user = toProvisionedUser(canonicalResource(followPrimaryEmail(before, applyPatch(before, operations))));
-          try {
-            const updated = await services.provisioning.replace(request.params.id, user, current.customer.version, actor(request));
-            return sendUser(request, reply, 200, updated);
-          } catch (error) {
-            const stale = error instanceof DomainError && error.field === 'version';
-            if (!stale || expected !== null || attempt === 3) throw error;
-          }
-        }
+          return toProvisionedUser(canonicalResource(followPrimaryEmail(before, applyPatch(before, operations))));
+        };
+        return sendUser(request, reply, 200, await services.provisioning.replace(request.params.id, patch, ifMatch(request), actor(request)));
       });
 
       scope.delete<{ Params: { id: string } }>('/Users/:id', { onRequest: users }, async (request, reply) => {
-        const { expected } = await precondition(request, request.params.id);
-        await services.provisioning.remove(request.params.id, expected, actor(request));
+        await services.provisioning.remove(request.params.id, ifMatch(request), actor(request));
         return reply.code(204).send();
       });
     },

@@ -191,6 +191,18 @@ describe('versions and ETags (RFC 7644 section 3.14)', () => {
     expect((await s.request('DELETE', `/Users/${user.id}`, undefined, { 'if-match': 'W/"3"' })).status).toBe(204);
   });
 
+  it('applies concurrent patches without If-Match one after the other, none lost', async () => {
+    const { body: user } = await created();
+    const values = Array.from({ length: 6 }, (_, i) => `alias${i}@example.org`);
+    const answers = await Promise.all(
+      values.map((value) => s.request('PATCH', `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'emails', value: [{ value, type: 'other' }] }] })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(values.map(() => 200));
+    const after = await s.request('GET', `/Users/${user.id}`);
+    expect(after.body.emails.map((e: any) => e.value).sort()).toEqual([user.userName, ...values].sort());
+    expect(after.body.meta.version).toBe('W/"7"');
+  });
+
   it('leaves the version alone when a PUT changes nothing', async () => {
     const { body: user } = await created();
     const same = await s.request('PUT', `/Users/${user.id}`, rfcUser(user.userName));

@@ -14,9 +14,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ProvisioningService = ReturnType<typeof createProvisioningService>;
 
-/** CONFLICT on `version`: the If-Match precondition failed. */
-export const staleVersion = (expected: number, actual: number) =>
-  conflict(`The user is at version ${actual}, not ${expected}: read it again and retry.`, 'version');
+/** Which versions a write may apply to (an If-Match precondition); null: any. */
+export type VersionCondition = ((version: number) => boolean) | null;
+
+/** CONFLICT on `version`: the precondition does not hold for the current version. */
+const staleVersion = (actual: number) => conflict(`The user is at version ${actual}, which the precondition does not name: read it again.`, 'version');
 const missing = (id: string) => notFound(`No User has id ${id}.`);
 const taken = (email: string) => conflict(`Another user has the userName ${email}.`, 'userName');
 
@@ -41,19 +43,19 @@ export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock;
   const { uow, clock } = deps;
 
   /** The built-in attributes a user sets, checked against the catalog (E.164 phone, BCP 47 locale...). */
-  async function profileValues(user: ProvisionedUser) {
+  async function profileValues(stores: Stores, user: ProvisionedUser) {
     const names = ['givenName', 'familyName', 'phoneNumber', 'locale'] as const;
     return validateAttributeInputs(
-      await uow.read.catalog.listAttributes(),
+      await stores.catalog.listAttributes(),
       names.map((name) => ({ name, value: user[name] })),
       { allowRemoval: true },
     );
   }
 
-  async function lockActive(tx: Stores, id: string, expectedVersion: number | null): Promise<Customer> {
+  async function lockActive(tx: Stores, id: string, condition: VersionCondition): Promise<Customer> {
     const customer = UUID.test(id) ? await tx.customers.lockById(id) : null;
     if (!customer || customer.status === 'DELETED') throw missing(id);
-    if (expectedVersion !== null && expectedVersion !== customer.version) throw staleVersion(expectedVersion, customer.version);
+    if (condition && !condition(customer.version)) throw staleVersion(customer.version);
     return customer;
   }
 
@@ -72,7 +74,7 @@ export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock;
 
     /** Creates a LIGHT customer (DISABLED when inactive); a taken userName, in any case, is CONFLICT on userName. */
     async create(user: ProvisionedUser, actor: Actor): Promise<ScimUser> {
-      const values = await profileValues(user);
+      const values = await profileValues(uow.read, user);
       return uow.transaction(async (tx) => {
         const at = clock.now();
         const blank = newCustomer({ id: deps.newId(), email: user.email, status: user.active ? 'LIGHT' : 'DISABLED', at });
@@ -89,13 +91,21 @@ export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock;
 
     /**
      * Replaces what SCIM manages of a customer: email (userName), built-in attributes, status (active) and
-     * the SCIM record. With `expectedVersion`, refuses with CONFLICT on `version` when the customer moved on.
+     * the SCIM record, under the customer's row lock. `change` is the new user, or makes it from the
+     * current one (PATCH), so concurrent patches apply one after the other. A `condition` the current
+     * version fails is CONFLICT on `version`.
      */
-    async replace(id: string, user: ProvisionedUser, expectedVersion: number | null, actor: Actor): Promise<ScimUser> {
-      const values = await profileValues(user);
+    async replace(
+      id: string,
+      change: ProvisionedUser | ((current: ScimUser) => ProvisionedUser),
+      condition: VersionCondition,
+      actor: Actor,
+    ): Promise<ScimUser> {
       return uow.transaction(async (tx) => {
-        const customer = await lockActive(tx, id, expectedVersion);
+        const customer = await lockActive(tx, id, condition);
         const before = await recordOf(tx, id);
+        const user = typeof change === 'function' ? change({ customer, record: before }) : change;
+        const values = await profileValues(tx, user);
         const plan = planProfileChanges(customer, values, 'replace');
         const fields = [...plan.changedFields];
         if (user.email !== customer.email) {
@@ -132,9 +142,9 @@ export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock;
     },
 
     /** Marks the customer DELETED, ends its sessions and drops its SCIM record. */
-    async remove(id: string, expectedVersion: number | null, actor: Actor): Promise<void> {
+    async remove(id: string, condition: VersionCondition, actor: Actor): Promise<void> {
       await uow.transaction(async (tx) => {
-        const customer = await lockActive(tx, id, expectedVersion);
+        const customer = await lockActive(tx, id, condition);
         const at = clock.now();
         const updated = await tx.customers.update(id, customer.version, { status: 'DELETED' }, at);
         if (!updated) throw new Error('locked customer changed under its lock');
