@@ -9,6 +9,7 @@ import type { NewChangeEvent } from '../events/change-event.js';
 import type { Stores, UnitOfWork } from '../stores.js';
 import type { ScimUser, UserSearch } from './scim-user-store.js';
 import type { ProvisionedUser, ScimRecord } from './user-resource.js';
+import { ENTERPRISE_USER } from './user-schema.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,15 +23,19 @@ const staleVersion = (actual: number) => conflict(`The user is at version ${actu
 const missing = (id: string) => notFound(`No User has id ${id}.`);
 const taken = (email: string) => conflict(`Another user has the userName ${email}.`, 'userName');
 
+/** The SCIM name a record key is logged under: the primaries' metadata belongs to their attribute. */
+const loggedName = (key: string) =>
+  key === 'primaryEmail' ? 'emails' : key === 'primaryPhone' ? 'phoneNumbers' : key === ENTERPRISE_USER ? 'enterpriseUser' : key;
+
 /** Names of the SCIM-only fields that differ between two records, for the change log: `scim.displayName`. */
 function recordChanges(before: ScimRecord | null, after: ScimRecord): string[] {
-  const fields: string[] = [];
-  if ((before?.externalId ?? null) !== after.externalId) fields.push('scim.externalId');
+  const fields = new Set<string>();
+  if ((before?.externalId ?? null) !== after.externalId) fields.add('scim.externalId');
   const old = before?.document ?? {};
   for (const key of new Set([...Object.keys(old), ...Object.keys(after.document)])) {
-    if (JSON.stringify(old[key]) !== JSON.stringify(after.document[key])) fields.push(`scim.${key}`);
+    if (JSON.stringify(old[key]) !== JSON.stringify(after.document[key])) fields.add(`scim.${loggedName(key)}`);
   }
-  return fields;
+  return [...fields];
 }
 
 /**

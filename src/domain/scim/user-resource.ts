@@ -138,12 +138,12 @@ export function toProvisionedUser(resource: Json): ProvisionedUser {
   }
   // An entry with the userName's address describes the primary email (its type), whether marked or not.
   const same = (value: Json) => String(value.value ?? '').toLowerCase() === email.toLowerCase();
-  const primaryEmail = mail.primary ?? mail.rest.find(same) ?? null;
+  // Entries repeating the userName's address describe the primary email: their type and display fill in
+  // what the entry marked primary leaves out.
+  const described = [...mail.rest.filter(same), ...(mail.primary ? [mail.primary] : [])];
   const secondaryEmails = mail.rest.filter((value) => !same(value));
-  if (primaryEmail) {
-    const { value: _, primary: __, ...meta } = primaryEmail;
-    if (Object.keys(meta).length > 0) document.primaryEmail = meta;
-  }
+  const { value: _, primary: __, ...primaryMeta } = Object.assign({}, ...described) as Json;
+  if (Object.keys(primaryMeta).length > 0) document.primaryEmail = primaryMeta;
   if (secondaryEmails.length > 0) document.emails = secondaryEmails;
 
   const phones = splitPrimary(phoneNumbers as Json[] | undefined, 'phoneNumbers', true);
