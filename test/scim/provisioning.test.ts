@@ -153,6 +153,17 @@ describe('a SCIM user is a customer', () => {
     expect(response.body.meta.created).not.toBe('2000-01-01T00:00:00Z');
   });
 
+  it('gives one new userName to one of two users changing to it at once; the other gets 409 uniqueness', async () => {
+    const [a, b] = await Promise.all([uniqueEmail('a'), uniqueEmail('b')].map((userName) => s.request('POST', '/Users', { schemas: [CORE], userName })));
+    const wanted = uniqueEmail('wanted');
+    const answers = await Promise.all(
+      [a!, b!].map((u) => s.request('PATCH', `/Users/${u.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'userName', value: wanted }] })),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(answers.find((r) => r.status === 409)!.body.scimType).toBe('uniqueness');
+    expect((await customerOf(wanted)).id).toBe(answers.find((r) => r.status === 200)!.body.id);
+  });
+
   it('DELETE marks the customer DELETED with a customer.deleted event', async () => {
     const email = uniqueEmail('deleted');
     const { body: user } = await s.request('POST', '/Users', { schemas: [CORE], userName: email });
