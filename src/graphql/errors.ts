@@ -18,7 +18,7 @@ const clientCodes = new Set([
   'RATE_LIMITED',
 ]);
 
-function findCause(error: unknown, test: (e: Record<string, unknown>) => boolean): Record<string, unknown> | null {
+export function findCause(error: unknown, test: (e: Record<string, unknown>) => boolean): Record<string, unknown> | null {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth += 1) {
     const candidate = current as Record<string, unknown>;

@@ -22,6 +22,7 @@ import { type Database, openDatabase } from '../store/database.js';
 import { createSigningKeyStore } from '../store/signing-key-store.js';
 import type { Services } from '../domain/services.js';
 import { createServices } from './services.js';
+import { registerScimRoutes } from './scim-routes.js';
 import { registerTokenEndpoint } from './token-endpoint.js';
 import { registerWellKnown } from './well-known.js';
 import { createDeliveryWorker, type DeliveryWorker } from './delivery-worker.js';
@@ -127,6 +128,7 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
   app.get('/healthz', async () => ({ status: 'ok' }));
   registerWellKnown(app, config, signingKeys);
   await registerTokenEndpoint(app, services);
+  await registerScimRoutes(app, services, resolveViewer);
   app.get('/readyz', async (_request, reply) => {
     if (!database.migrated()) return reply.code(503).send({ status: 'unavailable', reason: 'migrations not applied' });
     try {

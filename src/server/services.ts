@@ -21,6 +21,7 @@ import { createStaffService } from '../domain/principals/staff-service.js';
 import type { AccessTokenIssuer } from '../domain/sessions/session.js';
 import { createSessionService } from '../domain/sessions/session-service.js';
 import { createStepUpGuard } from '../domain/sessions/step-up.js';
+import { createProvisioningService } from '../domain/scim/provisioning-service.js';
 import { createPasswordService } from '../domain/credentials/password-service.js';
 import { createPasskeyService, passkeySource } from '../domain/passkeys/passkey-service.js';
 import { refreshTokenCodec } from '../auth/refresh-tokens.js';
@@ -157,5 +158,6 @@ export function createServices(deps: { config: Config; database: Database; clock
     consents: createConsentService({ uow, clock }),
     catalog: createCatalogService({ uow, clock }),
     changeLog: createChangeLog({ uow }),
+    provisioning: createProvisioningService({ uow, clock, newId: randomUUID }),
   };
 }

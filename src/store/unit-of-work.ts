@@ -8,6 +8,7 @@ import { createEventStore } from './event-store.js';
 import { createServiceClientStore, createStaffStore, preparePrincipalReads } from './principal-store.js';
 import { createFactorStore } from './factor-store.js';
 import { createPasskeyStore, createWebAuthnChallengeStore } from './passkey-store.js';
+import { createScimUserStore } from './scim-store.js';
 import { createSessionStore, prepareSessionReads } from './session-store.js';
 
 function storesFor(db: Db, prepared?: ReturnType<typeof prepareReads>): Stores {
@@ -23,6 +24,7 @@ function storesFor(db: Db, prepared?: ReturnType<typeof prepareReads>): Stores {
     factors: createFactorStore(db),
     passkeys: createPasskeyStore(db),
     webauthnChallenges: createWebAuthnChallengeStore(db),
+    scimUsers: createScimUserStore(db),
   };
 }
 

@@ -14,6 +14,7 @@ import type { Stores, UnitOfWork } from '../stores.js';
 import { type Customer, type CustomerStatus, newCustomer } from './customer.js';
 import { normaliseEmail } from './email.js';
 import { type MergeMode, planProfileChanges } from './profile.js';
+import { enabledStatus } from './status.js';
 
 export interface CaptureCommand {
   email: string;
@@ -246,11 +247,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
         if (!customer) throw notFound(`No customer has id ${customerId}.`);
         if (customer.status === 'DELETED') throw conflict('This account was deleted.');
         if ((customer.status === 'DISABLED') !== enabled) return customer;
-        const status: CustomerStatus = !enabled
-          ? 'DISABLED'
-          : (await tx.credentials.findPasswordHash(customer.id))
-            ? 'REGISTERED'
-            : 'LIGHT';
+        const status: CustomerStatus = enabled ? await enabledStatus(tx, customer.id) : 'DISABLED';
         const at = clock.now();
         const updated = await tx.customers.update(customer.id, customer.version, { status }, at);
         if (!updated) throw new Error('locked customer changed under its lock');

@@ -58,8 +58,9 @@ export function settle(
  * A connector without a purpose (an internal system of record) sends every customer's profile changes as
  * upserts and no consent events: it has no purpose to unsubscribe from.
  *
- * `delete` is for an account-deletion event; the change log has none yet (customer.disabled is not a
- * deletion), so no event maps to it today.
+ * An account deletion (customer.deleted) becomes a delete wherever the customer may have been sent: every
+ * connector without a purpose, and a purpose-bound one when the customer ever granted it. Disabling is not
+ * a deletion and sends nothing.
  */
 export function actionFor(
   event: ChangeEvent,
@@ -80,6 +81,8 @@ export function actionFor(
       return ofPurpose && granted ? 'upsert' : null;
     case 'consent.withdrawn':
       return ofPurpose && facts?.everGranted === true ? 'unsubscribe' : null;
+    case 'customer.deleted':
+      return bound === null || facts?.everGranted === true ? 'delete' : null;
     case 'customer.disabled':
     case 'customer.enabled':
       return null;

@@ -4,6 +4,7 @@ export const changeEventTypes = [
   'customer.registered',
   'customer.disabled',
   'customer.enabled',
+  'customer.deleted',
   'consent.granted',
   'consent.withdrawn',
 ] as const;

@@ -148,7 +148,7 @@ export type ChangeEvent = {
   cursor: Scalars['String']['output'];
   customerId?: Maybe<Scalars['ID']['output']>;
   occurredAt: Scalars['DateTime']['output'];
-  /** customer.created, customer.updated, customer.registered, customer.disabled, customer.enabled, consent.granted or consent.withdrawn. */
+  /** customer.created, customer.updated, customer.registered, customer.disabled, customer.enabled, customer.deleted (SCIM DELETE), consent.granted or consent.withdrawn. */
   type: Scalars['String']['output'];
 };
 

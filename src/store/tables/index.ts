@@ -10,3 +10,4 @@ export * from './principals.js';
 export * from './factors.js';
 export * from './passkeys.js';
 export * from './connectors.js';
+export * from './scim.js';

@@ -1,0 +1,220 @@
+import type { Customer } from '../customers/customer.js';
+import { normaliseEmail } from '../customers/email.js';
+import { DomainError } from '../errors.js';
+import { invalidSyntax, invalidValue } from './scim-error.js';
+import {
+  commonAttributes,
+  CORE_USER,
+  coreUserAttributes,
+  ENTERPRISE_USER,
+  enterpriseExtension,
+  type ScimAttribute,
+} from './user-schema.js';
+
+type Json = Record<string, unknown>;
+
+/** What Kith keeps of a SCIM user beyond the customer's columns (the scim_users row). */
+export interface ScimRecord {
+  customerId: string;
+  externalId: string | null;
+  /**
+   * The rest of the resource in canonical attribute names: displayName, name's other parts, secondary
+   * emails and phone numbers, ims, photos, addresses, the enterprise extension (under its URN), and
+   * `primaryEmail` / `primaryPhone`: the type and display of the primary values, whose `value` is the column.
+   */
+  document: Json;
+}
+
+/** A validated SCIM User split between the customer (email, built-in attributes, status) and its record. */
+export interface ProvisionedUser {
+  email: string;
+  givenName: string | null;
+  familyName: string | null;
+  phoneNumber: string | null;
+  locale: string | null;
+  active: boolean;
+  externalId: string | null;
+  document: Json;
+}
+
+export const MAX_VALUES = 50;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const find = (list: readonly ScimAttribute[], key: string) => list.find((a) => a.name.toLowerCase() === key.toLowerCase());
+
+/** The weak ETag of a customer version: `W/"<version>"`. */
+export const etagOf = (version: number) => `W/"${version}"`;
+
+/** Checks one value against its attribute, returning it with canonical keys; null and absent mean unassigned. */
+function canonicalValue(attribute: ScimAttribute, value: unknown, path: string, single = false): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (attribute.multiValued && !single) {
+    if (!Array.isArray(value)) throw invalidValue(`${path} must be an array.`);
+    if (value.length > MAX_VALUES) throw invalidValue(`${path} may have at most ${MAX_VALUES} values.`);
+    const list = value.map((item, index) => canonicalValue(attribute, item, `${path}[${index}]`, true)).filter((item) => item !== undefined);
+    return list.length > 0 ? list : undefined;
+  }
+  switch (attribute.type) {
+    case 'complex': {
+      if (!isObject(value)) throw invalidValue(`${path} must be an object.`);
+      const out: Json = {};
+      for (const [key, item] of Object.entries(value)) {
+        const sub = find(attribute.subAttributes!, key);
+        if (!sub || sub.mutability === 'readOnly') continue;
+        const canonical = canonicalValue(sub, item, `${path}.${sub.name}`);
+        if (canonical !== undefined) out[sub.name] = canonical;
+      }
+      return Object.keys(out).length > 0 ? out : undefined;
+    }
+    case 'boolean':
+      // Some clients send "True"/"False" as strings; accept them, refuse anything else.
+      if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+      if (typeof value !== 'boolean') throw invalidValue(`${path} must be true or false.`);
+      return value;
+    default:
+      if (typeof value !== 'string') throw invalidValue(`${path} must be a string.`);
+      if (value.length > 2048) throw invalidValue(`${path} is longer than 2048 characters.`);
+      return value;
+  }
+}
+
+/**
+ * Reads a resource as a client sent it (POST, PUT, or the result of a PATCH): attribute names in any case,
+ * readOnly attributes ignored (RFC 7644 section 3.5.1), attributes outside the schema ignored, values checked
+ * against their types. Returns the resource with canonical keys.
+ */
+export function canonicalResource(body: unknown): Json {
+  if (!isObject(body)) throw invalidSyntax('The request body must be a JSON object.');
+  const schemas = body.schemas;
+  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === CORE_USER.toLowerCase())) {
+    throw invalidSyntax(`schemas must list ${CORE_USER}.`);
+  }
+  const out: Json = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key.toLowerCase() === ENTERPRISE_USER.toLowerCase()) {
+      if (value === null) continue;
+      const extension = canonicalValue(enterpriseExtension, value, ENTERPRISE_USER);
+      if (extension !== undefined) out[ENTERPRISE_USER] = extension;
+      continue;
+    }
+    const attribute = find(coreUserAttributes, key) ?? find(commonAttributes, key);
+    if (!attribute || attribute.mutability === 'readOnly') continue;
+    const canonical = canonicalValue(attribute, value, attribute.name);
+    if (canonical !== undefined) out[attribute.name] = canonical;
+  }
+  return out;
+}
+
+/** Picks the primary value of a plural attribute: the one marked primary, else the only one when `onlyCounts`. */
+function splitPrimary(values: Json[] | undefined, path: string, onlyCounts: boolean): { primary: Json | null; rest: Json[] } {
+  const list = values ?? [];
+  const marked = list.filter((value) => value.primary === true);
+  if (marked.length > 1) throw invalidValue(`At most one of ${path} may be primary.`);
+  const primary = marked[0] ?? (onlyCounts && list.length === 1 ? list[0]! : null);
+  const rest = list.filter((value) => value !== primary).map(({ primary: _, ...value }) => value);
+  return { primary, rest };
+}
+
+const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+
+/** Splits a canonical resource into the customer's fields and the SCIM record's document. */
+export function toProvisionedUser(resource: Json): ProvisionedUser {
+  const { userName, name, locale, active, externalId, emails, phoneNumbers, ...rest } = resource;
+  if (typeof userName !== 'string') throw invalidValue('userName is required: the email address of the customer.');
+  let email: string;
+  try {
+    email = normaliseEmail(userName, 'userName');
+  } catch (error) {
+    if (error instanceof DomainError) throw invalidValue(error.message);
+    throw error;
+  }
+  const document: Json = { ...rest };
+  const { givenName, familyName, ...otherNames } = (name ?? {}) as Json;
+  if (Object.keys(otherNames).length > 0) document.name = otherNames;
+
+  const mail = splitPrimary(emails as Json[] | undefined, 'emails', false);
+  if (mail.primary && String(mail.primary.value ?? '').toLowerCase() !== email.toLowerCase()) {
+    throw invalidValue('The primary email is the userName: change userName to change it.');
+  }
+  // An entry with the userName's address describes the primary email (its type), whether marked or not.
+  const same = (value: Json) => String(value.value ?? '').toLowerCase() === email.toLowerCase();
+  // Entries repeating the userName's address describe the primary email: their type and display fill in
+  // what the entry marked primary leaves out.
+  const described = [...mail.rest.filter(same), ...(mail.primary ? [mail.primary] : [])];
+  const secondaryEmails = mail.rest.filter((value) => !same(value));
+  const { value: _, primary: __, ...primaryMeta } = Object.assign({}, ...described) as Json;
+  if (Object.keys(primaryMeta).length > 0) document.primaryEmail = primaryMeta;
+  if (secondaryEmails.length > 0) document.emails = secondaryEmails;
+
+  const phones = splitPrimary(phoneNumbers as Json[] | undefined, 'phoneNumbers', true);
+  if (phones.primary) {
+    if (typeof phones.primary.value !== 'string') throw invalidValue('The primary phone number needs a value.');
+    const { value: _, primary: __, ...meta } = phones.primary;
+    if (Object.keys(meta).length > 0) document.primaryPhone = meta;
+  }
+  if (phones.rest.length > 0) document.phoneNumbers = phones.rest;
+
+  return {
+    email,
+    givenName: text(givenName),
+    familyName: text(familyName),
+    phoneNumber: phones.primary ? (phones.primary.value as string) : null,
+    locale: text(locale),
+    active: active === undefined ? true : (active as boolean),
+    externalId: text(externalId),
+    document,
+  };
+}
+
+/** The order attributes appear in a representation: the schema's. */
+const ORDER = coreUserAttributes.map((a) => a.name);
+
+/** The full SCIM representation of a customer (before attributes/excludedAttributes). */
+export function toResource(customer: Customer, record: ScimRecord | null, baseUrl: string): Json {
+  const doc = record?.document ?? {};
+  const extension = doc[ENTERPRISE_USER];
+  const name = { ...(doc.name as Json | undefined), ...(customer.givenName ? { givenName: customer.givenName } : {}), ...(customer.familyName ? { familyName: customer.familyName } : {}) };
+  const primaryPhone = customer.phoneNumber ? [{ value: customer.phoneNumber, ...(doc.primaryPhone as Json | undefined), primary: true }] : [];
+  const columns: Json = {
+    userName: customer.email,
+    name: Object.keys(name).length > 0 ? name : undefined,
+    locale: customer.locale ?? undefined,
+    active: customer.status !== 'DISABLED',
+    emails: [{ value: customer.email, ...(doc.primaryEmail as Json | undefined), primary: true }, ...((doc.emails as Json[] | undefined) ?? [])],
+    phoneNumbers: primaryPhone.length + ((doc.phoneNumbers as Json[] | undefined)?.length ?? 0) > 0 ? [...primaryPhone, ...((doc.phoneNumbers as Json[] | undefined) ?? [])] : undefined,
+  };
+  const resource: Json = {
+    schemas: extension ? [CORE_USER, ENTERPRISE_USER] : [CORE_USER],
+    id: customer.id,
+    ...(record?.externalId ? { externalId: record.externalId } : {}),
+  };
+  for (const key of ORDER) {
+    const value = key in columns ? columns[key] : doc[key];
+    if (value !== undefined) resource[key] = value;
+  }
+  if (extension) resource[ENTERPRISE_USER] = extension;
+  resource.meta = {
+    resourceType: 'User',
+    created: customer.createdAt.toISOString(),
+    lastModified: customer.updatedAt.toISOString(),
+    location: `${baseUrl}/Users/${customer.id}`,
+    version: etagOf(customer.version),
+  };
+  return resource;
+}
+
+/**
+ * After a PATCH, keeps the primary email and userName one value: a patch that changed only userName moves
+ * the primary email with it, and one that changed only the primary email's value moves userName.
+ */
+export function followPrimaryEmail(before: Json, after: Json): Json {
+  const primary = Array.isArray(after.emails) ? (after.emails as unknown[]).find((e): e is Json => isObject(e) && e.primary === true) : undefined;
+  if (!primary || typeof after.userName !== 'string') return after;
+  if (after.userName !== before.userName && primary.value === before.userName) {
+    return { ...after, emails: (after.emails as Json[]).map((e) => (e === primary ? { ...e, value: after.userName } : e)) };
+  }
+  if (after.userName === before.userName && typeof primary.value === 'string' && primary.value !== before.userName) {
+    return { ...after, userName: primary.value };
+  }
+  return after;
+}

@@ -1,0 +1,211 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, signedInCustomer, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
+import { clientToken, CORE, ENTERPRISE, ERROR, PATCH_OP, provisioner, type ScimClient, scimClient } from './scim-client.js';
+
+let k: TestKith;
+let s: ScimClient;
+let clientId: string;
+
+beforeAll(async () => {
+  k = await startKith();
+  ({ s, clientId } = await provisioner(k));
+});
+
+const CUSTOMER = `query($email: EmailAddress!) { customers(first: 1, filter: { email: $email }) { edges { node { id status email givenName familyName phoneNumber locale version } } } }`;
+const EVENTS = `query($id: ID!) { changeEvents(customerId: $id, first: 20) { edges { node { type changedFields actor } } } }`;
+
+async function customerOf(email: string) {
+  const data = await k.ok(CUSTOMER, { email }, { as: 'admin' });
+  return data.customers.edges[0]?.node ?? null;
+}
+
+describe('who may provision', () => {
+  it('refuses a request without a token with 401, a SCIM error and a Bearer challenge', async () => {
+    const response = await scimClient(k, null).request('GET', '/Users');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(response.body).toEqual({ schemas: [ERROR], status: '401', detail: expect.any(String) });
+  });
+
+  it('refuses an invalid token with 401', async () => {
+    expect((await scimClient(k, 'not-a-token').request('GET', '/Users')).status).toBe(401);
+    expect((await scimClient(k, 'aaa.bbb.ccc').request('POST', '/Users', { schemas: [CORE], userName: uniqueEmail() })).status).toBe(401);
+  });
+
+  it('refuses valid principals without provisioning:write with 403: a client with other scopes, a customer, staff', async () => {
+    const reader = await clientToken(k, ['CUSTOMERS_READ', 'PROFILES_SUBSCRIBE']);
+    const customer = await signedInCustomer(k, ADMIN_PASSWORD);
+    for (const token of [reader.token, customer.token, await k.staffToken('admin')]) {
+      const response = await scimClient(k, token).request('POST', '/Users', { schemas: [CORE], userName: uniqueEmail() });
+      expect(response.status).toBe(403);
+      expect(response.body).toMatchObject({ schemas: [ERROR], status: '403' });
+    }
+  });
+
+  it('serves the discovery endpoints to anyone', async () => {
+    const anonymous = scimClient(k, null);
+    const config = await anonymous.request('GET', '/ServiceProviderConfig');
+    expect(config.status).toBe(200);
+    expect(config.body).toMatchObject({ patch: { supported: true }, bulk: { supported: false }, filter: { supported: true, maxResults: 200 }, sort: { supported: true }, etag: { supported: true } });
+    expect(config.body.authenticationSchemes[0].type).toBe('oauthbearertoken');
+    const types = await anonymous.request('GET', '/ResourceTypes');
+    expect(types.body.Resources).toEqual([expect.objectContaining({ id: 'User', endpoint: '/Users', schema: CORE, schemaExtensions: [{ schema: ENTERPRISE, required: false }] })]);
+    expect((await anonymous.request('GET', '/ResourceTypes/User')).body.id).toBe('User');
+    const schemas = await anonymous.request('GET', '/Schemas');
+    expect(schemas.body.Resources.map((r: any) => r.id)).toEqual([CORE, ENTERPRISE]);
+    const core = await anonymous.request('GET', `/Schemas/${CORE}`);
+    expect(core.body.attributes.find((a: any) => a.name === 'userName')).toMatchObject({ type: 'string', required: true, caseExact: false, uniqueness: 'server' });
+    expect((await anonymous.request('GET', '/Schemas/urn:nope')).status).toBe(404);
+    expect((await anonymous.request('GET', '/Groups')).body).toMatchObject({ schemas: [ERROR], status: '404' });
+  });
+});
+
+describe('a SCIM user is a customer', () => {
+  it('appears in GraphQL customers as a LIGHT customer, with change events by client:<client_id>', async () => {
+    const email = uniqueEmail('scim');
+    const created = await s.request('POST', '/Users', {
+      schemas: [CORE, ENTERPRISE],
+      userName: email,
+      name: { givenName: 'Ada', familyName: 'Lovelace' },
+      locale: 'en-GB',
+      phoneNumbers: [{ value: '+44 20 7946 0000', type: 'work' }],
+      [ENTERPRISE]: { employeeNumber: '1815', manager: { value: 'b-1' } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.phoneNumbers).toEqual([{ value: '+442079460000', type: 'work', primary: true }]);
+    const customer = await customerOf(email);
+    expect(customer).toEqual({ id: created.body.id, status: 'LIGHT', email, givenName: 'Ada', familyName: 'Lovelace', phoneNumber: '+442079460000', locale: 'en-GB', version: 1 });
+    const events = (await k.ok(EVENTS, { id: customer.id }, { as: 'admin' })).changeEvents.edges.map((e: any) => e.node);
+    expect(events).toEqual([
+      {
+        type: 'customer.created',
+        changedFields: expect.arrayContaining(['email', 'status', 'givenName', 'familyName', 'phoneNumber', 'locale', 'scim.enterpriseUser']),
+        actor: `client:${clientId}`,
+      },
+    ]);
+  });
+
+  it('disables with active false, enables with active true, and logs both', async () => {
+    const email = uniqueEmail('active');
+    const { body: user } = await s.request('POST', '/Users', { schemas: [CORE], userName: email, active: false });
+    expect(user.active).toBe(false);
+    expect((await customerOf(email)).status).toBe('DISABLED');
+    const enabled = await s.request('PATCH', `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: 'True' } }] });
+    expect(enabled.body.active).toBe(true);
+    expect((await customerOf(email)).status).toBe('LIGHT');
+    await s.request('PATCH', `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] });
+    expect((await customerOf(email)).status).toBe('DISABLED');
+    const types = (await k.ok(EVENTS, { id: user.id }, { as: 'admin' })).changeEvents.edges.map((e: any) => e.node.type);
+    expect(types).toEqual(['customer.created', 'customer.enabled', 'customer.disabled']);
+  });
+
+  it('a SCIM-created customer registers later: the light account is upgraded, SCIM shows the same user', async () => {
+    const email = uniqueEmail('later');
+    const { body: user } = await s.request('POST', '/Users', { schemas: [CORE], userName: email, externalId: 'x-1' });
+    const { register } = await k.ok(`mutation($input: RegisterInput!) { register(input: $input) { created customer { id } } }`, { input: { email, password: ADMIN_PASSWORD } });
+    expect(register).toEqual({ created: false, customer: { id: user.id } });
+    const after = await s.request('GET', `/Users/${user.id}`);
+    expect(after.body).toMatchObject({ externalId: 'x-1', userName: email, active: true, meta: { version: 'W/"2"' } });
+  });
+
+  it('changes the customer email through userName, and refuses one another customer has', async () => {
+    const { body: user } = await s.request('POST', '/Users', { schemas: [CORE], userName: uniqueEmail('before') });
+    const other = uniqueEmail('other');
+    await k.ok(`mutation($input: CaptureInput!) { capture(input: $input) { created } }`, { input: { email: other } });
+    const taken = await s.request('PATCH', `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'userName', value: other.toUpperCase() }] });
+    expect(taken.status).toBe(409);
+    expect(taken.body.scimType).toBe('uniqueness');
+    const next = uniqueEmail('after');
+    const moved = await s.request('PATCH', `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { userName: next } }] });
+    expect(moved.body.emails).toEqual([{ value: next, primary: true }]);
+    expect((await customerOf(next)).id).toBe(user.id);
+    // Changing the primary email's value changes userName too (how some clients send an email change).
+    const third = uniqueEmail('third');
+    const viaEmail = await s.request('PATCH', `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'emails[primary eq true].value', value: third }] });
+    expect(viaEmail.body).toMatchObject({ userName: third, emails: [{ value: third, primary: true }] });
+  });
+
+  it('logs SCIM-only changes as customer.updated with scim.* field names, and bumps the version', async () => {
+    const { body: user } = await s.request('POST', '/Users', { schemas: [CORE], userName: uniqueEmail('upd') });
+    const patched = await s.request('PATCH', `/Users/${user.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'add', value: { displayName: 'Babs', externalId: 'e-9', name: { givenName: 'Barbara' }, emails: [{ value: user.userName, type: 'work' }] } }],
+    });
+    expect(patched.body.meta.version).toBe('W/"2"');
+    const last = (await k.ok(EVENTS, { id: user.id }, { as: 'admin' })).changeEvents.edges.at(-1).node;
+    expect(last).toEqual({ type: 'customer.updated', changedFields: ['givenName', 'scim.externalId', 'scim.displayName', 'scim.emails'], actor: `client:${clientId}` });
+  });
+
+  it('ignores attributes outside the schema and read-only ones', async () => {
+    const response = await s.request('POST', '/Users', {
+      schemas: [CORE],
+      userName: uniqueEmail('extra'),
+      password: 't1meMa$heen',
+      groups: [{ value: 'g-1' }],
+      roles: [{ value: 'admin' }],
+      meta: { created: '2000-01-01T00:00:00Z' },
+      id: 'chosen-by-client',
+    });
+    expect(response.status).toBe(201);
+    expect(Object.keys(response.body).sort()).toEqual(['active', 'emails', 'id', 'meta', 'schemas', 'userName']);
+    expect(response.body.id).not.toBe('chosen-by-client');
+    expect(response.body.meta.created).not.toBe('2000-01-01T00:00:00Z');
+  });
+
+  it('gives one new userName to one of two users changing to it at once; the other gets 409 uniqueness', async () => {
+    const [a, b] = await Promise.all([uniqueEmail('a'), uniqueEmail('b')].map((userName) => s.request('POST', '/Users', { schemas: [CORE], userName })));
+    const wanted = uniqueEmail('wanted');
+    const answers = await Promise.all(
+      [a!, b!].map((u) => s.request('PATCH', `/Users/${u.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'userName', value: wanted }] })),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(answers.find((r) => r.status === 409)!.body.scimType).toBe('uniqueness');
+    expect((await customerOf(wanted)).id).toBe(answers.find((r) => r.status === 200)!.body.id);
+  });
+
+  it('DELETE marks the customer DELETED with a customer.deleted event', async () => {
+    const email = uniqueEmail('deleted');
+    const { body: user } = await s.request('POST', '/Users', { schemas: [CORE], userName: email });
+    await s.request('DELETE', `/Users/${user.id}`);
+    expect((await customerOf(email)).status).toBe('DELETED');
+    const last = (await k.ok(EVENTS, { id: user.id }, { as: 'admin' })).changeEvents.edges.at(-1).node;
+    expect(last).toEqual({ type: 'customer.deleted', changedFields: ['status'], actor: `client:${clientId}` });
+  });
+});
+
+describe('request bodies', () => {
+  it('accepts application/json as well as application/scim+json', async () => {
+    const response = await s.request('POST', '/Users', JSON.stringify({ schemas: [CORE], userName: uniqueEmail() }), { 'content-type': 'application/json' });
+    expect(response.status).toBe(201);
+  });
+
+  it('refuses malformed bodies with invalidSyntax and bad values with invalidValue', async () => {
+    const post = (body: unknown) => s.request('POST', '/Users', body);
+    expect((await post('{"schemas": [')).body).toMatchObject({ status: '400', scimType: 'invalidSyntax' });
+    expect((await post({ userName: uniqueEmail() })).body).toMatchObject({ scimType: 'invalidSyntax' });
+    expect((await post({ schemas: [CORE] })).body).toMatchObject({ scimType: 'invalidValue' });
+    expect((await post({ schemas: [CORE], userName: 'bjensen' })).body).toMatchObject({ scimType: 'invalidValue' });
+    expect((await post({ schemas: [CORE], userName: uniqueEmail(), phoneNumbers: [{ value: '555-555-8377' }] })).body).toMatchObject({ scimType: 'invalidValue' });
+    expect((await post({ schemas: [CORE], userName: uniqueEmail(), locale: 'not a locale!' })).body).toMatchObject({ scimType: 'invalidValue' });
+    expect((await post({ schemas: [CORE], userName: uniqueEmail(), emails: 'x' })).body).toMatchObject({ scimType: 'invalidValue' });
+    const email = uniqueEmail();
+    expect((await post({ schemas: [CORE], userName: email, emails: [{ value: uniqueEmail(), primary: true }] })).body).toMatchObject({ scimType: 'invalidValue' });
+    expect(await customerOf(email)).toBeNull();
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## SCIM 2.0 provisioning'));
+
+  it('creates and finds the user as its curl example does', async () => {
+    const body = JSON.parse(/-d '(\{[\s\S]*?\})'/.exec(section)![1]!);
+    const filter = /--data-urlencode 'filter=(.*)'/.exec(section)![1]!;
+    const email = uniqueEmail('bjensen');
+    const created = await s.request('POST', '/Users', { ...body, userName: email });
+    expect(created.status).toBe(201);
+    const found = await s.list({ filter: filter.replace('BJensen@example.com', email.toUpperCase().replace('@EXAMPLE.COM', '@example.com')) });
+    expect(found.body.Resources.map((r: any) => r.id)).toEqual([created.body.id]);
+  });
+});
