@@ -63,6 +63,8 @@ export class ConnectorConfigError extends Error {
 export interface ConnectorKind<Settings = unknown, Secrets = unknown> {
   /** HUBSPOT, SALESFORCE, MIXPANEL, WEBHOOK, SCIM. */
   readonly kind: string;
+  /** Kith field -> target field for a connector created without a mapping (the target's own names). */
+  readonly defaultFieldMapping?: Readonly<Record<string, string>>;
   /** How many deliveries one `deliver` call may take (1 for kinds with no batch endpoint). */
   readonly maxBatch: number;
   /** Checks and normalises the non-secret settings (base URL, object names, ...); throws ConnectorConfigError. */

@@ -24,6 +24,7 @@ export function createConnectorTargets(deps: { kinds: ReadonlyMap<string, Connec
     has: (name) => deps.kinds.has(name),
     kinds: () => [...deps.kinds.keys()],
     maxBatch: (name) => Math.max(1, kindOf(name).maxBatch),
+    defaultFieldMapping: (name) => kindOf(name).defaultFieldMapping,
     checkSettings: (name, settings) => void guarded(() => kindOf(name).parseSettings(settings)),
     checkSecrets: (name, secrets) => void guarded(() => kindOf(name).parseSecrets(secrets)),
     client(name, settings, secrets, signal) {

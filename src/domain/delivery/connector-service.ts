@@ -86,7 +86,7 @@ export function createConnectorService(deps: {
         name: checkName(input.name),
         enabled: input.enabled ?? true,
         purposeKey: input.purposeKey ? await checkPurpose(input.purposeKey) : null,
-        fieldMapping: input.fieldMapping ? checkFieldMapping(input.fieldMapping) : DEFAULT_FIELD_MAPPING,
+        fieldMapping: input.fieldMapping ? checkFieldMapping(input.fieldMapping) : (deps.targets.defaultFieldMapping(input.kind) ?? DEFAULT_FIELD_MAPPING),
         settings: input.settings,
         secretsSet: input.secrets != null,
         maxAttempts: checkMaxAttempts(input.maxAttempts ?? deps.defaultMaxAttempts),

@@ -26,6 +26,8 @@ export interface ConnectorTargets {
   has(kind: string): boolean;
   kinds(): string[];
   maxBatch(kind: string): number;
+  /** The kind's own default field mapping, when it has one. */
+  defaultFieldMapping(kind: string): Readonly<Record<string, string>> | undefined;
   checkSettings(kind: string, settings: unknown): void;
   checkSecrets(kind: string, secrets: unknown): void;
   /** A client whose requests end when `signal` aborts (the process is stopping). */

@@ -336,7 +336,7 @@ export type ConsentStatus =
 export type CreateConnectorInput = {
   /** Defaults to true. */
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Defaults to email, givenName and familyName under the same names. */
+  /** Defaults to the kind's own mapping (HubSpot firstname/lastname, SCIM name.givenName, ...); a webhook gets email, givenName and familyName under the same names. */
   fieldMapping?: InputMaybe<Array<FieldMappingInput>>;
   /** The connector kind, such as `WEBHOOK`. */
   kind: Scalars['String']['input'];

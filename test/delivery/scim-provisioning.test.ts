@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startClockedKith, uniqueEmail } from '../support/kith.js';
+import { clientToken, CORE, provisioner } from '../scim/scim-client.js';
+import { startSink, type Sink } from './sink.js';
+import { createWebhook, DELIVERY_ENV, SIGNING_SECRET, until } from './support.js';
+
+type ClockedKith = Awaited<ReturnType<typeof startClockedKith>>;
+
+describe('provisioning one Kith into another through the SCIM connector', () => {
+  // Two Kith instances with databases of their own, as two organisations would run them.
+  let source: ClockedKith;
+  let target: ClockedKith;
+  beforeAll(async () => {
+    [source, target] = await Promise.all([startClockedKith(DELIVERY_ENV, { ownDatabase: true }), startClockedKith(DELIVERY_ENV, { ownDatabase: true })]);
+    const { token } = await clientToken(target, ['PROVISIONING_WRITE']);
+    await source.ok(
+      `mutation($i: CreateConnectorInput!) { createConnector(input: $i) { id } }`,
+      {
+        i: {
+          kind: 'SCIM',
+          name: 'Partner directory',
+          settings: { baseUrl: target.url.replace(/\/graphql$/, '/scim/v2') },
+          secrets: { bearerToken: token },
+          // No mapping given: the SCIM kind's own (givenName -> name.givenName, ...).
+        },
+      },
+      { as: 'admin' },
+    );
+  });
+  afterAll(async () => {
+    await source?.close();
+    await target?.close();
+  });
+
+  const run = () => source.kith.delivery.runOnce();
+  const inTarget = async (email: string) =>
+    (await target.ok(`query($e: EmailAddress!) { customers(filter: { email: $e }) { edges { node { email status givenName familyName } } } }`, { e: email }, { as: 'admin' }))
+      .customers.edges as { node: { email: string; status: string; givenName: string | null; familyName: string | null } }[];
+
+  it('creates, updates and deletes the customer in the other Kith', async () => {
+    const email = uniqueEmail('scim-peer');
+    const { connectors } = await source.ok(`{ connectors { fieldMapping { from to } } }`, {}, { as: 'admin' });
+    expect(connectors[0].fieldMapping).toEqual(expect.arrayContaining([{ from: 'givenName', to: 'name.givenName' }]));
+    const { capture } = await source.ok(`mutation($i: CaptureInput!) { capture(input: $i) { customer { id } } }`, {
+      i: { email, attributes: [{ name: 'givenName', value: 'Ada' }] },
+    });
+    for (let i = 0; i < 50 && (await inTarget(email)).length === 0; i += 1) await run();
+    expect(await inTarget(email)).toEqual([{ node: { email, status: 'LIGHT', givenName: 'Ada', familyName: null } }]);
+
+    await source.ok(`mutation($i: UpdateProfileInput!) { updateProfile(input: $i) { customer { id } } }`, {
+      i: { customerId: capture.customer.id, attributes: [{ name: 'familyName', value: 'Lovelace' }] },
+    }, { as: 'admin' });
+    for (let i = 0; i < 50 && (await inTarget(email))[0]?.node.familyName !== 'Lovelace'; i += 1) await run();
+    expect((await inTarget(email))[0]?.node).toMatchObject({ givenName: 'Ada', familyName: 'Lovelace' });
+
+    // The source deletes the account over its own SCIM: the target's user goes too.
+    const { s } = await provisioner(source);
+    const found = await s.list({ filter: `userName eq "${email}"` });
+    expect(found.body.Resources[0].schemas).toContain(CORE);
+    expect((await s.request('DELETE', `/Users/${found.body.Resources[0].id}`)).status).toBe(204);
+    for (let i = 0; i < 50 && (await inTarget(email))[0]?.node.status !== 'DELETED'; i += 1) await run();
+    expect((await inTarget(email))[0]?.node.status).toBe('DELETED');
+  });
+});
+
+describe('an account deletion', () => {
+  let k: ClockedKith;
+  let sink: Sink;
+  beforeAll(async () => {
+    k = await startClockedKith(DELIVERY_ENV, { ownDatabase: true });
+    sink = await startSink(SIGNING_SECRET);
+  });
+  afterAll(async () => {
+    await k?.close();
+    await sink?.close();
+  });
+
+  it('reaches a webhook as a delete, after the changes before it', async () => {
+    await createWebhook(k, sink);
+    const { s } = await provisioner(k);
+    const created = await s.request('POST', '/Users', { schemas: [CORE], userName: uniqueEmail('deleted'), name: { givenName: 'Gone' } });
+    expect(created.status).toBe(201);
+    const { id } = created.body;
+    expect((await s.request('DELETE', `/Users/${id}`)).status).toBe(204);
+    await until(() => k.kith.delivery.runOnce(), () => sink.acked(id).length === 2);
+    expect(sink.acked(id).map((r) => r.type)).toEqual(['upsert', 'delete']);
+  });
+});
