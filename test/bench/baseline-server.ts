@@ -70,6 +70,19 @@ const INSERT_EVENTS = `insert into events (customer_id, type, changed_fields, ac
   ($1, 'customer.created', array['email', 'status', 'attributes.company'], 'operator', $2::timestamptz),
   ($1, 'consent.granted', array['consents.' || $3::text], 'operator', $2::timestamptz)`;
 
+// What a SCIM create writes: the customer, its SCIM record and its change event.
+const INSERT_SCIM_CUSTOMER = `insert into customers (id, status, email, given_name, family_name, created_at, updated_at)
+  values ($1, 'LIGHT', $2, $3, $4, $5::timestamptz, $5::timestamptz)`;
+const INSERT_SCIM_USER = `insert into scim_users (customer_id, external_id, document, updated_at) values ($1, $2, '{}'::jsonb, $3::timestamptz)`;
+const INSERT_SCIM_EVENT = `insert into events (customer_id, type, changed_fields, actor, occurred_at)
+  values ($1, 'customer.created', array['email', 'status', 'givenName', 'familyName'], 'client:bench', $2::timestamptz)`;
+
+interface ScimUserBody {
+  userName: string;
+  externalId?: string;
+  name?: { givenName?: string; familyName?: string };
+}
+
 interface ConsentColumns {
   purpose_key: string | null;
   consent_status: string | null;
@@ -118,6 +131,17 @@ function createHandlers(runner: SqlRunner, purposeVersions: ReadonlyMap<string, 
       };
     },
 
+    async scim(user: ScimUserBody) {
+      const id = randomUUID();
+      const at = new Date().toISOString();
+      await runner.transaction(async (query) => {
+        await query(INSERT_SCIM_CUSTOMER, [id, user.userName, user.name?.givenName ?? null, user.name?.familyName ?? null, at]);
+        await query(INSERT_SCIM_USER, [id, user.externalId ?? null, at]);
+        await query(INSERT_SCIM_EVENT, [id, at]);
+      });
+      return { id, userName: user.userName };
+    },
+
     async capture(variables: CaptureVariables) {
       const { email, attributes, consents } = variables.input;
       const id = randomUUID();
@@ -163,8 +187,11 @@ export async function startBaselineServer(runner: SqlRunner, operatorKey: string
       // The same gate Kith has in front of these operations: POST, JSON, the operator's key.
       if (request.method !== 'POST') return send(response, 405, { errors: [{ message: 'POST only' }] });
       if (request.headers.authorization !== authorization) return send(response, 401, { errors: [{ message: 'unauthenticated' }] });
-      const { variables } = JSON.parse(await readBody(request)) as { variables?: Record<string, unknown> };
+      const parsed = JSON.parse(await readBody(request)) as { variables?: Record<string, unknown> };
+      const { variables } = parsed;
       switch (request.url) {
+        case '/scim':
+          return send(response, 201, await handlers.scim(parsed as unknown as ScimUserBody));
         case '/floor':
           return send(response, 200, { data: { viewer: { role: 'ADMIN' } } });
         case '/point':

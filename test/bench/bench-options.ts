@@ -4,7 +4,7 @@ import { DEFAULT_DB_POOL_SIZE } from '../../src/config/config.js';
 export const DRIVERS = ['postgres', 'pglite'] as const;
 export type Driver = (typeof DRIVERS)[number];
 
-export const SCENARIOS = ['floor', 'point', 'graph', 'capture', 'signin', 'authread', 'delivery'] as const;
+export const SCENARIOS = ['floor', 'point', 'graph', 'capture', 'signin', 'authread', 'scim', 'delivery'] as const;
 /** The scenarios measured as HTTP load against Kith and a baseline server (delivery has a runner of its own). */
 export type HttpScenarioName = Exclude<ScenarioName, 'delivery'>;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -35,7 +35,7 @@ export interface BenchOptions {
   readonly out: string | null;
 }
 
-export const USAGE = `Usage: npm run bench -- [--driver postgres|pglite] [--scenario floor|point|graph|capture|signin|authread|delivery]
+export const USAGE = `Usage: npm run bench -- [--driver postgres|pglite] [--scenario floor|point|graph|capture|signin|authread|scim|delivery]
   Both flags may be repeated or given comma-separated lists; without them everything runs.
   signin is compared with bare argon2id verify() calls, authread with Kith's own operator point read.
   Environment: BENCH_SECONDS (10, measured per side), BENCH_ROUNDS (2, alternating runs sharing them),

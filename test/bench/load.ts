@@ -46,7 +46,7 @@ export async function sampleCheck(target: LoadTarget, count = 5): Promise<void> 
     const request = target.workload.next();
     const response = await fetch(target.url, { method: 'POST', headers: headersFor(target, request), body: request.body });
     const text = await response.text();
-    let problem: string | null = response.status === 200 ? null : `HTTP ${response.status}`;
+    let problem: string | null = response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}`;
     if (!problem) {
       try {
         problem = target.workload.check(JSON.parse(text), request);

@@ -67,7 +67,9 @@ export function formatScenarioLine(result: ScenarioResult): string {
   const ratio = result.ratio === null ? '-' : result.ratio.toFixed(2);
   const target =
     result.target === null
-      ? 'no target: the ceiling before SQL'
+      ? result.scenario === 'floor'
+        ? 'no target: the ceiling before SQL'
+        : 'no target'
       : result.driver === 'postgres'
         ? `target >= ${result.target}`
         : `target >= ${result.target} applies to PostgreSQL`;

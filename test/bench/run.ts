@@ -117,8 +117,13 @@ async function benchScenarios(run: Run, driver: Driver, servers: Servers): Promi
     let result: ScenarioResult;
     try {
       const kithGraphql = `${servers.kith}/graphql`;
-      await scenario.prepare?.(kithGraphql);
-      const kithSide = httpSide({ url: kithGraphql, bearer: servers.kithToken, label: `${scenario.title} (Kith)`, workload: scenario });
+      await scenario.prepare?.(kithGraphql, servers.kithToken);
+      const kithSide = httpSide({
+        url: `${servers.kith}${scenario.kithPath ?? '/graphql'}`,
+        bearer: scenario.kithBearer?.() ?? servers.kithToken,
+        label: `${scenario.title} (Kith)`,
+        workload: scenario,
+      });
       const { kith, baseline } = await measurePair(kithSide, baselineSide(run, scenario, servers), run.options);
       result = scenarioResult(driver, scenario, kith, baseline);
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { HttpScenarioName } from './bench-options.js';
-import { captureScenario, floorScenario, graphScenario, pointScenario, type Scenario } from './scenarios.js';
+import { captureScenario, floorScenario, graphScenario, pointScenario, type Scenario, scimCreateScenario } from './scenarios.js';
 import { authReadScenario, signInScenario } from './session-scenarios.js';
 
 /** Every scenario by name, given the ids of the seeded customers. */
@@ -17,6 +17,8 @@ export function createScenario(name: HttpScenarioName, ids: readonly string[]): 
       return signInScenario(ids);
     case 'authread':
       return authReadScenario(ids);
+    case 'scim':
+      return scimCreateScenario();
     default: {
       const unreachable: never = name;
       throw new Error(`unknown scenario ${String(unreachable)}`);

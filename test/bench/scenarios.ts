@@ -37,8 +37,12 @@ export interface Scenario extends Workload {
   readonly baseline: Baseline;
   /** Kith's throughput divided by the baseline's must reach this on PostgreSQL; null: for information. */
   readonly target: number | null;
-  /** Work before anything is sent (signing customers in, say), given Kith's /graphql URL. */
-  prepare?(kithGraphqlUrl: string): Promise<void>;
+  /** Work before anything is sent (signing customers in, say), given Kith's /graphql URL and an administrator's token. */
+  prepare?(kithGraphqlUrl: string, adminToken: string): Promise<void>;
+  /** Where Kith serves this workload, when not /graphql (a path on the same origin). */
+  readonly kithPath?: string;
+  /** The bearer token Kith's side sends, when not the administrator's (read after prepare). */
+  kithBearer?(): string;
 }
 
 /** The baseline of the four scenarios that compare Kith with the bare server. */
@@ -183,6 +187,60 @@ export function floorScenario(): Scenario {
       const data = dataOf(body);
       if (typeof data === 'string') return data;
       return isObject(data.viewer) && data.viewer.role === 'ADMIN' ? null : 'viewer is not an administrator';
+    },
+  };
+}
+
+/**
+ * SCIM 2.0 create (`POST /scim/v2/Users` with a provisioning client's token) against the bare server
+ * inserting the same rows (the customer, its SCIM record, its change event) in one transaction.
+ */
+export function scimCreateScenario(): Scenario {
+  const prefix = randomBytes(4).toString('hex');
+  let counter = 0;
+  let token = '';
+  return {
+    name: 'scim',
+    title: 'SCIM create',
+    baseline: bare('/scim'),
+    target: null,
+    kithPath: '/scim/v2/Users',
+    kithBearer: () => token,
+    async prepare(kithGraphqlUrl, adminToken) {
+      const created = await fetch(kithGraphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({
+          query: 'mutation($i: CreateServiceClientInput!) { createServiceClient(input: $i) { clientSecret client { clientId } } }',
+          variables: { i: { name: `bench ${prefix}`, scopes: ['PROVISIONING_WRITE'] } },
+        }),
+      });
+      const { data } = (await created.json()) as { data: { createServiceClient: { clientSecret: string; client: { clientId: string } } } };
+      const response = await fetch(kithGraphqlUrl.replace(/\/graphql$/, '/oauth/token'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: data.createServiceClient.client.clientId,
+          client_secret: data.createServiceClient.clientSecret,
+        }).toString(),
+      });
+      token = ((await response.json()) as { access_token: string }).access_token;
+    },
+    next() {
+      counter += 1;
+      return {
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: `scim-${prefix}-${counter}@example.com`,
+          externalId: `ext-${prefix}-${counter}`,
+          name: { givenName: 'Bench', familyName: `User ${counter % 97}` },
+        }),
+      };
+    },
+    check(body) {
+      if (!isObject(body) || typeof body.id !== 'string' || typeof body.userName !== 'string') return 'no created user (id, userName)';
+      return null;
     },
   };
 }
