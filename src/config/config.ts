@@ -141,7 +141,9 @@ function delivery(env: Env): DeliveryConfig {
   const timeoutMs = integer(env, 'KITH_DELIVERY_TIMEOUT_MS', 10_000, 50, 120_000);
   const leaseMs = integer(env, 'KITH_DELIVERY_LEASE_MS', 60_000, 100, 3_600_000);
   // A claim must outlive the requests made under it, or another process would send the same change meanwhile.
-  if (leaseMs < 2 * timeoutMs) throw new ConfigError('KITH_DELIVERY_LEASE_MS must be at least twice KITH_DELIVERY_TIMEOUT_MS.');
+  // A SCIM delivery may take four requests in a row (look up, create, look up again, patch), each up to the
+  // timeout: the lease must outlast them, or another process could claim the change while it is sent.
+  if (leaseMs < 4 * timeoutMs) throw new ConfigError('KITH_DELIVERY_LEASE_MS must be at least four times KITH_DELIVERY_TIMEOUT_MS.');
   const backoffBaseMs = integer(env, 'KITH_DELIVERY_BACKOFF_BASE_MS', 1_000, 1, 3_600_000);
   const backoffCapMs = integer(env, 'KITH_DELIVERY_BACKOFF_CAP_MS', 300_000, 1, 86_400_000);
   if (backoffCapMs < backoffBaseMs) throw new ConfigError('KITH_DELIVERY_BACKOFF_CAP_MS must not be below KITH_DELIVERY_BACKOFF_BASE_MS.');

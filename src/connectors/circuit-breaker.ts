@@ -14,5 +14,5 @@ export function withCircuitBreaker(reader: CrmReader, options: { timeoutMs: numb
     resetTimeout: options.resetMs,
     volumeThreshold: options.volumeThreshold ?? 3,
   });
-  return { maxBatch: reader.maxBatch, readByEmail: (emails) => breaker.fire(emails) };
+  return { purposeKey: reader.purposeKey, maxBatch: reader.maxBatch, readByEmail: (emails) => breaker.fire(emails) };
 }

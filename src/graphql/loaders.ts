@@ -35,8 +35,11 @@ export function createLoaders(services: Services) {
       groupBy(ids, await services.consents.findHistory(ids), (r) => r.customerId),
     ),
     sessions: new DataLoader<string, Session[]>(async (ids) => groupBy(ids, await services.sessions.listActive(ids), (s) => s.customerId)),
-    /** CRM profiles by email: a page of customers is one CRM call (CRM_UNAVAILABLE errors reject per key). */
-    crm: new DataLoader<string, CrmProfile | null>((emails) => services.crm.readByEmail(emails)),
+    /** CRM profiles: a page of customers is one CRM call (CRM_UNAVAILABLE errors reject per customer). */
+    crm: new DataLoader<Customer, CrmProfile | null, string>(
+      (customers) => services.crm.readForCustomers(customers, async (ids) => (await consents.loadMany(ids)).map((c) => (c instanceof Error ? [] : c))),
+      { cacheKeyFn: (customer) => customer.id },
+    ),
   };
 }
 

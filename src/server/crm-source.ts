@@ -24,12 +24,22 @@ export function createCrmSource(deps: { store: ConnectorStore; sealer: SecretSea
 
   async function build(connector: Connector): Promise<CrmReader> {
     const secrets = await openSecrets(deps.sealer, connector.id, await deps.store.sealedSecrets(connector.id));
-    const http = { fetch, now: () => deps.clock.now(), timeoutMs: deps.timeoutMs };
+    const http = { fetch, now: () => deps.clock.now(), timeoutMs: deps.timeoutMs, purposeKey: connector.purposeKey };
     const reader =
       connector.kind === 'HUBSPOT'
         ? createHubSpotCrmReader({ ...http, settings: hubspotKind.parseSettings(connector.settings), secrets: hubspotKind.parseSecrets(secrets) })
         : createSalesforceCrmReader({ ...http, settings: salesforceKind.parseSettings(connector.settings), secrets: salesforceKind.parseSecrets(secrets) });
     return withCircuitBreaker(reader, { timeoutMs: deps.timeoutMs + 250, resetMs: BREAKER_RESET_MS });
+  }
+
+  /** A connector that cannot be built (secrets that no longer open, settings a kind now refuses) fails every read. */
+  async function buildOrFail(connector: Connector): Promise<CrmReader> {
+    try {
+      return await build(connector);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return { purposeKey: connector.purposeKey, maxBatch: 100, readByEmail: () => Promise.reject(new Error(`the CRM connector is unusable: ${reason}`)) };
+    }
   }
 
   return async function crmReader(): Promise<CrmReader | null> {
@@ -39,8 +49,11 @@ export function createCrmSource(deps: { store: ConnectorStore; sealer: SecretSea
       (await deps.store.list())
         .filter((c) => c.enabled && (c.kind === 'HUBSPOT' || c.kind === 'SALESFORCE'))
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0] ?? null;
-    const version = connector ? `${connector.id}@${connector.updatedAt.getTime()}` : null;
-    if (current?.version !== version) current = { checkedAt: now, version, reader: connector ? await build(connector) : null };
+    // What the reader is built from; updatedAt covers the sealed secrets.
+    const version = connector
+      ? JSON.stringify([connector.id, connector.updatedAt.getTime(), connector.kind, connector.purposeKey, connector.settings])
+      : null;
+    if (current?.version !== version) current = { checkedAt: now, version, reader: connector ? await buildOrFail(connector) : null };
     else current.checkedAt = now;
     return current.reader;
   };

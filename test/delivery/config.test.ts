@@ -12,7 +12,8 @@ describe('delivery configuration', () => {
   });
   it('refuses values that would break the guarantees', () => {
     expect(() => loadConfig({ KITH_DELIVERY_WORKER: 'yes' })).toThrow(ConfigError);
-    expect(() => loadConfig({ KITH_DELIVERY_TIMEOUT_MS: '10000', KITH_DELIVERY_LEASE_MS: '15000' })).toThrow(/twice/);
+    expect(() => loadConfig({ KITH_DELIVERY_TIMEOUT_MS: '10000', KITH_DELIVERY_LEASE_MS: '35000' })).toThrow(/four times/);
+    expect(loadConfig({ KITH_DELIVERY_TIMEOUT_MS: '10000', KITH_DELIVERY_LEASE_MS: '40000' }).delivery.leaseMs).toBe(40_000);
     expect(() => loadConfig({ KITH_DELIVERY_BACKOFF_BASE_MS: '500', KITH_DELIVERY_BACKOFF_CAP_MS: '100' })).toThrow(ConfigError);
     expect(() => loadConfig({ KITH_DELIVERY_MAX_ATTEMPTS: '0' })).toThrow(ConfigError);
   });

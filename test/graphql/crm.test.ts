@@ -9,16 +9,18 @@ const PAGE = `query($tag: AttributeScalar!) { customers(first: 10, filter: { att
   edges { node { email crm { lifecycleStage owner lastActivityAt openDeals } } } } }`;
 
 let peer: HubspotPeer;
+let crmConnector: string;
 let k: Awaited<ReturnType<typeof startClockedKith>>;
 beforeAll(async () => {
   peer = await startHubspotPeer({ token: TOKEN, properties: PROPERTIES });
   // A database of its own: the CRM is the oldest enabled HubSpot or Salesforce connector of the database.
   k = await startClockedKith({ KITH_CRM_CACHE_SECONDS: '0', KITH_CRM_TIMEOUT_MS: '300' }, { ownDatabase: true });
-  await k.ok(
+  const { createConnector } = await k.ok(
     `mutation($i: CreateConnectorInput!) { createConnector(input: $i) { id } }`,
     { i: { kind: 'HUBSPOT', name: 'CRM', settings: { baseUrl: peer.url }, secrets: { accessToken: TOKEN } } },
     { as: 'admin' },
   );
+  crmConnector = createConnector.id;
 });
 afterAll(async () => {
   await k?.close();
@@ -69,6 +71,27 @@ describe('Customer.crm', () => {
       const result = await k.gql(PAGE, { tag }, { as: 'admin' });
       expect(result.data?.customers.edges).toEqual([{ node: { email: ada, crm: null } }]);
       expect(result.errors?.map((e) => [e.extensions?.code, e.path?.join('.')])).toEqual([['CRM_UNAVAILABLE', 'customers.edges.0.node.crm']]);
+    }
+  });
+
+  it('is not asked of the CRM for a customer who has not granted the CRM connector\'s purpose', async () => {
+    const purpose = 'analytics';
+    await k.ok(`mutation($i: UpdateConnectorInput!) { updateConnector(input: $i) { id } }`, { i: { id: crmConnector, purpose } }, { as: 'admin' });
+    k.advance(6_000); // past the CRM source's recheck of the connector
+    try {
+      const tag = uniqueTag();
+      const [yes, no] = [uniqueEmail('crm-yes'), uniqueEmail('crm-no')];
+      await k.ok(CAPTURE, { input: { email: yes, consents: [purpose], attributes: [{ name: 'company', value: tag }] } });
+      await k.ok(CAPTURE, { input: { email: no, attributes: [{ name: 'company', value: tag }] } });
+      await inHubSpot([{ email: yes, lifecyclestage: 'lead' }, { email: no, lifecyclestage: 'lead' }]);
+      const before = peer.requests.length;
+      const { customers: page } = await k.ok(PAGE, { tag }, { as: 'admin' });
+      const asked = peer.requests.slice(before).flatMap((r) => ((r.body as { inputs?: { id: string }[] }).inputs ?? []).map((i) => i.id));
+      expect(asked).toEqual([yes]);
+      expect(Object.fromEntries(page.edges.map((e: any) => [e.node.email, e.node.crm?.lifecycleStage ?? null]))).toEqual({ [yes]: 'lead', [no]: null });
+    } finally {
+      await k.ok(`mutation($i: UpdateConnectorInput!) { updateConnector(input: $i) { id } }`, { i: { id: crmConnector, clearPurpose: true } }, { as: 'admin' });
+      k.advance(6_000);
     }
   });
 

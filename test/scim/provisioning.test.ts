@@ -209,3 +209,35 @@ describe('the README', () => {
     expect(found.body.Resources.map((r: any) => r.id)).toEqual([created.body.id]);
   });
 });
+
+describe('the state staff set', () => {
+  it('survives a PUT that leaves active out: a routine sync does not re-enable a disabled account', async () => {
+    const email = uniqueEmail('scim-locked');
+    const created = await s.request('POST', '/Users', { schemas: [CORE], userName: email, displayName: 'Locked' });
+    await k.ok(`mutation($id: ID!) { disableCustomer(id: $id) { customer { status } } }`, { id: created.body.id }, { as: 'agent' });
+    const put = await s.request('PUT', `/Users/${created.body.id}`, { schemas: [CORE], userName: email, displayName: 'Locked, renamed' });
+    expect(put.status).toBe(200);
+    expect(put.body.active).toBe(false);
+    expect((await customerOf(email)).status).toBe('DISABLED');
+    // Said explicitly, active still decides.
+    const enabled = await s.request('PUT', `/Users/${created.body.id}`, { schemas: [CORE], userName: email, active: true });
+    expect(enabled.body.active).toBe(true);
+  });
+});
+
+describe('inputs the database could not hold', () => {
+  it('answer 400 with the RFC error, never 500: impossible dates, NUL characters', async () => {
+    for (const filter of ['meta.created gt "2011-02-30T00:00:00Z"', 'meta.created gt "0000-01-01T00:00:00Z"', 'meta.lastModified lt "2011-05-13T24:00:00Z"', 'userName eq "a\\u0000b"']) {
+      const response = await s.list({ filter });
+      expect([response.status, response.body.scimType], filter).toEqual([400, 'invalidFilter']);
+    }
+    const email = uniqueEmail('scim-nul');
+    const created = await s.request('POST', '/Users', { schemas: [CORE], userName: email });
+    const put = await s.request('PUT', `/Users/${created.body.id}`, { schemas: [CORE], userName: email, displayName: 'nul\u0000here' });
+    expect([put.status, put.body.scimType]).toEqual([400, 'invalidValue']);
+    const patch = await s.request('PATCH', `/Users/${created.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'nul\u0000here' }] });
+    expect([patch.status, patch.body.scimType]).toEqual([400, 'invalidValue']);
+    const fine = await s.list({ filter: 'meta.created gt "2011-02-28T00:00:00Z"' });
+    expect(fine.status).toBe(200);
+  });
+});

@@ -23,8 +23,9 @@ const date = (value: unknown): Date | null => {
  * with `idProperty: "email"`, up to 100 inputs): one call per page of customers. `openDeals` is HubSpot's
  * `num_associated_deals` (contacts carry no open-deal count; the associated deals are the nearest).
  */
-export function createHubSpotCrmReader(deps: HttpDeps & { settings: Pick<HubspotSettings, 'baseUrl'>; secrets: HubspotSecrets }): CrmReader {
+export function createHubSpotCrmReader(deps: HttpDeps & { settings: Pick<HubspotSettings, 'baseUrl'>; secrets: HubspotSecrets; purposeKey?: string | null }): CrmReader {
   return {
+    purposeKey: deps.purposeKey ?? null,
     maxBatch: 100,
     async readByEmail(emails) {
       const answer = await callHttp(deps, {

@@ -22,11 +22,12 @@ interface QueryRecord {
  * neither object carries an open-deal count (Customer.crm.openDeals is null).
  */
 export function createSalesforceCrmReader(
-  deps: HttpDeps & { settings: { instanceUrl: string; apiVersion: string; object: 'Lead' | 'Contact' }; secrets: { accessToken: string } },
+  deps: HttpDeps & { settings: { instanceUrl: string; apiVersion: string; object: 'Lead' | 'Contact' }; secrets: { accessToken: string }; purposeKey?: string | null },
 ): CrmReader {
   const { instanceUrl, apiVersion, object } = deps.settings;
   const fields = object === 'Lead' ? 'Email, Status, Owner.Name, LastActivityDate' : 'Email, Owner.Name, LastActivityDate';
   return {
+    purposeKey: deps.purposeKey ?? null,
     maxBatch: 100,
     async readByEmail(emails) {
       const soql = `SELECT ${fields} FROM ${object} WHERE Email IN (${emails.map(soqlString).join(', ')})`;

@@ -49,6 +49,8 @@ export function createWebhookClient(deps: {
         },
         body,
         signal: AbortSignal.timeout(deps.timeoutMs),
+        // A redirect is refused, never followed: it could steer a signed delivery to another host.
+        redirect: 'manual',
       });
       // Drain the body so the connection can be reused.
       await response.arrayBuffer().catch(() => undefined);

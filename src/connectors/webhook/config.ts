@@ -15,12 +15,18 @@ const object = (raw: unknown, field: string): Record<string, unknown> => {
   return raw as Record<string, unknown>;
 };
 
-/** `{ url }`: an absolute http or https URL without credentials. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * `{ url }`: an absolute https URL without credentials; plain http only to this host (loopback), since a
+ * delivery carries personal data and its signature.
+ */
 export function parseWebhookSettings(raw: unknown): WebhookSettings {
   const { url } = object(raw, 'settings');
   if (typeof url !== 'string' || !URL.canParse(url)) throw new ConnectorConfigError('settings.url must be an absolute URL.', 'settings.url');
   const parsed = new URL(url);
-  if (!/^https?:$/.test(parsed.protocol)) throw new ConnectorConfigError('settings.url must be http or https.', 'settings.url');
+  const secure = parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK.has(parsed.hostname));
+  if (!secure) throw new ConnectorConfigError('settings.url must be https (http only to localhost).', 'settings.url');
   if (parsed.username || parsed.password) throw new ConnectorConfigError('settings.url must not carry credentials: put them in secrets.', 'settings.url');
   return { url: parsed.toString() };
 }

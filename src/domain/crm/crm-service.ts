@@ -1,6 +1,8 @@
 import type { Clock } from '../clock.js';
 import { crmUnavailable, type DomainError } from '../errors.js';
-import type { CrmProfile, CrmReader } from './crm.js';
+import type { Consent } from '../consents/consent.js';
+import { hasGranted } from '../consents/consent-rules.js';
+import { type CrmProfile, type CrmReader, mayAskCrm } from './crm.js';
 
 export type CrmService = ReturnType<typeof createCrmService>;
 
@@ -19,7 +21,23 @@ export function createCrmService(deps: { reader: () => Promise<CrmReader | null>
     cache.set(email, { profile, until: now + deps.cacheSeconds * 1000 });
   }
 
-  return {
+  const service = {
+    /**
+     * One answer per customer, in order, asking the CRM only about those it may be asked about (mayAskCrm):
+     * the others are null without a call. `consentsOf` gives customers' current consents (a loader).
+     */
+    async readForCustomers(
+      customers: readonly { id: string; email: string; status: string }[],
+      consentsOf: (ids: readonly string[]) => Promise<readonly (readonly Consent[])[]>,
+    ): Promise<(CrmProfile | null | DomainError)[]> {
+      const purposeKey = (await deps.reader())?.purposeKey ?? null;
+      const consents = purposeKey === null ? [] : await consentsOf(customers.map((c) => c.id));
+      const asked = customers.map((customer, i) => mayAskCrm(customer, purposeKey, (key) => hasGranted(consents[i] ?? [], key)));
+      const answers = await service.readByEmail(customers.filter((_, i) => asked[i]).map((c) => c.email));
+      let next = 0;
+      return asked.map((ask) => (ask ? answers[next++]! : null));
+    },
+
     /** One answer per email, in order: the profile, null (not in the CRM, or no CRM), or CRM_UNAVAILABLE. */
     async readByEmail(emails: readonly string[]): Promise<(CrmProfile | null | DomainError)[]> {
       const reader = await deps.reader();
@@ -42,4 +60,5 @@ export function createCrmService(deps: { reader: () => Promise<CrmReader | null>
       );
     },
   };
+  return service;
 }

@@ -147,8 +147,15 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       let tried = 0;
       for (const connector of await deps.connectors.list()) {
         if (!connector.enabled || !deps.targets.has(connector.kind) || signal?.aborted) continue;
-        await fanOut(connector);
-        tried += await deliverDue(connector, signal);
+        try {
+          await fanOut(connector);
+          tried += await deliverDue(connector, signal);
+        } catch (error) {
+          // One broken connector (secrets that no longer open, settings its kind now refuses) must not hold up
+          // the others: its health shows why, and the next pass tries it again.
+          const message = error instanceof Error ? error.message : String(error);
+          await deps.deliveries.noteHealth(connector.id, deps.clock.now(), { succeeded: false, error: `connector failure: ${message}` });
+        }
       }
       return tried;
     },

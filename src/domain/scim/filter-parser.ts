@@ -53,6 +53,8 @@ function tokenize(text: string, fail: (detail: string) => ScimError): Token[] {
       } catch {
         throw fail(`The string starting at character ${i + 1} is not a valid JSON string.`);
       }
+      // PostgreSQL text cannot hold U+0000: refuse it here rather than fail in the database.
+      if (value.includes('\u0000')) throw fail(`The string starting at character ${i + 1} contains a NUL character.`);
       tokens.push({ kind: 'string', value, at: i });
       i = end + 1;
     } else {

@@ -17,9 +17,19 @@ export type Filter =
 
 export type { CompareOp, FilterValue };
 
-/** Whether a string is an RFC 3339 date-time (SCIM's dateTime), as compared by dateTime filters. */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * Whether a string is an RFC 3339 date-time (SCIM's dateTime), as compared by dateTime filters: a real
+ * calendar date and time (Date.parse would roll 2011-02-30 over into March) in years 0001 to 9999.
+ */
 export function isDateTime(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i.test(value) && !Number.isNaN(Date.parse(value));
+  const match = DATE_TIME.exec(value);
+  if (!match || Number.isNaN(Date.parse(value))) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const calendar = new Date(Date.UTC(2000, month - 1, day));
+  calendar.setUTCFullYear(year);
+  return year >= 1 && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
 }
 
 function checkOperand(ref: AttributeRef, op: CompareOp, value: FilterValue, fail: (detail: string) => ScimError): void {

@@ -82,7 +82,7 @@ export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock;
       const values = await profileValues(uow.read, user);
       return uow.transaction(async (tx) => {
         const at = clock.now();
-        const blank = newCustomer({ id: deps.newId(), email: user.email, status: user.active ? 'LIGHT' : 'DISABLED', at });
+        const blank = newCustomer({ id: deps.newId(), email: user.email, status: user.active === false ? 'DISABLED' : 'LIGHT', at });
         const plan = planProfileChanges(blank, values, 'replace');
         const customer = await tx.customers.insertIfAbsent({ ...blank, ...plan.changes });
         if (!customer) throw taken(user.email);
@@ -121,7 +121,11 @@ export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock;
           fields.push('email', 'emailVerified');
         }
         const status: CustomerStatus =
-          user.active === (customer.status !== 'DISABLED') ? customer.status : user.active ? await enabledStatus(tx, id) : 'DISABLED';
+          user.active === undefined || user.active === (customer.status !== 'DISABLED')
+            ? customer.status
+            : user.active
+              ? await enabledStatus(tx, id)
+              : 'DISABLED';
         if (status !== customer.status) plan.changes.status = status;
         const record: ScimRecord = { customerId: id, externalId: user.externalId, document: user.document };
         const scimFields = recordChanges(before, record);

@@ -32,7 +32,8 @@ export interface ProvisionedUser {
   familyName: string | null;
   phoneNumber: string | null;
   locale: string | null;
-  active: boolean;
+  /** Undefined when the resource left `active` out: the account's state stays as it is. */
+  active: boolean | undefined;
   externalId: string | null;
   document: Json;
 }
@@ -78,6 +79,14 @@ function canonicalValue(attribute: ScimAttribute, value: unknown, path: string, 
   }
 }
 
+/** Whether a JSON value holds U+0000 in any string, key or value. */
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (isObject(value)) return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || hasNul(inner));
+  return false;
+}
+
 /**
  * Reads a resource as a client sent it (POST, PUT, or the result of a PATCH): attribute names in any case,
  * readOnly attributes ignored (RFC 7644 section 3.5.1), attributes outside the schema ignored, values checked
@@ -85,6 +94,8 @@ function canonicalValue(attribute: ScimAttribute, value: unknown, path: string, 
  */
 export function canonicalResource(body: unknown): Json {
   if (!isObject(body)) throw invalidSyntax('The request body must be a JSON object.');
+  // PostgreSQL text and jsonb cannot hold U+0000: refuse it in any value rather than fail in the database.
+  if (hasNul(body)) throw invalidValue('Values must not contain NUL characters (U+0000).');
   const schemas = body.schemas;
   if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === CORE_USER.toLowerCase())) {
     throw invalidSyntax(`schemas must list ${CORE_USER}.`);
@@ -160,7 +171,8 @@ export function toProvisionedUser(resource: Json): ProvisionedUser {
     familyName: text(familyName),
     phoneNumber: phones.primary ? (phones.primary.value as string) : null,
     locale: text(locale),
-    active: active === undefined ? true : (active as boolean),
+    // Absent means unchanged: a routine PUT from an identity provider must not re-enable a disabled account.
+    active: active === undefined ? undefined : (active as boolean),
     externalId: text(externalId),
     document,
   };

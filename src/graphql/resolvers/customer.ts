@@ -62,6 +62,6 @@ export const customerResolvers: Resolvers = {
     attribute: (customer, { name }) => attributeOf(customer, name),
     consents: (customer, _, { loaders }) => loaders.consents.load(customer.id),
     consentHistory: (customer, _, { loaders }) => loaders.consentHistory.load(customer.id),
-    crm: (customer, _, { loaders }) => loaders.crm.load(customer.email),
+    crm: (customer, _, { loaders }) => loaders.crm.load(customer),
   },
 };
