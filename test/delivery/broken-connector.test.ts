@@ -1,21 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startClockedKith } from '../support/kith.js';
-import { startSink, type Sink } from './sink.js';
-import { capture, CONNECTOR_FIELDS, createWebhook, DELIVERY_ENV, SIGNING_SECRET, until } from './support.js';
+import { expect, it } from 'vitest';
+import { capture, CONNECTOR_FIELDS, createWebhook, isolatedKithWithSink, until } from './support.js';
 
-let k: Awaited<ReturnType<typeof startClockedKith>>;
-let sink: Sink;
-beforeAll(async () => {
-  k = await startClockedKith(DELIVERY_ENV, { ownDatabase: true });
-  sink = await startSink(SIGNING_SECRET);
-});
-afterAll(async () => {
-  await k?.close();
-  await sink?.close();
-});
+const world = isolatedKithWithSink();
 
 it('one connector that cannot be used does not hold up the others, and its health says why', async () => {
+  const { k, sink } = world;
   const broken = await createWebhook(k, sink);
   k.advance(1_000); // listed (oldest first) before the working one
   const working = await createWebhook(k, sink);

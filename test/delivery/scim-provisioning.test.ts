@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClockedKith, uniqueEmail } from '../support/kith.js';
 import { clientToken, CORE, provisioner } from '../scim/scim-client.js';
-import { startSink, type Sink } from './sink.js';
-import { createWebhook, DELIVERY_ENV, SIGNING_SECRET, until } from './support.js';
+import { createWebhook, DELIVERY_ENV, isolatedKithWithSink, until } from './support.js';
 
 type ClockedKith = Awaited<ReturnType<typeof startClockedKith>>;
 
@@ -64,18 +63,10 @@ describe('provisioning one Kith into another through the SCIM connector', () => 
 });
 
 describe('an account deletion', () => {
-  let k: ClockedKith;
-  let sink: Sink;
-  beforeAll(async () => {
-    k = await startClockedKith(DELIVERY_ENV, { ownDatabase: true });
-    sink = await startSink(SIGNING_SECRET);
-  });
-  afterAll(async () => {
-    await k?.close();
-    await sink?.close();
-  });
+  const world = isolatedKithWithSink();
 
   it('reaches a webhook as a delete, after the changes before it', async () => {
+    const { k, sink } = world;
     await createWebhook(k, sink);
     const { s } = await provisioner(k);
     const created = await s.request('POST', '/Users', { schemas: [CORE], userName: uniqueEmail('deleted'), name: { givenName: 'Gone' } });

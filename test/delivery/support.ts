@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { asc, eq, inArray } from 'drizzle-orm';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Database } from '../../src/store/database.js';
 import { events } from '../../src/store/tables/index.js';
-import type { TestKith } from '../support/kith.js';
-import { uniqueEmail } from '../support/kith.js';
-import type { Received, Sink } from './sink.js';
+import { startClockedKith, type TestKith, uniqueEmail } from '../support/kith.js';
+import { type Received, type Sink, startSink } from './sink.js';
 
 export const SIGNING_SECRET = 'whsec-test-0123456789abcdef';
 
@@ -100,3 +99,20 @@ export function expectInOrderOnce(sink: Sink, customerId: string): Received[] {
 }
 
 export { eq };
+
+/**
+ * A Kith on a database of its own (its connectors see only this test's changes) and a webhook sink, both
+ * started before and closed after the calling file's tests.
+ */
+export function isolatedKithWithSink(): { readonly k: Awaited<ReturnType<typeof startClockedKith>>; readonly sink: Sink } {
+  const made = {} as { k: Awaited<ReturnType<typeof startClockedKith>>; sink: Sink };
+  beforeAll(async () => {
+    made.k = await startClockedKith(DELIVERY_ENV, { ownDatabase: true });
+    made.sink = await startSink(SIGNING_SECRET);
+  });
+  afterAll(async () => {
+    await made.k?.close();
+    await made.sink?.close();
+  });
+  return made;
+}
