@@ -29,7 +29,7 @@ export function sendFailure(request: FastifyRequest, reply: FastifyReply, error:
         return sendError(reply, 404, null, error.message);
       case 'CONFLICT':
         if (error.field === 'version') return sendError(reply, 412, null, error.message);
-        return sendError(reply, 409, error.field === 'userName' ? 'uniqueness' : null, error.message);
+        return sendError(reply, 409, error.field === 'userName' || error.field === 'emails' ? 'uniqueness' : null, error.message);
       case 'UNAUTHENTICATED':
         void reply.header('www-authenticate', 'Bearer realm="kith", error="invalid_token"');
         return sendError(reply, 401, null, error.message);

@@ -6,7 +6,7 @@ import { listResponse, parseListRequest, project, projectionOf } from '../domain
 import { applyPatch } from '../domain/scim/patch.js';
 import { invalidSyntax, mutability } from '../domain/scim/scim-error.js';
 import type { ScimUser } from '../domain/scim/scim-user-store.js';
-import { canonicalResource, etagOf, followPrimaryEmail, toProvisionedUser, toResource } from '../domain/scim/user-resource.js';
+import { canonicalResource, etagOf, toProvisionedUser, toResource } from '../domain/scim/user-resource.js';
 import type { VersionCondition } from '../domain/scim/provisioning-service.js';
 import type { Services } from '../domain/services.js';
 import { requireProvisioner, sendError, sendFailure, sendScim, tagMatches } from './scim-http.js';
@@ -101,7 +101,8 @@ export async function registerScimRoutes(app: FastifyInstance, services: Service
         const given = body(request) as Json;
         const resource = canonicalResource(given);
         if (typeof given.id === 'string' && given.id !== request.params.id) throw mutability('id is read-only: it must match the URL.');
-        const user = toProvisionedUser(resource);
+        // Among several unmarked emails, the customer's current one stays primary.
+        const user = (current: ScimUser) => toProvisionedUser(resource, current.customer.email);
         return sendUser(request, reply, 200, await services.provisioning.replace(request.params.id, user, ifMatch(request), actor(request)));
       });
 
@@ -110,7 +111,7 @@ export async function registerScimRoutes(app: FastifyInstance, services: Service
         // The patch applies to the user as it is under its row lock, so concurrent patches all apply.
         const patch = (current: ScimUser) => {
           const before = present(request, current);
-          return toProvisionedUser(canonicalResource(followPrimaryEmail(before, applyPatch(before, operations))));
+          return toProvisionedUser(canonicalResource(applyPatch(before, operations)), current.customer.email);
         };
         return sendUser(request, reply, 200, await services.provisioning.replace(request.params.id, patch, ifMatch(request), actor(request)));
       });

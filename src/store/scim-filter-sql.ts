@@ -40,7 +40,8 @@ function scalar(ref: AttributeRef): SQL {
     case 'externalId':
       return sql`${scimUsers.externalId}`;
     case 'userName':
-      return sql`${customers.email}`;
+      // Customers without a SCIM record (self-registered ones) go by their email.
+      return sql`coalesce(${scimUsers.userName}, ${customers.email})`;
     case 'name.givenName':
       return sql`${customers.givenName}`;
     case 'name.familyName':

@@ -6,8 +6,9 @@ import type { Db } from './database.js';
 import { filterSql, sortSql } from './scim-filter-sql.js';
 import { customers, scimUsers, type ScimUserRow } from './tables/index.js';
 
-const toRecord = (row: Pick<ScimUserRow, 'customerId' | 'externalId' | 'document'>): ScimRecord => ({
+const toRecord = (row: Pick<ScimUserRow, 'customerId' | 'userName' | 'externalId' | 'document'>): ScimRecord => ({
   customerId: row.customerId,
+  userName: row.userName,
   externalId: row.externalId,
   document: row.document,
 });
@@ -19,8 +20,13 @@ export function createScimUserStore(db: Db): ScimUserStore {
       return (await db.select().from(scimUsers).where(inArray(scimUsers.customerId, [...ids]))).map(toRecord);
     },
 
+    async findByUserName(userName) {
+      const [row] = await db.select().from(scimUsers).where(sql`lower(${scimUsers.userName}) = lower(${userName})`);
+      return row ? toRecord(row) : null;
+    },
+
     async put(record, at) {
-      const values = { customerId: record.customerId, externalId: record.externalId, document: record.document, updatedAt: at };
+      const values = { customerId: record.customerId, userName: record.userName, externalId: record.externalId, document: record.document, updatedAt: at };
       await db.insert(scimUsers).values(values).onConflictDoUpdate({ target: scimUsers.customerId, set: values });
     },
 
@@ -39,7 +45,7 @@ export function createScimUserStore(db: Db): ScimUserStore {
         ? [query.descending ? sql`${sortSql(query.sortBy)} desc nulls last` : sql`${sortSql(query.sortBy)} asc nulls last`]
         : [];
       const rows = await db
-        .select({ customer: getTableColumns(customers), externalId: scimUsers.externalId, document: scimUsers.document, linked: scimUsers.customerId })
+        .select({ customer: getTableColumns(customers), userName: scimUsers.userName, externalId: scimUsers.externalId, document: scimUsers.document, linked: scimUsers.customerId })
         .from(customers)
         .leftJoin(scimUsers, eq(scimUsers.customerId, customers.id))
         .where(where)
@@ -50,7 +56,7 @@ export function createScimUserStore(db: Db): ScimUserStore {
         total,
         users: rows.map((row) => ({
           customer: toCustomer(row.customer),
-          record: row.linked ? toRecord({ customerId: row.linked, externalId: row.externalId, document: row.document ?? {} }) : null,
+          record: row.linked ? toRecord({ customerId: row.linked, userName: row.userName!, externalId: row.externalId, document: row.document ?? {} }) : null,
         })),
       };
     },

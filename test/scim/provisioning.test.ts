@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, signedInCustomer, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
@@ -14,6 +15,9 @@ beforeAll(async () => {
 
 const CUSTOMER = `query($email: EmailAddress!) { customers(first: 1, filter: { email: $email }) { edges { node { id status email givenName familyName phoneNumber locale version } } } }`;
 const EVENTS = `query($id: ID!) { changeEvents(customerId: $id, first: 20) { edges { node { type changedFields actor } } } }`;
+
+/** A value for a userName no other test uses. */
+const user0 = () => randomUUID();
 
 async function customerOf(email: string) {
   const data = await k.ok(CUSTOMER, { email }, { as: 'admin' });
@@ -109,21 +113,67 @@ describe('a SCIM user is a customer', () => {
     expect(after.body).toMatchObject({ externalId: 'x-1', userName: email, active: true, meta: { version: 'W/"2"' } });
   });
 
-  it('changes the customer email through userName, and refuses one another customer has', async () => {
-    const { body: user } = await s.request('POST', '/Users', { schemas: [CORE], userName: uniqueEmail('before') });
+  it('keeps userName and the email apart: a PATCH of userName changes only userName, one of the primary email changes the email', async () => {
+    const email = uniqueEmail('before');
+    const { body: user } = await s.request('POST', '/Users', { schemas: [CORE], userName: `u-${user0()}`, emails: [{ value: email, type: 'work' }] });
+    const name = `renamed-${user0()}`;
+    const renamed = await s.request('PATCH', `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { userName: name } }] });
+    expect(renamed.body).toMatchObject({ userName: name, emails: [{ value: email, type: 'work', primary: true }] });
+    expect((await customerOf(email)).id).toBe(user.id);
+    const next = uniqueEmail('after');
+    const moved = await s.request('PATCH', `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'emails[primary eq true].value', value: next }] });
+    expect(moved.body).toMatchObject({ userName: name, emails: [{ value: next, type: 'work', primary: true }] });
+    expect((await customerOf(next)).id).toBe(user.id);
+    const last = (await k.ok(EVENTS, { id: user.id }, { as: 'admin' })).changeEvents.edges.at(-1).node;
+    expect(last).toEqual({ type: 'customer.updated', changedFields: ['email', 'emailVerified'], actor: `client:${clientId}` });
+  });
+
+  it('takes the customer email from emails[primary], else from an email userName; neither is 400 naming emails', async () => {
+    const [home, work] = [uniqueEmail('home'), uniqueEmail('work')];
+    const userName = `bj-${user0()}`;
+    const primary = await s.request('POST', '/Users', { schemas: [CORE], userName, emails: [{ value: home, type: 'home' }, { value: work, type: 'work', primary: true }] });
+    expect(primary.status).toBe(201);
+    expect(primary.body).toMatchObject({ userName, emails: [{ value: work, type: 'work', primary: true }, { value: home, type: 'home' }] });
+    expect((await customerOf(work)).id).toBe(primary.body.id);
+    expect(await customerOf(home)).toBeNull();
+    const email = uniqueEmail('only');
+    const plain = await s.request('POST', '/Users', { schemas: [CORE], userName: email });
+    expect(plain.body).toMatchObject({ userName: email, emails: [{ value: email, primary: true }] });
+    expect((await customerOf(email)).id).toBe(plain.body.id);
+    const neither = await s.request('POST', '/Users', { schemas: [CORE], userName: `nomail-${user0()}` });
+    expect(neither.status).toBe(400);
+    expect(neither.body).toMatchObject({ scimType: 'invalidValue', detail: expect.stringMatching(/^emails: a customer needs an email address: send emails\[primary\] or an email as userName/) });
+  });
+
+  it('refuses a taken userName in any case and a taken email with 409 uniqueness', async () => {
+    const userName = `Taken-${user0()}`;
+    const email = uniqueEmail('taken');
+    const first = await s.request('POST', '/Users', { schemas: [CORE], userName, emails: [{ value: email }] });
+    expect(first.status).toBe(201);
+    const sameName = await s.request('POST', '/Users', { schemas: [CORE], userName: userName.toLowerCase(), emails: [{ value: uniqueEmail() }] });
+    expect([sameName.status, sameName.body.scimType]).toEqual([409, 'uniqueness']);
+    expect(sameName.body.detail).toContain(userName.toLowerCase());
+    const sameEmail = await s.request('POST', '/Users', { schemas: [CORE], userName: `other-${user0()}`, emails: [{ value: email.toUpperCase().replace('@EXAMPLE.COM', '@example.com'), primary: true }] });
+    expect([sameEmail.status, sameEmail.body.scimType]).toEqual([409, 'uniqueness']);
+    expect(sameEmail.body.detail.toLowerCase()).toContain(email);
+    // The same through PATCH, against a customer that registered by itself (no SCIM record).
     const other = uniqueEmail('other');
     await k.ok(`mutation($input: CaptureInput!) { capture(input: $input) { created } }`, { input: { email: other } });
-    const taken = await s.request('PATCH', `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'userName', value: other.toUpperCase() }] });
-    expect(taken.status).toBe(409);
-    expect(taken.body.scimType).toBe('uniqueness');
-    const next = uniqueEmail('after');
-    const moved = await s.request('PATCH', `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { userName: next } }] });
-    expect(moved.body.emails).toEqual([{ value: next, primary: true }]);
-    expect((await customerOf(next)).id).toBe(user.id);
-    // Changing the primary email's value changes userName too (how some clients send an email change).
-    const third = uniqueEmail('third');
-    const viaEmail = await s.request('PATCH', `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'emails[primary eq true].value', value: third }] });
-    expect(viaEmail.body).toMatchObject({ userName: third, emails: [{ value: third, primary: true }] });
+    const { body: second } = await s.request('POST', '/Users', { schemas: [CORE], userName: uniqueEmail('second') });
+    const patch = (Operations: unknown[]) => s.request('PATCH', `/Users/${second.id}`, { schemas: [PATCH_OP], Operations });
+    expect((await patch([{ op: 'replace', path: 'userName', value: userName.toUpperCase() }])).body).toMatchObject({ status: '409', scimType: 'uniqueness' });
+    const takenEmail = await patch([{ op: 'replace', path: 'emails[primary eq true].value', value: other.toUpperCase() }]);
+    expect(takenEmail.body).toMatchObject({ status: '409', scimType: 'uniqueness', detail: expect.stringContaining('email') });
+  });
+
+  it('filters userName case-insensitively, and finds customers without a SCIM record by their email', async () => {
+    const userName = `CaseName-${user0()}`;
+    const { body: user } = await s.request('POST', '/Users', { schemas: [CORE], userName, emails: [{ value: uniqueEmail() }] });
+    expect((await s.list({ filter: `userName eq "${userName.toLowerCase()}"` })).body.Resources.map((r: any) => r.id)).toEqual([user.id]);
+    const email = uniqueEmail('self');
+    await k.ok(`mutation($input: CaptureInput!) { capture(input: $input) { created } }`, { input: { email } });
+    const found = await s.list({ filter: `userName eq "${email.toUpperCase()}"` });
+    expect(found.body.Resources).toMatchObject([{ userName: email, emails: [{ value: email, primary: true }] }]);
   });
 
   it('logs SCIM-only changes as customer.updated with scim.* field names, and bumps the version', async () => {
@@ -155,13 +205,14 @@ describe('a SCIM user is a customer', () => {
 
   it('gives one new userName to one of two users changing to it at once; the other gets 409 uniqueness', async () => {
     const [a, b] = await Promise.all([uniqueEmail('a'), uniqueEmail('b')].map((userName) => s.request('POST', '/Users', { schemas: [CORE], userName })));
-    const wanted = uniqueEmail('wanted');
+    const wanted = `wanted-${user0()}`;
     const answers = await Promise.all(
       [a!, b!].map((u) => s.request('PATCH', `/Users/${u.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'userName', value: wanted }] })),
     );
     expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(answers.find((r) => r.status === 409)!.body.scimType).toBe('uniqueness');
-    expect((await customerOf(wanted)).id).toBe(answers.find((r) => r.status === 200)!.body.id);
+    const holder = await s.list({ filter: `userName eq "${wanted.toUpperCase()}"` });
+    expect(holder.body.Resources.map((r: any) => r.id)).toEqual([answers.find((r) => r.status === 200)!.body.id]);
   });
 
   it('DELETE marks the customer DELETED with a customer.deleted event', async () => {
@@ -186,11 +237,13 @@ describe('request bodies', () => {
     expect((await post({ userName: uniqueEmail() })).body).toMatchObject({ scimType: 'invalidSyntax' });
     expect((await post({ schemas: [CORE] })).body).toMatchObject({ scimType: 'invalidValue' });
     expect((await post({ schemas: [CORE], userName: 'bjensen' })).body).toMatchObject({ scimType: 'invalidValue' });
+    expect((await post({ schemas: [CORE], userName: ' ' })).body).toMatchObject({ scimType: 'invalidValue' });
     expect((await post({ schemas: [CORE], userName: uniqueEmail(), phoneNumbers: [{ value: '555-555-8377' }] })).body).toMatchObject({ scimType: 'invalidValue' });
     expect((await post({ schemas: [CORE], userName: uniqueEmail(), locale: 'not a locale!' })).body).toMatchObject({ scimType: 'invalidValue' });
     expect((await post({ schemas: [CORE], userName: uniqueEmail(), emails: 'x' })).body).toMatchObject({ scimType: 'invalidValue' });
     const email = uniqueEmail();
-    expect((await post({ schemas: [CORE], userName: email, emails: [{ value: uniqueEmail(), primary: true }] })).body).toMatchObject({ scimType: 'invalidValue' });
+    expect((await post({ schemas: [CORE], userName: email, emails: [{ value: 'not an email', primary: true }] })).body).toMatchObject({ scimType: 'invalidValue' });
+    expect((await post({ schemas: [CORE], userName: email, emails: [{ value: uniqueEmail(), primary: true }, { value: email, primary: true }] })).body).toMatchObject({ scimType: 'invalidValue' });
     expect(await customerOf(email)).toBeNull();
   });
 });
@@ -202,10 +255,10 @@ describe('the README', () => {
   it('creates and finds the user as its curl example does', async () => {
     const body = JSON.parse(/-d '(\{[\s\S]*?\})'/.exec(section)![1]!);
     const filter = /--data-urlencode 'filter=(.*)'/.exec(section)![1]!;
-    const email = uniqueEmail('bjensen');
-    const created = await s.request('POST', '/Users', { ...body, userName: email });
+    const userName = `bjensen-${user0()}`;
+    const created = await s.request('POST', '/Users', { ...body, userName, emails: [{ ...body.emails[0], value: uniqueEmail('bjensen') }] });
     expect(created.status).toBe(201);
-    const found = await s.list({ filter: filter.replace('BJensen@example.com', email.toUpperCase().replace('@EXAMPLE.COM', '@example.com')) });
+    const found = await s.list({ filter: filter.replace('"BJensen"', JSON.stringify(userName.toUpperCase())) });
     expect(found.body.Resources.map((r: any) => r.id)).toEqual([created.body.id]);
   });
 });

@@ -38,7 +38,7 @@ export function userResourceType(baseUrl: string): Json {
     id: 'User',
     name: 'User',
     endpoint: '/Users',
-    description: 'A Kith customer, provisioned as a SCIM User: userName is the customer email.',
+    description: 'A Kith customer, provisioned as a SCIM User: the primary email is the customer email.',
     schema: CORE_USER,
     schemaExtensions: [{ schema: ENTERPRISE_USER, required: false }],
     meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/User` },

@@ -21,7 +21,8 @@ export type VersionCondition = ((version: number) => boolean) | null;
 /** CONFLICT on `version`: the precondition does not hold for the current version. */
 const staleVersion = (actual: number) => conflict(`The user is at version ${actual}, which the precondition does not name: read it again.`, 'version');
 const missing = (id: string) => notFound(`No User has id ${id}.`);
-const taken = (email: string) => conflict(`Another user has the userName ${email}.`, 'userName');
+const takenUserName = (userName: string) => conflict(`Another user has the userName ${userName}.`, 'userName');
+const takenEmail = (email: string) => conflict(`Another customer has the email ${email}.`, 'emails');
 
 /** The SCIM name a record key is logged under: the primaries' metadata belongs to their attribute. */
 const loggedName = (key: string) =>
@@ -30,6 +31,7 @@ const loggedName = (key: string) =>
 /** Names of the SCIM-only fields that differ between two records, for the change log: `scim.displayName`. */
 function recordChanges(before: ScimRecord | null, after: ScimRecord): string[] {
   const fields = new Set<string>();
+  if (before?.userName !== after.userName) fields.add('scim.userName');
   if ((before?.externalId ?? null) !== after.externalId) fields.add('scim.externalId');
   const old = before?.document ?? {};
   for (const key of new Set([...Object.keys(old), ...Object.keys(after.document)])) {
@@ -68,6 +70,12 @@ export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock;
     return (await tx.scimUsers.findByCustomerIds([id]))[0] ?? null;
   }
 
+  /** CONFLICT on userName when another customer's record has this userName, in any case. */
+  async function claimUserName(tx: Stores, userName: string, customerId: string | null): Promise<void> {
+    const holder = await tx.scimUsers.findByUserName(userName);
+    if (holder && holder.customerId !== customerId) throw takenUserName(userName);
+  }
+
   return {
     async get(id: string): Promise<ScimUser> {
       const [customer] = UUID.test(id) ? await uow.read.customers.findByIds([id]) : [];
@@ -77,16 +85,20 @@ export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock;
 
     search: (query: UserSearch) => uow.read.scimUsers.search(query),
 
-    /** Creates a LIGHT customer (DISABLED when inactive); a taken userName, in any case, is CONFLICT on userName. */
+    /**
+     * Creates a LIGHT customer (DISABLED when inactive). A taken userName, in any case, is CONFLICT on
+     * userName; an email another customer has is CONFLICT on emails.
+     */
     async create(user: ProvisionedUser, actor: Actor): Promise<ScimUser> {
       const values = await profileValues(uow.read, user);
       return uow.transaction(async (tx) => {
+        await claimUserName(tx, user.userName, null);
         const at = clock.now();
         const blank = newCustomer({ id: deps.newId(), email: user.email, status: user.active === false ? 'DISABLED' : 'LIGHT', at });
         const plan = planProfileChanges(blank, values, 'replace');
         const customer = await tx.customers.insertIfAbsent({ ...blank, ...plan.changes });
-        if (!customer) throw taken(user.email);
-        const record: ScimRecord = { customerId: customer.id, externalId: user.externalId, document: user.document };
+        if (!customer) throw takenEmail(user.email);
+        const record: ScimRecord = { customerId: customer.id, userName: user.userName, externalId: user.externalId, document: user.document };
         await tx.scimUsers.put(record, at);
         const fields = ['email', 'status', ...plan.changedFields, ...recordChanges(null, record)];
         await tx.events.append([{ customerId: customer.id, type: 'customer.created', changedFields: fields, actor: actorLabel(actor), occurredAt: at }]);
@@ -95,8 +107,8 @@ export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock;
     },
 
     /**
-     * Replaces what SCIM manages of a customer: email (userName), built-in attributes, status (active) and
-     * the SCIM record, under the customer's row lock. `change` is the new user, or makes it from the
+     * Replaces what SCIM manages of a customer: email (the primary of emails), built-in attributes, status
+     * (active) and the SCIM record (userName...), under the customer's row lock. `change` is the new user, or makes it from the
      * current one (PATCH), so concurrent patches apply one after the other. A `condition` the current
      * version fails is CONFLICT on `version`.
      */
@@ -110,12 +122,13 @@ export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock;
         const customer = await lockActive(tx, id, condition);
         const before = await recordOf(tx, id);
         const user = typeof change === 'function' ? change({ customer, record: before }) : change;
+        await claimUserName(tx, user.userName, id);
         const values = await profileValues(tx, user);
         const plan = planProfileChanges(customer, values, 'replace');
         const fields = [...plan.changedFields];
         if (user.email !== customer.email) {
           const [holder] = await tx.customers.findByEmail(user.email);
-          if (holder && holder.id !== customer.id) throw taken(user.email);
+          if (holder && holder.id !== customer.id) throw takenEmail(user.email);
           plan.changes.email = user.email;
           plan.changes.emailVerified = false;
           fields.push('email', 'emailVerified');
@@ -127,7 +140,7 @@ export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock;
               ? await enabledStatus(tx, id)
               : 'DISABLED';
         if (status !== customer.status) plan.changes.status = status;
-        const record: ScimRecord = { customerId: id, externalId: user.externalId, document: user.document };
+        const record: ScimRecord = { customerId: id, userName: user.userName, externalId: user.externalId, document: user.document };
         const scimFields = recordChanges(before, record);
         if (fields.length === 0 && scimFields.length === 0 && status === customer.status) return { customer, record: before };
 

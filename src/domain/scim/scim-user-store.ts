@@ -22,6 +22,8 @@ export interface UserSearch {
 export interface ScimUserStore {
   /** The records of these customers; customers without one are absent. */
   findByCustomerIds(ids: readonly string[]): Promise<ScimRecord[]>;
+  /** The record whose userName is this one, compared case-insensitively, or null. */
+  findByUserName(userName: string): Promise<ScimRecord | null>;
   /** Inserts or replaces the customer's record. */
   put(record: ScimRecord, at: Date): Promise<void>;
   /** Deletes the customer's record, if any. */

@@ -16,6 +16,7 @@ type Json = Record<string, unknown>;
 /** What Kith keeps of a SCIM user beyond the customer's columns (the scim_users row). */
 export interface ScimRecord {
   customerId: string;
+  userName: string;
   externalId: string | null;
   /**
    * The rest of the resource in canonical attribute names: displayName, name's other parts, secondary
@@ -25,8 +26,11 @@ export interface ScimRecord {
   document: Json;
 }
 
-/** A validated SCIM User split between the customer (email, built-in attributes, status) and its record. */
+/** A validated SCIM User split between the customer (email, built-in attributes, status) and its record (userName...). */
 export interface ProvisionedUser {
+  /** As the client sent it; unique among SCIM users whatever its case. */
+  userName: string;
+  /** The customer's email: the primary of `emails`, or the userName when it is an address and emails is absent. */
   email: string;
   givenName: string | null;
   familyName: string | null;
@@ -116,48 +120,74 @@ export function canonicalResource(body: unknown): Json {
   return out;
 }
 
-/** Picks the primary value of a plural attribute: the one marked primary, else the only one when `onlyCounts`. */
-function splitPrimary(values: Json[] | undefined, path: string, onlyCounts: boolean): { primary: Json | null; rest: Json[] } {
+/** Picks the primary value of a plural attribute: the one marked primary, else the only one. */
+function splitPrimary(values: Json[] | undefined, path: string): { primary: Json | null; rest: Json[] } {
   const list = values ?? [];
   const marked = list.filter((value) => value.primary === true);
   if (marked.length > 1) throw invalidValue(`At most one of ${path} may be primary.`);
-  const primary = marked[0] ?? (onlyCounts && list.length === 1 ? list[0]! : null);
+  const primary = marked[0] ?? (list.length === 1 ? list[0]! : null);
   const rest = list.filter((value) => value !== primary).map(({ primary: _, ...value }) => value);
   return { primary, rest };
 }
 
 const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
 
-/** Splits a canonical resource into the customer's fields and the SCIM record's document. */
-export function toProvisionedUser(resource: Json): ProvisionedUser {
-  const { userName, name, locale, active, externalId, emails, phoneNumbers, ...rest } = resource;
-  if (typeof userName !== 'string') throw invalidValue('userName is required: the email address of the customer.');
-  let email: string;
+/** An email address as the customer keeps it; a SCIM invalidValue naming `field` when it is not one. */
+function emailAddress(value: unknown, field: string): string {
   try {
-    email = normaliseEmail(userName, 'userName');
+    return normaliseEmail(typeof value === 'string' ? value : '', field);
   } catch (error) {
     if (error instanceof DomainError) throw invalidValue(error.message);
     throw error;
   }
+}
+
+const isEmailAddress = (value: string) => {
+  try {
+    emailAddress(value, 'userName');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const sameAddress = (a: unknown, b: string) => typeof a === 'string' && a.trim().toLowerCase() === b.toLowerCase();
+
+/**
+ * The customer's email from a user: the value of the primary entry of `emails` (the one marked primary, the
+ * only one, else the one with the customer's `current` email, else the one with the userName, else the
+ * first); with no `emails`, the userName when it is an email address.
+ */
+function customerEmail(emails: Json[], userName: string, current: string | undefined): string {
+  const marked = emails.filter((value) => value.primary === true);
+  if (marked.length > 1) throw invalidValue('At most one of emails may be primary.');
+  const listed = (address: string | undefined) => (address === undefined ? undefined : emails.find((value) => sameAddress(value.value, address)));
+  const chosen = marked[0] ?? (emails.length === 1 ? emails[0] : undefined) ?? listed(current) ?? listed(userName) ?? emails[0];
+  if (chosen) return emailAddress(chosen.value, 'emails');
+  if (isEmailAddress(userName)) return emailAddress(userName, 'userName');
+  throw invalidValue('emails: a customer needs an email address: send emails[primary] or an email as userName.');
+}
+
+/**
+ * Splits a canonical resource into the customer's fields and the SCIM record's document. `currentEmail` is
+ * the customer's email before the write (PUT, PATCH): it stays the primary one among several unmarked emails.
+ */
+export function toProvisionedUser(resource: Json, currentEmail?: string): ProvisionedUser {
+  const { userName, name, locale, active, externalId, emails, phoneNumbers, ...rest } = resource;
+  if (typeof userName !== 'string' || userName.trim() === '') throw invalidValue('userName is required.');
+  const email = customerEmail((emails as Json[] | undefined) ?? [], userName, currentEmail);
   const document: Json = { ...rest };
   const { givenName, familyName, ...otherNames } = (name ?? {}) as Json;
   if (Object.keys(otherNames).length > 0) document.name = otherNames;
 
-  const mail = splitPrimary(emails as Json[] | undefined, 'emails', false);
-  if (mail.primary && String(mail.primary.value ?? '').toLowerCase() !== email.toLowerCase()) {
-    throw invalidValue('The primary email is the userName: change userName to change it.');
-  }
-  // An entry with the userName's address describes the primary email (its type), whether marked or not.
-  const same = (value: Json) => String(value.value ?? '').toLowerCase() === email.toLowerCase();
-  // Entries repeating the userName's address describe the primary email: their type and display fill in
-  // what the entry marked primary leaves out.
-  const described = [...mail.rest.filter(same), ...(mail.primary ? [mail.primary] : [])];
-  const secondaryEmails = mail.rest.filter((value) => !same(value));
-  const { value: _, primary: __, ...primaryMeta } = Object.assign({}, ...described) as Json;
+  // Entries with the customer's address describe the primary email: their type and display are kept with it.
+  const mail = ((emails as Json[] | undefined) ?? []).map(({ primary: _, ...value }) => value);
+  const { value: _, ...primaryMeta } = Object.assign({}, ...mail.filter((value) => sameAddress(value.value, email))) as Json;
+  const secondaryEmails = mail.filter((value) => !sameAddress(value.value, email));
   if (Object.keys(primaryMeta).length > 0) document.primaryEmail = primaryMeta;
   if (secondaryEmails.length > 0) document.emails = secondaryEmails;
 
-  const phones = splitPrimary(phoneNumbers as Json[] | undefined, 'phoneNumbers', true);
+  const phones = splitPrimary(phoneNumbers as Json[] | undefined, 'phoneNumbers');
   if (phones.primary) {
     if (typeof phones.primary.value !== 'string') throw invalidValue('The primary phone number needs a value.');
     const { value: _, primary: __, ...meta } = phones.primary;
@@ -166,6 +196,7 @@ export function toProvisionedUser(resource: Json): ProvisionedUser {
   if (phones.rest.length > 0) document.phoneNumbers = phones.rest;
 
   return {
+    userName,
     email,
     givenName: text(givenName),
     familyName: text(familyName),
@@ -188,7 +219,8 @@ export function toResource(customer: Customer, record: ScimRecord | null, baseUr
   const name = { ...(doc.name as Json | undefined), ...(customer.givenName ? { givenName: customer.givenName } : {}), ...(customer.familyName ? { familyName: customer.familyName } : {}) };
   const primaryPhone = customer.phoneNumber ? [{ value: customer.phoneNumber, ...(doc.primaryPhone as Json | undefined), primary: true }] : [];
   const columns: Json = {
-    userName: customer.email,
+    // A customer without a SCIM record (self-registered) goes by its email.
+    userName: record?.userName ?? customer.email,
     name: Object.keys(name).length > 0 ? name : undefined,
     locale: customer.locale ?? undefined,
     active: customer.status !== 'DISABLED',
@@ -213,20 +245,4 @@ export function toResource(customer: Customer, record: ScimRecord | null, baseUr
     version: etagOf(customer.version),
   };
   return resource;
-}
-
-/**
- * After a PATCH, keeps the primary email and userName one value: a patch that changed only userName moves
- * the primary email with it, and one that changed only the primary email's value moves userName.
- */
-export function followPrimaryEmail(before: Json, after: Json): Json {
-  const primary = Array.isArray(after.emails) ? (after.emails as unknown[]).find((e): e is Json => isObject(e) && e.primary === true) : undefined;
-  if (!primary || typeof after.userName !== 'string') return after;
-  if (after.userName !== before.userName && primary.value === before.userName) {
-    return { ...after, emails: (after.emails as Json[]).map((e) => (e === primary ? { ...e, value: after.userName } : e)) };
-  }
-  if (after.userName === before.userName && typeof primary.value === 'string' && primary.value !== before.userName) {
-    return { ...after, userName: primary.value };
-  }
-  return after;
 }

@@ -47,7 +47,7 @@ function plural(name: string, description: string, types: string[], value: ScimA
     value,
     attribute('display', 'A human-readable name, primarily used for display purposes.'),
     attribute('type', `A label indicating the attribute's function, e.g. ${types.map((t) => `'${t}'`).join(', ')}.`, { canonicalValues: types }),
-    attribute('primary', "Whether this is the primary value; the primary email is always the user's userName.", { type: 'boolean' }),
+    attribute('primary', "Whether this is the primary value; the primary email is the customer's email.", { type: 'boolean' }),
   ], { multiValued: true });
 }
 
@@ -76,7 +76,7 @@ export const commonAttributes: ScimAttribute[] = [
 ];
 
 export const coreUserAttributes: ScimAttribute[] = [
-  attribute('userName', "Unique identifier for the User: in Kith, the customer's email address (unique, case-insensitive).", {
+  attribute('userName', "Unique identifier for the User, chosen by the client (unique, case-insensitive); independent of the customer's email.", {
     required: true,
     uniqueness: 'server',
   }),
@@ -97,7 +97,7 @@ export const coreUserAttributes: ScimAttribute[] = [
   attribute('locale', "The User's default location for localization, e.g. 'en-US' (the customer attribute locale)."),
   attribute('timezone', "The User's time zone in the Olson time zone database format, e.g. 'America/Los_Angeles'."),
   attribute('active', 'The administrative status of the User: false disables the customer, true enables it.', { type: 'boolean' }),
-  plural('emails', 'Email addresses for the user; the primary one is the customer email (the userName).', ['work', 'home', 'other'], attribute('value', 'An email address.')),
+  plural('emails', 'Email addresses for the user; the primary one is the customer email (without emails, a userName that is an email address).', ['work', 'home', 'other'], attribute('value', 'An email address.')),
   plural(
     'phoneNumbers',
     'Phone numbers for the User; the primary one (or the only one) is the customer phoneNumber, in E.164 form.',
