@@ -1,7 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runCli, UsageError } from '../../src/cli.js';
 import { loadConfig } from '../../src/config/config.js';
-import { KEY_ENCRYPTION_KEY, startKith, type TestKith } from '../support/kith.js';
+import { KEY_ENCRYPTION_KEY, startClockedKith, startKith, type TestKith } from '../support/kith.js';
 
 let k: TestKith;
 beforeAll(async () => {
@@ -12,6 +12,10 @@ const config = () => loadConfig({ NODE_ENV: 'test', KITH_KEY_ENCRYPTION_KEY: KEY
 
 describe('npm run kith', () => {
   it('keys rotate: the new key signs from now on and both are published', async () => {
+    // A database of its own: rotating the key every other test file's servers sign with would race them.
+    const own = await startClockedKith({}, { ownDatabase: true });
+    onTestFinished(() => own.close());
+    const k = own;
     const before = (await k.kith.signingKeys.signingKey()).kid;
     const output = await runCli(['keys', 'rotate'], { config: config(), database: k.database });
     const after = (await k.kith.signingKeys.signingKey()).kid;

@@ -1,10 +1,11 @@
 import { compactDecrypt, createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createSigningKeys, KeyEncryptionError } from '../../src/auth/signing-keys.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createKith } from '../../src/server/app.js';
+import { openDatabase } from '../../src/store/database.js';
 import { createSigningKeyStore } from '../../src/store/signing-key-store.js';
 import { KEY_ENCRYPTION_KEY, startClockedKith, startKith, type TestKith } from '../support/kith.js';
 
@@ -16,8 +17,8 @@ beforeAll(async () => {
 });
 
 const TTL = 600;
-const keysAt = (clock: Clock, secret = KEY_ENCRYPTION_KEY) =>
-  createSigningKeys({ store: createSigningKeyStore(k.database.db), clock, encryptionSecret: secret, tokenLifetimeSeconds: TTL });
+const keysAt = (clock: Clock, secret = KEY_ENCRYPTION_KEY, database = k.database) =>
+  createSigningKeys({ store: createSigningKeyStore(database.db), clock, encryptionSecret: secret, tokenLifetimeSeconds: TTL });
 const now: Clock = { now: () => new Date() };
 
 async function jwks(): Promise<{ keys: Record<string, unknown>[] }> {
@@ -85,9 +86,15 @@ describe('signing keys', () => {
   });
 
   it('rotates without invalidating tokens already signed, until they expire', async () => {
+    // Its own database: rotating with a 10-minute lifetime would unpublish, early, the key every other test
+    // file's servers sign with (on PostgreSQL every worker shares the test database).
+    const own = await openDatabase({ dataDir: 'memory://' });
+    await own.migrate();
+    onTestFinished(() => own.close());
     let at = Date.now();
     const clock: Clock = { now: () => new Date(at) };
-    const keys = keysAt(clock);
+    const keys = keysAt(clock, KEY_ENCRYPTION_KEY, own);
+    await keys.ensureActive();
     const oldToken = await sign(keys);
     const oldKid = decodeProtectedHeader(oldToken).kid;
     const newKid = await keys.rotate();
