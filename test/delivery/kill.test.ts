@@ -1,14 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startNodeFlags } from '../support/start-flags.js';
+import { startMainProcess } from '../support/main-process.js';
 import { uniqueEmail } from '../support/kith.js';
 import { startSink } from './sink.js';
 import { SIGNING_SECRET } from './support.js';
 
-const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'kith-kill-'));
 const ADMIN = { email: 'kill-admin@example.com', password: 'a kill test administrator passphrase' };
 // A short timeout and the shortest lease the configuration allows, so the next process takes over soon.
@@ -27,20 +26,7 @@ const env: NodeJS.ProcessEnv = {
 };
 delete env.DATABASE_URL;
 
-/** `npm start`'s entry point as a process of its own, on the embedded store; resolves with its URL. */
-async function start(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...startNodeFlags(), '--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (chunk) => (out += chunk));
-  child.stderr!.on('data', (chunk) => (out += chunk));
-  for (const deadline = Date.now() + 90_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-    const url = /listening on (http:\/\/\S+\/graphql)/.exec(out)?.[1];
-    if (url) return { child, url };
-    if (child.exitCode !== null) break;
-  }
-  child.kill('SIGKILL');
-  throw new Error(`Kith did not start:\n${out}`);
-}
+const start = () => startMainProcess(env);
 
 async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string) {
   const response = await fetch(url, {

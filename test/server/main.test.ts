@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../support/kith.js';
-import { startNodeFlags } from '../support/start-flags.js';
+import { startMainProcess } from '../support/main-process.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'kith-main-'));
@@ -13,22 +13,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', KITH_DATA_DIR: dataDir, NODE_ENV: 'development' };
 delete env.DATABASE_URL;
 
-/** Starts `src/main.ts` with npm start's node flags, on the embedded store, and waits for its URL. */
-async function start(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [...startNodeFlags(), '--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (chunk) => (out += chunk));
-  child.stderr!.on('data', (chunk) => (out += chunk));
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    const url = /listening on (http:\/\/\S+\/graphql)/.exec(out)?.[1];
-    if (url) return { child, url, output: () => out };
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`Kith did not start:\n${out}`);
-}
+const start = () => startMainProcess(env);
 
 /** `npm run kith -- admin create`, as a process of its own, with the password on standard input. */
 async function createAdmin(email: string, password: string): Promise<{ code: number | null; out: string }> {
