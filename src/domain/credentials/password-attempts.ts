@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { badInput } from '../errors.js';
 import { afterFailure, afterSuccess, isLocked, type LockoutPolicy, type LockoutState } from '../sessions/lockout.js';
 import type { Stores, UnitOfWork } from '../stores.js';
 import type { PasswordHasher } from './credential-store.js';
@@ -8,6 +9,11 @@ export interface LockablePasswords {
   /** The hash and lockout state, locked until the transaction ends; null when there is none. */
   lockPassword(id: string): Promise<({ hash: string } & LockoutState) | null>;
   saveLockout(id: string, state: LockoutState): Promise<void>;
+}
+
+/** A typed password is checked only when it has 1 to 1024 characters (the hash is not asked to do more). */
+export function checkPasswordLength(password: string, field = 'password'): void {
+  if (password.length === 0 || password.length > 1024) throw badInput(`${field} must have 1 to 1024 characters.`, field);
 }
 
 /** Locks no row and updates none, but sends the same statements as a real attempt. */

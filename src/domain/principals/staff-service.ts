@@ -4,7 +4,7 @@ import type { PasswordPolicy } from '../credentials/password-policy.js';
 import { normaliseEmail } from '../customers/email.js';
 import { badInput, conflict, DomainError, notFound, unauthenticated } from '../errors.js';
 import { type AttemptLimiter, clientKeyOf, consumeAttempts } from '../sessions/attempt-limiter.js';
-import { createPasswordAttempts } from '../credentials/password-attempts.js';
+import { checkPasswordLength, createPasswordAttempts } from '../credentials/password-attempts.js';
 import type { LockoutPolicy } from '../sessions/lockout.js';
 import type { UnitOfWork } from '../stores.js';
 import type { StaffMember, StaffRole, StaffTokenIssuer } from './staff.js';
@@ -100,7 +100,7 @@ export function createStaffService(deps: StaffServiceDeps) {
 
     /** Password sign-in for staff, with the customers' limits and lockout, and one answer for every failure. */
     async signIn(command: { email: string; password: string; ip?: string | null }) {
-      if (command.password.length === 0 || command.password.length > 1024) throw badInput('password must have 1 to 1024 characters.', 'password');
+      checkPasswordLength(command.password);
       const email = normaliseEmail(command.email);
       await consumeAttempts('sign-in', [
         { limiter: deps.signInLimits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
@@ -123,7 +123,7 @@ export function createStaffService(deps: StaffServiceDeps) {
      * per-account limit); every token they hold ends, and a new one is returned for this client.
      */
     async changePassword(id: string, currentPassword: string, newPassword: string) {
-      if (currentPassword.length === 0 || currentPassword.length > 1024) throw badInput('currentPassword must have 1 to 1024 characters.', 'currentPassword');
+      checkPasswordLength(currentPassword, 'currentPassword');
       const member = await uow.read.staff.findById(id);
       if (!member || member.disabledAt) throw unauthenticated('This staff member cannot sign in.');
       await consumeAttempts('sign-in', [{ limiter: deps.signInLimits.perAccount, key: `staff:${member.email.toLowerCase()}` }]);

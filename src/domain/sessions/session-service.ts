@@ -5,7 +5,7 @@ import { badInput, unauthenticated } from '../errors.js';
 import { accountAttemptKey, type AttemptLimiter, clientKeyOf, consumeAttempts } from './attempt-limiter.js';
 import type { UnitOfWork } from '../stores.js';
 import type { LockoutPolicy } from './lockout.js';
-import { createPasswordAttempts } from '../credentials/password-attempts.js';
+import { checkPasswordLength, createPasswordAttempts } from '../credentials/password-attempts.js';
 import type { AccessTokenIssuer, RefreshTokenCodec, Session, SessionTokens } from './session.js';
 import { afterProof, type Authentication, type StepUpMethod } from './step-up.js';
 
@@ -72,10 +72,6 @@ export function createSessionService(deps: SessionServiceDeps) {
       amr: session.amr,
     });
     return { accessToken: token, expiresIn };
-  }
-
-  function checkPasswordLength(password: string): void {
-    if (password.length === 0 || password.length > 1024) throw badInput('password must have 1 to 1024 characters.', 'password');
   }
 
   /** Records a fresh proof in the session and issues an access token that carries it. */
