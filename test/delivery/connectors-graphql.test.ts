@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedInCustomer, startKith, type TestKith } from '../support/kith.js';
+import { signedInCustomer, startClockedKith } from '../support/kith.js';
 import { startSink, type Sink } from './sink.js';
 import { capture, CONNECTOR_FIELDS, createWebhook, definePurpose, DELIVERY_ENV, disable, SIGNING_SECRET, until } from './support.js';
 
@@ -8,15 +8,18 @@ const UPDATE = `mutation($i: UpdateConnectorInput!) { updateConnector(input: $i)
 const TEST = `mutation($id: ID!) { testConnector(id: $id) { ok retryable error } }`;
 
 describe('connectors in the graph', () => {
-  let k: TestKith;
+  // A database of its own: a delivery pass works through every connector of its database, and on
+  // PostgreSQL the worker database holds other files' connectors, whose sinks may hang or be gone.
+  let k: Awaited<ReturnType<typeof startClockedKith>>;
   let sink: Sink;
   const made: string[] = [];
   beforeAll(async () => {
-    k = await startKith(DELIVERY_ENV);
+    k = await startClockedKith(DELIVERY_ENV, { ownDatabase: true });
     sink = await startSink(SIGNING_SECRET);
   });
   afterAll(async () => {
     for (const id of made) await disable(k, id);
+    await k?.close();
     await sink?.close();
   });
 
