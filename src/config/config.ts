@@ -17,6 +17,12 @@ export interface Config {
   readonly accessTokenTtlSeconds: number;
   /** Lifetime of staff access tokens (checked against the staff member on every request). */
   readonly staffTokenTtlSeconds: number;
+  /**
+   * How long a process may answer from memory that a token's session, staff member or client is still
+   * active (KITH_PRINCIPAL_CACHE_SECONDS, 60; 0 reads the database on every request). Changes reach every
+   * process as they commit, so revocation stays immediate either way.
+   */
+  readonly principalCacheSeconds: number;
   /** How long CRM answers are reused, and how long a CRM call may take before CRM_UNAVAILABLE. */
   readonly crmCacheSeconds: number;
   readonly crmTimeoutMs: number;
@@ -183,6 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
     keyEncryptionKeyIsDevelopmentDefault: keyEncryptionKey === null,
     accessTokenTtlSeconds: integer(env, 'KITH_ACCESS_TOKEN_TTL_SECONDS', 600, 60, 3600),
     staffTokenTtlSeconds: integer(env, 'KITH_STAFF_TOKEN_TTL_SECONDS', 8 * 3600, 60, 86_400),
+    principalCacheSeconds: integer(env, 'KITH_PRINCIPAL_CACHE_SECONDS', 60, 0, 3600),
     crmCacheSeconds: integer(env, 'KITH_CRM_CACHE_SECONDS', 30, 0, 3600),
     crmTimeoutMs: integer(env, 'KITH_CRM_TIMEOUT_MS', 2_000, 100, 60_000),
     stepUpWindowSeconds: integer(env, 'KITH_STEP_UP_WINDOW_SECONDS', 600, 30, 86_400),

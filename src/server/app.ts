@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { createAccessTokens } from '../auth/access-tokens.js';
 import { createSigningKeys, type SigningKeys } from '../auth/signing-keys.js';
+import { createPrincipalCache } from '../auth/principal-cache.js';
 import { createPrincipalLoader } from '../auth/principals.js';
 import { actorOf, createViewerResolver } from '../auth/viewer.js';
 import type { Config } from '../config/config.js';
@@ -19,6 +20,7 @@ import { operationLimitsPlugin } from '../graphql/operation-limits.js';
 import { rateLimitStatusPlugin } from '../graphql/rate-limit-status.js';
 import { buildSchema } from '../graphql/schema.js';
 import { type Database, openDatabase } from '../store/database.js';
+import { type PrincipalChangeFeed, startPrincipalChangeFeed } from '../store/principal-changes.js';
 import { createSigningKeyStore } from '../store/signing-key-store.js';
 import type { Services } from '../domain/services.js';
 import { createServices } from './services.js';
@@ -32,6 +34,11 @@ export interface Kith {
   readonly database: Database;
   readonly signingKeys: SigningKeys;
   readonly services: Services;
+  /**
+   * This process's id in kith_instances, also in the application_name of its listening connection
+   * (`kith-principals-<id>`); null when KITH_PRINCIPAL_CACHE_SECONDS=0 turns the principal cache off.
+   */
+  readonly instanceId: string | null;
   /** This process's outbound delivery loop; `runOnce()` makes one pass (tests drive it with the loop off). */
   readonly delivery: DeliveryWorker;
   /** Stops the server, then closes the database unless it was passed in. */
@@ -42,6 +49,34 @@ export interface KithOptions {
   /** An open database to use (tests share one per worker); otherwise one is opened from the config. */
   database?: Database;
   clock?: Clock;
+}
+
+/** How often a process proves it hears principal changes, and how long a revocation waits for the others. */
+const PRINCIPAL_HEARTBEAT_MS = 1_000;
+const PRINCIPAL_SETTLE_TIMEOUT_MS = 3_000;
+const PRINCIPAL_CACHE_ENTRIES = 50_000;
+
+/**
+ * The principal cache and the change feed that keeps it true; with KITH_PRINCIPAL_CACHE_SECONDS=0
+ * neither exists and every request reads its principal from the database.
+ */
+async function startPrincipals(config: Config, database: Database, warn: (message: string, details: Record<string, unknown>) => void) {
+  if (config.principalCacheSeconds === 0) return { cache: undefined, settle: undefined, instanceId: null, close: async () => {} };
+  let feed: PrincipalChangeFeed | null = null;
+  const cache = createPrincipalCache({
+    ttlMs: config.principalCacheSeconds * 1000,
+    maxEntries: PRINCIPAL_CACHE_ENTRIES,
+    trusted: () => feed?.trusted() ?? false,
+  });
+  feed = await startPrincipalChangeFeed(database, {
+    onChange: (change) => cache.forget(change),
+    onReset: () => cache.clear(),
+    heartbeatMs: PRINCIPAL_HEARTBEAT_MS,
+    settleTimeoutMs: PRINCIPAL_SETTLE_TIMEOUT_MS,
+    warn,
+  });
+  const started = feed;
+  return { cache, settle: () => started.settle(), instanceId: started.instanceId, close: () => started.close() };
 }
 
 /** The composition root: database, services, schema, Apollo and the HTTP routes. Does not listen. */
@@ -77,87 +112,96 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
     ttlSeconds: config.accessTokenTtlSeconds,
     staffTtlSeconds: config.staffTokenTtlSeconds,
   });
-  const services = createServices({ config, database, clock, accessTokens });
-  if (config.bootstrapAdmin) await services.staff.createFirstAdmin({ ...config.bootstrapAdmin, name: 'Administrator' });
-  const resolveViewer = createViewerResolver({ verifyAccessToken: accessTokens.verify, loadPrincipal: createPrincipalLoader(services) });
   const app = Fastify({ bodyLimit: config.bodyLimit, logger: { level: config.logLevel }, trustProxy: config.trustProxy });
+  const principals = await startPrincipals(config, database, (message, details) => app.log.warn(details, message));
+  try {
+    const services = createServices({ config, database, clock, accessTokens, settlePrincipalChanges: principals.settle });
+    if (config.bootstrapAdmin) await services.staff.createFirstAdmin({ ...config.bootstrapAdmin, name: 'Administrator' });
+    const resolveViewer = createViewerResolver({ verifyAccessToken: accessTokens.verify, loadPrincipal: createPrincipalLoader(services, principals.cache) });
 
-  const armor = createArmor({ production: config.production });
-  const apollo = new ApolloServer<GraphQLContext>({
-    schema: buildSchema(),
-    introspection: !config.production,
-    includeStacktraceInErrorResponses: !config.production,
-    hideSchemaDetailsFromClientErrors: config.production,
-    maxRecursiveSelections: true,
-    parseOptions: { maxTokens: 5_000 },
-    csrfPrevention: true,
-    validationRules: armor.validationRules,
-    // Compact JSON: Apollo pretty-prints by default, which costs on every page of customers.
-    stringifyResult: (value) => JSON.stringify(value),
-    formatError: createErrorFormatter({
-      production: config.production,
-      logUnexpected: (error) => app.log.error({ err: error }, 'unexpected error in a GraphQL request'),
-    }),
-    plugins: [
-      fastifyApolloDrainPlugin(app),
-      // Kith sets no cache hints; the default plugin would add a hook to every resolved field.
-      ApolloServerPluginCacheControlDisabled(),
-      operationLimitsPlugin({ publicMutationFields: 1, mutationFields: 10 }),
-      rateLimitStatusPlugin(),
-      ...armor.plugins,
-      config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
-    ],
-  });
-  await apollo.start();
+    const armor = createArmor({ production: config.production });
+    const apollo = new ApolloServer<GraphQLContext>({
+      schema: buildSchema(),
+      introspection: !config.production,
+      includeStacktraceInErrorResponses: !config.production,
+      hideSchemaDetailsFromClientErrors: config.production,
+      maxRecursiveSelections: true,
+      parseOptions: { maxTokens: 5_000 },
+      csrfPrevention: true,
+      validationRules: armor.validationRules,
+      // Compact JSON: Apollo pretty-prints by default, which costs on every page of customers.
+      stringifyResult: (value) => JSON.stringify(value),
+      formatError: createErrorFormatter({
+        production: config.production,
+        logUnexpected: (error) => app.log.error({ err: error }, 'unexpected error in a GraphQL request'),
+      }),
+      plugins: [
+        fastifyApolloDrainPlugin(app),
+        // Kith sets no cache hints; the default plugin would add a hook to every resolved field.
+        ApolloServerPluginCacheControlDisabled(),
+        operationLimitsPlugin({ publicMutationFields: 1, mutationFields: 10 }),
+        rateLimitStatusPlugin(),
+        ...armor.plugins,
+        config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      ],
+    });
+    await apollo.start();
 
-  await app.register(fastifyApollo(apollo), {
-    path: '/graphql',
-    context: async (request): Promise<GraphQLContext> => {
-      let viewer;
+    await app.register(fastifyApollo(apollo), {
+      path: '/graphql',
+      context: async (request): Promise<GraphQLContext> => {
+        let viewer;
+        try {
+          viewer = await resolveViewer(request.headers.authorization);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+        }
+        const userAgent = request.headers['user-agent'] ?? null;
+        return { viewer, actor: actorOf(viewer), services, loaders: createLoaders(services), request: { ip: request.ip, userAgent } };
+      },
+    });
+
+    app.get('/healthz', async () => ({ status: 'ok' }));
+    registerWellKnown(app, config, signingKeys);
+    await registerTokenEndpoint(app, services);
+    await registerScimRoutes(app, services, resolveViewer);
+    app.get('/readyz', async (_request, reply) => {
+      if (!database.migrated()) return reply.code(503).send({ status: 'unavailable', reason: 'migrations not applied' });
       try {
-        viewer = await resolveViewer(request.headers.authorization);
+        await database.ping();
+        return { status: 'ready', driver: database.driver };
       } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+        // The driver's message names hosts and users: it goes to the log, not to the caller.
+        app.log.error({ err: describeForLog(error) }, 'readiness check: the database does not answer');
+        return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
       }
-      const userAgent = request.headers['user-agent'] ?? null;
-      return { viewer, actor: actorOf(viewer), services, loaders: createLoaders(services), request: { ip: request.ip, userAgent } };
-    },
-  });
+    });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  registerWellKnown(app, config, signingKeys);
-  await registerTokenEndpoint(app, services);
-  await registerScimRoutes(app, services, resolveViewer);
-  app.get('/readyz', async (_request, reply) => {
-    if (!database.migrated()) return reply.code(503).send({ status: 'unavailable', reason: 'migrations not applied' });
-    try {
-      await database.ping();
-      return { status: 'ready', driver: database.driver };
-    } catch (error) {
-      // The driver's message names hosts and users: it goes to the log, not to the caller.
-      app.log.error({ err: describeForLog(error) }, 'readiness check: the database does not answer');
-      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
-    }
-  });
+    const delivery = createDeliveryWorker({
+      engine: services.delivery,
+      pollMs: config.delivery.pollMs,
+      onError: (error) => app.log.error({ err: describeForLog(error) }, 'delivery pass failed'),
+    });
+    if (config.delivery.worker) delivery.start();
 
-  const delivery = createDeliveryWorker({
-    engine: services.delivery,
-    pollMs: config.delivery.pollMs,
-    onError: (error) => app.log.error({ err: describeForLog(error) }, 'delivery pass failed'),
-  });
-  if (config.delivery.worker) delivery.start();
-
-  return {
-    app,
-    database,
-    signingKeys,
-    services,
-    delivery,
-    async close() {
-      await delivery.stop();
-      await app.close();
-      if (ownsDatabase) await database.close();
-    },
-  };
+    return {
+      app,
+      database,
+      signingKeys,
+      services,
+      delivery,
+      instanceId: principals.instanceId,
+      async close() {
+        await delivery.stop();
+        await app.close();
+        await principals.close();
+        if (ownsDatabase) await database.close();
+      },
+    };
+  } catch (error) {
+    // A start that fails must not leave the change feed's connection open.
+    await principals.close();
+    throw error;
+  }
 }

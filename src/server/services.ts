@@ -51,8 +51,15 @@ export interface TokenIssuers {
   clientIssuer: ClientTokenIssuer;
 }
 
-export function createServices(deps: { config: Config; database: Database; clock: Clock; accessTokens: TokenIssuers }): Services {
-  const uow = createUnitOfWork(deps.database);
+export function createServices(deps: {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  accessTokens: TokenIssuers;
+  /** Makes every process drop a changed principal before a revocation is reported done. */
+  settlePrincipalChanges?: () => Promise<void>;
+}): Services {
+  const uow = createUnitOfWork(deps.database, { settlePrincipalChanges: deps.settlePrincipalChanges });
   const { clock } = deps;
   const hasher = createArgon2Hasher(deps.config.argon2);
   const passwordPolicy = createPasswordPolicy({ commonPasswords: loadCommonPasswords() });

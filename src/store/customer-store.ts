@@ -3,6 +3,7 @@ import type { Customer, CustomerStatus } from '../domain/customers/customer.js';
 import type { CustomerPosition, CustomerQuery, CustomerStore } from '../domain/customers/customer-store.js';
 import { customerWithConsentsColumns, toCustomerWithConsents } from './customer-reads.js';
 import type { Db } from './database.js';
+import type { PrincipalWritten } from './principal-changes.js';
 import { consents, customers, type CustomerRow } from './tables/index.js';
 
 export function toCustomer(row: CustomerRow): Customer {
@@ -71,7 +72,8 @@ function searchConditions(query: CustomerQuery, after: CustomerPosition | null):
   return where.length > 0 ? and(...where) : undefined;
 }
 
-export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepareCustomerReads>): CustomerStore {
+/** `announced` runs after a status change, which can end a customer's tokens (see src/store/principal-changes.ts). */
+export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepareCustomerReads>, announced: PrincipalWritten = () => {}): CustomerStore {
   const lockWhere = (where: SQL) => db.select().from(customers).where(where).for('update');
   return {
     async findByIds(ids) {
@@ -115,6 +117,7 @@ export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepare
         .set({ ...changes, updatedAt: at, version: sql`${customers.version} + 1` })
         .where(and(eq(customers.id, id), eq(customers.version, version)))
         .returning();
+      if (row && changes.status !== undefined) await announced();
       return row ? toCustomer(row) : null;
     },
 

@@ -33,6 +33,23 @@ export interface Database {
   readonly migrated: () => boolean;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
+  /** LISTENs on `channel` on a connection of its own (PostgreSQL) or the embedded database (PGlite). */
+  listen(channel: string, handlers: NotificationHandlers, name?: string): Promise<Listener>;
+  close(): Promise<void>;
+}
+
+export interface NotificationHandlers {
+  /** A notification's payload, in commit order. */
+  notify(payload: string): void;
+  /** The listening connection closed: notifications may be missed until `listening` is called again. */
+  lost(): void;
+  /** Listening (again): every notification committed from now on arrives. */
+  listening(): void;
+}
+
+export interface Listener {
+  /** Runs a statement on the listening connection; it is not counted in statementCount. */
+  query(text: string, params?: readonly (string | number)[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -74,6 +91,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       async ping() {
         await client`select 1`;
       },
+      listen: (channel, handlers, name) => listenOnPostgres(url, channel, handlers, name),
       async close() {
         await client.end({ timeout: 5 });
       },
@@ -94,8 +112,76 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     async ping() {
       await db.execute(sql`select 1`);
     },
+    async listen(channel, handlers) {
+      // PGlite delivers a notification as soon as the statement that committed it returns.
+      const unlisten = await client.listen(channel, handlers.notify);
+      handlers.listening();
+      return {
+        query: async (text, params = []) => (await client.query<Record<string, unknown>>(text, [...params])).rows,
+        close: unlisten,
+      };
+    },
     async close() {
       await client.close();
+    },
+  };
+}
+
+/** Pause between attempts to listen again after the listening connection closed. */
+const RELISTEN_DELAY_MS = 250;
+
+/**
+ * A connection of its own that LISTENs on `channel`. When it closes, `lost` is called at once and the
+ * connection is reopened and LISTENs again until it succeeds (then `listening`).
+ */
+async function listenOnPostgres(url: string, channel: string, handlers: NotificationHandlers, name = 'kith-listener'): Promise<Listener> {
+  let closing = false;
+  let relistening = false;
+  const listenStatement = `listen "${channel.replace(/"/g, '""')}"`;
+  const connection = postgres(url, {
+    max: 1,
+    idle_timeout: 0,
+    max_lifetime: null,
+    fetch_types: false,
+    // Shows in pg_stat_activity, so an operator can tell the listening connections apart.
+    connection: { application_name: name },
+    onnotice: () => {},
+    // Not in postgres.js's typings, but the option its own listen() is built on (src/index.js).
+    ...({
+      onnotify: (name: string, payload: string) => {
+        if (name === channel) handlers.notify(payload);
+      },
+    } as object),
+    onclose: () => {
+      if (closing) return;
+      handlers.lost();
+      void relisten();
+    },
+  });
+  async function relisten(): Promise<void> {
+    if (relistening) return;
+    relistening = true;
+    try {
+      while (!closing) {
+        try {
+          await connection.unsafe(listenStatement);
+          if (!closing) handlers.listening();
+          return;
+        } catch {
+          await new Promise((resume) => setTimeout(resume, RELISTEN_DELAY_MS));
+        }
+      }
+    } finally {
+      relistening = false;
+    }
+  }
+  await connection.unsafe(listenStatement);
+  handlers.listening();
+  return {
+    query: async (text, params = []) => [...(await connection.unsafe<Record<string, unknown>[]>(text, [...params]))],
+    async close() {
+      closing = true;
+      await connection.end({ timeout: 5 });
     },
   };
 }

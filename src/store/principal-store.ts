@@ -2,6 +2,7 @@ import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { ServiceClient, ServiceClientStore } from '../domain/principals/service-client.js';
 import type { StaffMember, StaffRole, StaffStore } from '../domain/principals/staff.js';
 import type { Db } from './database.js';
+import type { PrincipalWritten } from './principal-changes.js';
 import { serviceClients, staffMembers } from './tables/index.js';
 
 const staffColumns = {
@@ -38,7 +39,8 @@ export function preparePrincipalReads(db: Db) {
   };
 }
 
-export function createStaffStore(db: Db, prepared?: ReturnType<typeof preparePrincipalReads>): StaffStore {
+/** `announced` runs after a write that can end a token (see src/store/principal-changes.ts). */
+export function createStaffStore(db: Db, prepared?: ReturnType<typeof preparePrincipalReads>, announced: PrincipalWritten = () => {}): StaffStore {
   return {
     async insert(member, passwordHash) {
       const rows = await db.insert(staffMembers).values({ ...member, passwordHash }).onConflictDoNothing().returning({ id: staffMembers.id });
@@ -78,6 +80,7 @@ export function createStaffStore(db: Db, prepared?: ReturnType<typeof preparePri
     async update(id, { bumpTokenVersion, ...changes }, at) {
       const version = bumpTokenVersion ? { tokenVersion: sql`${staffMembers.tokenVersion} + 1` } : {};
       const [row] = await db.update(staffMembers).set({ ...changes, ...version, updatedAt: at }).where(eq(staffMembers.id, id)).returning(staffColumns);
+      if (row) await announced();
       return row ? asStaff(row) : null;
     },
     async setPassword(id, passwordHash, at) {
@@ -86,6 +89,7 @@ export function createStaffStore(db: Db, prepared?: ReturnType<typeof preparePri
         .set({ passwordHash, failedAttempts: 0, lockouts: 0, lockedUntil: null, tokenVersion: sql`${staffMembers.tokenVersion} + 1`, updatedAt: at })
         .where(eq(staffMembers.id, id))
         .returning(staffColumns);
+      if (row) await announced();
       return row ? asStaff(row) : null;
     },
     async lockAll() {
@@ -95,7 +99,7 @@ export function createStaffStore(db: Db, prepared?: ReturnType<typeof preparePri
   };
 }
 
-export function createServiceClientStore(db: Db, prepared?: ReturnType<typeof preparePrincipalReads>): ServiceClientStore {
+export function createServiceClientStore(db: Db, prepared?: ReturnType<typeof preparePrincipalReads>, announced: PrincipalWritten = () => {}): ServiceClientStore {
   return {
     async insert(client, secretHash) {
       await db.insert(serviceClients).values({ ...client, secretHash });
@@ -122,6 +126,7 @@ export function createServiceClientStore(db: Db, prepared?: ReturnType<typeof pr
     async update(id, { bumpTokenVersion, ...changes }, at) {
       const version = bumpTokenVersion ? { tokenVersion: sql`${serviceClients.tokenVersion} + 1` } : {};
       const [row] = await db.update(serviceClients).set({ ...changes, ...version, updatedAt: at }).where(eq(serviceClients.id, id)).returning(clientColumns);
+      if (row) await announced();
       return row ? asClient(row) : null;
     },
   };

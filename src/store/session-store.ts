@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Session } from '../domain/sessions/session.js';
 import type { SessionStore } from '../domain/sessions/session-store.js';
 import type { Db } from './database.js';
+import type { PrincipalWritten } from './principal-changes.js';
 import { customers, sessions } from './tables/index.js';
 
 const columns = {
@@ -29,7 +30,8 @@ export function prepareSessionReads(db: Db) {
   };
 }
 
-export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareSessionReads>): SessionStore {
+/** `announced` runs after a write that can end a token (see src/store/principal-changes.ts). */
+export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareSessionReads>, announced: PrincipalWritten = () => {}): SessionStore {
   return {
     async create(session: Session, refreshHash: string) {
       await db.insert(sessions).values({ ...session, refreshHash });
@@ -78,6 +80,7 @@ export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareS
         .set({ revokedAt: at, revokeReason: reason })
         .where(and(eq(sessions.customerId, customerId), isNull(sessions.revokedAt), keepId ? ne(sessions.id, keepId) : undefined))
         .returning({ id: sessions.id });
+      if (rows.length > 0) await announced();
       return rows.length;
     },
     async revoke(id, reason, at, ownedBy) {
@@ -86,6 +89,7 @@ export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareS
         .set({ revokedAt: at, revokeReason: reason })
         .where(and(eq(sessions.id, id), isNull(sessions.revokedAt), ownedBy ? eq(sessions.customerId, ownedBy) : undefined))
         .returning({ customerId: sessions.customerId });
+      if (row) await announced();
       return row?.customerId ?? null;
     },
   };

@@ -10,17 +10,18 @@ import { createFactorStore } from './factor-store.js';
 import { createPasskeyStore, createWebAuthnChallengeStore } from './passkey-store.js';
 import { createScimUserStore } from './scim-store.js';
 import { createSessionStore, prepareSessionReads } from './session-store.js';
+import type { PrincipalWritten } from './principal-changes.js';
 
-function storesFor(db: Db, prepared?: ReturnType<typeof prepareReads>): Stores {
+function storesFor(db: Db, prepared: ReturnType<typeof prepareReads> | undefined, announced: PrincipalWritten): Stores {
   return {
-    customers: createCustomerStore(db, prepared?.customers),
+    customers: createCustomerStore(db, prepared?.customers, announced),
     credentials: createCredentialStore(db),
     consents: createConsentStore(db, prepared?.consents),
     catalog: createCatalogStore(db, prepared?.catalog),
     events: createEventStore(db),
-    sessions: createSessionStore(db, prepared?.sessions),
-    staff: createStaffStore(db, prepared?.principals),
-    clients: createServiceClientStore(db, prepared?.principals),
+    sessions: createSessionStore(db, prepared?.sessions, announced),
+    staff: createStaffStore(db, prepared?.principals, announced),
+    clients: createServiceClientStore(db, prepared?.principals, announced),
     factors: createFactorStore(db),
     passkeys: createPasskeyStore(db),
     webauthnChallenges: createWebAuthnChallengeStore(db),
@@ -38,11 +39,32 @@ function prepareReads(db: Db) {
   };
 }
 
+export interface UnitOfWorkOptions {
+  /**
+   * Awaited after a committed write that can end a token, before the caller hears it succeeded: it makes
+   * every Kith process drop what it cached of that principal (PrincipalChangeFeed.settle).
+   */
+  settlePrincipalChanges?: () => Promise<void>;
+}
+
 /** The stores over one database: prepared statements for reads, a fresh set bound to each transaction. */
-export function createUnitOfWork(database: Database): UnitOfWork {
+export function createUnitOfWork(database: Database, options: UnitOfWorkOptions = {}): UnitOfWork {
   const { db } = database;
+  const settle = options.settlePrincipalChanges ?? (async () => {});
   return {
-    read: storesFor(db, prepareReads(db)),
-    transaction: (work) => db.transaction((tx) => work(storesFor(tx as unknown as Db))),
+    // Outside a transaction a write has committed when its statement returns.
+    read: storesFor(db, prepareReads(db), settle),
+    async transaction(work) {
+      let announced = false;
+      const result = await db.transaction((tx) =>
+        work(
+          storesFor(tx as unknown as Db, undefined, () => {
+            announced = true;
+          }),
+        ),
+      );
+      if (announced) await settle();
+      return result;
+    },
   };
 }

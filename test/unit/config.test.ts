@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       keyEncryptionKeyIsDevelopmentDefault: true,
       accessTokenTtlSeconds: 600,
       staffTokenTtlSeconds: 28_800,
+      principalCacheSeconds: 60,
       stepUpWindowSeconds: 600,
       crmCacheSeconds: 30,
       crmTimeoutMs: 2_000,
@@ -90,6 +91,7 @@ describe('loadConfig', () => {
       KITH_ARGON2_MEMORY_KIB: '65536',
       KITH_ARGON2_ITERATIONS: '3',
       KITH_BODY_LIMIT_BYTES: '1024',
+      KITH_PRINCIPAL_CACHE_SECONDS: '0',
       LOG_LEVEL: 'debug',
     });
     expect(config).toMatchObject({
@@ -99,6 +101,7 @@ describe('loadConfig', () => {
       dbPoolSize: 200,
       argon2: { memoryCost: 65_536, timeCost: 3, parallelism: 1 },
       bodyLimit: 1024,
+      principalCacheSeconds: 0,
       logLevel: 'debug',
     });
   });
@@ -121,6 +124,7 @@ describe('loadConfig', () => {
     ['KITH_ARGON2_MEMORY_KIB', '8191'],
     ['KITH_ARGON2_ITERATIONS', '21'],
     ['KITH_BODY_LIMIT_BYTES', '1023'],
+    ['KITH_PRINCIPAL_CACHE_SECONDS', '3601'],
   ])('refuses %s=%j', (name, value) => {
     expect(configErrorOf({ [name]: value }).message).toMatch(new RegExp(`^${name} must be a whole number from \\d+ to \\d+, got "${value}"\\.$`));
   });

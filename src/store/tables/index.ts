@@ -11,3 +11,4 @@ export * from './factors.js';
 export * from './passkeys.js';
 export * from './connectors.js';
 export * from './scim.js';
+export * from './instances.js';
