@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { allow, or, rule } from 'graphql-shield';
+import { allow, race, rule } from 'graphql-shield';
 import type { Consent } from '../domain/consents/consent.js';
 import { hasGranted } from '../domain/consents/consent-rules.js';
 import { type Scope, scopes } from '../domain/principals/service-client.js';
@@ -16,11 +16,20 @@ export interface RuleContext {
   loaders?: { consents: { load(customerId: string): Promise<Consent[]> } };
 }
 
-export const forbiddenError = () => new GraphQLError('You are not allowed to do this.', { extensions: { code: 'FORBIDDEN' } });
-const signInRequired = () => new GraphQLError('Authentication required: send Authorization: Bearer <token>.', { extensions: { code: 'UNAUTHENTICATED' } });
+/**
+ * The two refusals, made once: a rule that refuses inside `race` (whose next branch may still allow) must
+ * not pay for a new error and its stack on every field. graphql-js never changes an error a resolver
+ * returns; it wraps it in a new one carrying the field's path, with these extensions.
+ */
+const FORBIDDEN = new GraphQLError('You are not allowed to do this.', { extensions: Object.freeze({ code: 'FORBIDDEN' }) });
+const SIGN_IN_REQUIRED = new GraphQLError('Authentication required: send Authorization: Bearer <token>.', {
+  extensions: Object.freeze({ code: 'UNAUTHENTICATED' }),
+});
+
+export const forbiddenError = () => FORBIDDEN;
 
 /** The public is told to authenticate (UNAUTHENTICATED), anyone signed in that they may not (FORBIDDEN). */
-const refuse = (viewer: Viewer) => (viewer.role === 'PUBLIC' ? signInRequired() : forbiddenError());
+const refuse = (viewer: Viewer) => (viewer.role === 'PUBLIC' ? SIGN_IN_REQUIRED : FORBIDDEN);
 
 // Who-you-are rules are cached per request by name ('contextual'): the viewer does not change within one.
 
@@ -77,10 +86,10 @@ export const isClientWithConsent = rule({ cache: (parent: { id?: string }) => `c
 );
 
 /** Staff, or the customer themselves: a customer's sessions, factors and history. */
-export const isStaffOrSelf = or(isStaff, isSelf);
+export const isStaffOrSelf = race(isStaff, isSelf);
 
 /** Staff, the customer themselves, or a consented service client: a customer's profile fields. */
-export const mayReadCustomer = or(isStaff, isSelf, isClientWithConsent);
+export const mayReadCustomer = race(isStaff, isSelf, isClientWithConsent);
 
 /** Anyone, signed in or not: capture, register, sign-in and the public catalogs. */
 export const isAnyone = allow;

@@ -1,10 +1,10 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { graphql, isObjectType } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
-import { shield } from 'graphql-shield';
+import { allow, shield } from 'graphql-shield';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { permissionMap, shieldOptions } from '../../src/auth/permissions.js';
-import { buildUnguardedSchema } from '../../src/graphql/schema.js';
+import { buildUnguardedSchema, guard, ruleOf } from '../../src/graphql/schema.js';
 import { startKith, type TestKith, uniqueEmail } from '../support/kith.js';
 import { CAPTURE } from './operations.js';
 
@@ -26,6 +26,26 @@ describe('the permission map', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('guards every field whose rule can refuse, and only fields whose rule is allow run unguarded', () => {
+    const unguarded = buildUnguardedSchema();
+    const served = guard(unguarded);
+    const unwrapped: string[] = [];
+    const wrapped: string[] = [];
+    for (const type of Object.values(served.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      const own = unguarded.getType(type.name);
+      if (!isObjectType(own)) continue;
+      for (const field of Object.values(type.getFields())) {
+        const name = `${type.name}.${field.name}`;
+        (field.resolve === own.getFields()[field.name]!.resolve ? unwrapped : wrapped).push(name);
+        if (ruleOf(type.name, field.name) !== allow) expect(field.resolve, name).not.toBe(own.getFields()[field.name]!.resolve);
+      }
+    }
+    expect(unwrapped.filter((name) => ruleOf(...(name.split('.') as [string, string])) !== allow)).toEqual([]);
+    expect(unwrapped).toEqual(expect.arrayContaining(['Consent.status', 'ConsentPurpose.key', 'Customer.id', 'Query.consentPurposes']));
+    expect(wrapped).toEqual(expect.arrayContaining(['Customer.email', 'Query.customer', 'Mutation.signOut', 'Session.ip']));
   });
 
   it('exposes no credential material anywhere in the schema', () => {
