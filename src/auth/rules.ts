@@ -88,8 +88,24 @@ export const isClientWithConsent = rule({ cache: (parent: { id?: string }) => `c
 /** Staff, or the customer themselves: a customer's sessions, factors and history. */
 export const isStaffOrSelf = race(isStaff, isSelf);
 
-/** Staff, the customer themselves, or a consented service client: a customer's profile fields. */
-export const mayReadCustomer = race(isStaff, isSelf, isClientWithConsent);
+const isStaffViewer = (viewer: Viewer) => viewer.role === 'AGENT' || viewer.role === 'ADMIN';
+const isSelfOf = (parent: { id?: string } | undefined, ctx: RuleContext) =>
+  parent?.id !== undefined && (parent.id === ctx.signedInAs || (ctx.viewer.role === 'CUSTOMER' && parent.id === ctx.viewer.customerId));
+
+/**
+ * Staff, the customer themselves, or a consented service client: a customer's profile fields. One rule
+ * rather than `race(isStaff, isSelf, isClientWithConsent)`: it guards every field of every customer on a
+ * page, and each branch of a race is another async step per field. Staff share one cached answer per
+ * request; anyone else gets one per customer.
+ */
+export const mayReadCustomer = rule('mayReadCustomer', {
+  cache: (parent: { id?: string }, _args: unknown, ctx: RuleContext) => (isStaffViewer(ctx.viewer) ? 'staff' : `customer:${parent?.id}`),
+})(async (parent: { id?: string }, _args, ctx: RuleContext) => {
+  if (isStaffViewer(ctx.viewer) || isSelfOf(parent, ctx)) return true;
+  const { viewer } = ctx;
+  if (viewer.role !== 'SERVICE_CLIENT' || !viewer.scopes.includes('customers:read') || !parent?.id || !ctx.loaders) return refuse(viewer);
+  return hasGranted(await ctx.loaders.consents.load(parent.id), viewer.purposeKey) || refuse(viewer);
+});
 
 /** Anyone, signed in or not: capture, register, sign-in and the public catalogs. */
 export const isAnyone = allow;

@@ -18,6 +18,7 @@ import { createErrorFormatter, describeForLog } from '../graphql/errors.js';
 import { createLoaders } from '../graphql/loaders.js';
 import { operationLimitsPlugin } from '../graphql/operation-limits.js';
 import { rateLimitStatusPlugin } from '../graphql/rate-limit-status.js';
+import { executingGateway } from '../graphql/executor.js';
 import { buildSchema } from '../graphql/schema.js';
 import { type Database, openDatabase } from '../store/database.js';
 import { type PrincipalChangeFeed, startPrincipalChangeFeed } from '../store/principal-changes.js';
@@ -121,7 +122,8 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
 
     const armor = createArmor({ production: config.production });
     const apollo = new ApolloServer<GraphQLContext>({
-      schema: buildSchema(),
+      // graphql-jit runs operations seen before; Apollo still parses, validates and formats (executor.ts).
+    gateway: executingGateway(buildSchema()),
       introspection: !config.production,
       includeStacktraceInErrorResponses: !config.production,
       hideSchemaDetailsFromClientErrors: config.production,
