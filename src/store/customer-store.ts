@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Customer, CustomerStatus } from '../domain/customers/customer.js';
 import type { CustomerPosition, CustomerQuery, CustomerStore } from '../domain/customers/customer-store.js';
-import { customerWithConsentsColumns, toCustomerWithConsents } from './customer-reads.js';
+import { customerWithConsentsColumns, toCustomersWithConsents } from './customer-reads.js';
 import type { Db } from './database.js';
 import type { PrincipalWritten } from './principal-changes.js';
 import { consents, customers, type CustomerRow } from './tables/index.js';
@@ -92,9 +92,9 @@ export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepare
 
     async findByIdsWithConsents(ids) {
       if (ids.length === 0) return [];
-      if (!prepared) return (await db.select(customerWithConsentsColumns).from(customers).where(inArray(customers.id, [...ids]))).map(toCustomerWithConsents);
+      if (!prepared) return toCustomersWithConsents(await db.select(customerWithConsentsColumns).from(customers).where(inArray(customers.id, [...ids])));
       const rows = ids.length === 1 ? await prepared.byIdWithConsents.execute({ id: ids[0] }) : await prepared.byIdsWithConsents.execute({ ids: [...ids] });
-      return rows.map(toCustomerWithConsents);
+      return toCustomersWithConsents(rows);
     },
 
     async findByEmail(email) {
@@ -142,7 +142,7 @@ export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepare
         const rows = after
           ? await prepared.pageAfterWithConsents.execute({ createdAt: after.createdAt.toISOString(), id: after.id, limit })
           : await prepared.pageWithConsents.execute({ limit });
-        return rows.map(toCustomerWithConsents);
+        return toCustomersWithConsents(rows);
       }
       const rows = await db
         .select(customerWithConsentsColumns)
@@ -150,7 +150,7 @@ export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepare
         .where(searchConditions(query, after))
         .orderBy(...order)
         .limit(limit);
-      return rows.map(toCustomerWithConsents);
+      return toCustomersWithConsents(rows);
     },
 
     async anyHasAttribute(name) {
