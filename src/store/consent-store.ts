@@ -75,7 +75,9 @@ export function createConsentStore(db: Db, prepared?: ReturnType<typeof prepareC
 
     async recordMany(changes) {
       if (changes.length === 0) return;
-      await db
+      // Both statements at once: in a transaction the driver sends them together (one round trip), and the
+      // database still runs them in order.
+      const current = db
         .insert(consents)
         .values(
           changes.map((change) => {
@@ -104,7 +106,7 @@ export function createConsentStore(db: Db, prepared?: ReturnType<typeof prepareC
             updatedAt: sql`excluded.updated_at`,
           },
         });
-      await db.insert(consentRecords).values([...changes]);
+      await Promise.all([current.execute(), db.insert(consentRecords).values([...changes]).execute()]);
     },
   };
 }

@@ -15,24 +15,23 @@ export function requirePurposes(catalog: readonly ConsentPurpose[], keys: readon
   return unique.map((key) => found.get(key)!);
 }
 
+/** One decision about several purposes, for one customer. */
+export interface ConsentDecision {
+  customerId: string;
+  purposes: readonly ConsentPurpose[];
+  status: ConsentStatus;
+  source: ConsentSource;
+  actor: string;
+  at: Date;
+}
+
 /**
- * Records one decision per purpose unless it would change nothing: a grant of a purpose already granted
- * at its current version, or a withdrawal of one already withdrawn. `current` is the customer's current
- * consents, read under the customer's row lock (an empty list for a customer created in this transaction).
- * Returns the change events to append.
+ * What a decision changes: one record per purpose unless it would change nothing (a grant of a purpose
+ * already granted at its current version, or a withdrawal of one already withdrawn), and the change
+ * events to append. `current` is the customer's current consents, read under the customer's row lock (an
+ * empty list for a customer created in this transaction).
  */
-export async function decideConsents(
-  tx: Stores,
-  current: readonly Consent[],
-  decision: {
-    customerId: string;
-    purposes: readonly ConsentPurpose[];
-    status: ConsentStatus;
-    source: ConsentSource;
-    actor: string;
-    at: Date;
-  },
-): Promise<NewChangeEvent[]> {
+export function planConsents(current: readonly Consent[], decision: ConsentDecision): { changes: ConsentRecord[]; events: NewChangeEvent[] } {
   const changes: ConsentRecord[] = [];
   for (const purpose of decision.purposes) {
     const now = current.find((c) => c.purpose.key === purpose.key);
@@ -49,14 +48,24 @@ export async function decideConsents(
       recordedAt: decision.at,
     });
   }
-  if (changes.length > 0) await tx.consents.recordMany(changes);
-  return changes.map((change) => ({
-    customerId: change.customerId,
-    type: change.status === 'GRANTED' ? 'consent.granted' : 'consent.withdrawn',
-    changedFields: [`consents.${change.purposeKey}`],
-    actor: change.actor,
-    occurredAt: change.recordedAt,
-  }));
+  const events = changes.map(
+    (change): NewChangeEvent => ({
+      customerId: change.customerId,
+      type: change.status === 'GRANTED' ? 'consent.granted' : 'consent.withdrawn',
+      changedFields: [`consents.${change.purposeKey}`],
+      actor: change.actor,
+      occurredAt: change.recordedAt,
+    }),
+  );
+  return { changes, events };
+}
+
+/**
+ * Writes a step's consent records and change events together: in a transaction the driver sends the
+ * statements at once, one round trip instead of three.
+ */
+export async function recordStep(tx: Stores, consentChanges: readonly ConsentRecord[], events: readonly NewChangeEvent[]): Promise<void> {
+  await Promise.all([consentChanges.length > 0 ? tx.consents.recordMany(consentChanges) : undefined, tx.events.append(events)]);
 }
 
 /** Whether the customer's current consents grant this purpose (null: no purpose, never granted). */

@@ -4,7 +4,7 @@ import type { Customer } from '../customers/customer.js';
 import { conflict, notFound } from '../errors.js';
 import type { Stores, UnitOfWork } from '../stores.js';
 import type { Consent, ConsentSource, ConsentStatus } from './consent.js';
-import { decideConsents, requirePurposes } from './consent-rules.js';
+import { planConsents, recordStep, requirePurposes } from './consent-rules.js';
 
 export interface ConsentChange {
   customerId: string;
@@ -26,7 +26,7 @@ export function createConsentService(deps: { uow: UnitOfWork; clock: Clock }) {
       if (customer.status === 'DELETED') throw conflict('This account was deleted.');
       const at = clock.now();
       const current = await tx.consents.findCurrent([customer.id]);
-      const events = await decideConsents(tx, current, {
+      const { changes, events } = planConsents(current, {
         customerId: customer.id,
         purposes: [purpose!],
         status,
@@ -40,7 +40,7 @@ export function createConsentService(deps: { uow: UnitOfWork; clock: Clock }) {
         const updated = await tx.customers.update(customer.id, customer.version, {}, at);
         if (!updated) throw new Error('locked customer changed under its lock');
         stored = updated;
-        await tx.events.append(events);
+        await recordStep(tx, changes, events);
       }
       const consent = (await tx.consents.findCurrent([customer.id])).find((c) => c.purpose.key === purpose!.key);
       if (!consent) throw new Error('consent missing after it was recorded');

@@ -3,8 +3,8 @@ import type { AttributeInput } from '../catalog/attribute-input.js';
 import { validateAttributeInputs } from '../catalog/attribute-input.js';
 import type { Clock } from '../clock.js';
 import type { AttributeValue } from '../catalog/attribute.js';
-import type { ConsentPurpose, ConsentSource } from '../consents/consent.js';
-import { decideConsents, requirePurposes } from '../consents/consent-rules.js';
+import type { ConsentPurpose, ConsentRecord, ConsentSource } from '../consents/consent.js';
+import { planConsents, recordStep, requirePurposes } from '../consents/consent-rules.js';
 import type { PasswordHasher } from '../credentials/credential-store.js';
 import type { PasswordPolicy } from '../credentials/password-policy.js';
 import { conflict, forbidden, notFound } from '../errors.js';
@@ -94,7 +94,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       extraChangedFields: string[];
       actor: Actor;
     },
-  ): Promise<{ customer: Customer; created: boolean; events: NewChangeEvent[] }> {
+  ): Promise<{ customer: Customer; created: boolean; events: NewChangeEvent[]; consentChanges: ConsentRecord[] }> {
     const at = clock.now();
     const actor = actorLabel(step.actor);
     const grant = { status: 'GRANTED' as const, source: step.consentSource, actor, at };
@@ -106,8 +106,8 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     if (inserted) {
       const fields = ['email', 'status', ...initial.changedFields, ...step.extraChangedFields];
       const created: NewChangeEvent = { customerId: inserted.id, type: 'customer.created', changedFields: fields, actor, occurredAt: at };
-      const consentEvents = await decideConsents(tx, [], { ...grant, purposes: step.purposes, customerId: inserted.id });
-      return { customer: inserted, created: true, events: [created, ...consentEvents] };
+      const consents = planConsents([], { ...grant, purposes: step.purposes, customerId: inserted.id });
+      return { customer: inserted, created: true, events: [created, ...consents.events], consentChanges: consents.changes };
     }
     const existing = await tx.customers.lockByEmail(step.email);
     if (!existing) throw new Error('customer vanished between insert conflict and lock');
@@ -133,13 +133,13 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       : ownedByItsOwner || !step.upgradeExisting
         ? []
         : step.purposes.filter((purpose) => !current.some((c) => c.purpose.key === purpose.key));
-    const consentEvents = await decideConsents(tx, current, { ...grant, purposes, customerId: existing.id });
-    if (fields.length === 0 && consentEvents.length === 0) return { customer: existing, created: false, events: [] };
+    const consents = planConsents(current, { ...grant, purposes, customerId: existing.id });
+    if (fields.length === 0 && consents.events.length === 0) return { customer: existing, created: false, events: [], consentChanges: [] };
     const updated = await tx.customers.update(existing.id, existing.version, plan.changes, at);
     if (!updated) throw new Error('locked customer changed under its lock');
     const events: NewChangeEvent[] =
       fields.length > 0 ? [{ customerId: existing.id, type: 'customer.updated', changedFields: fields, actor, occurredAt: at }] : [];
-    return { customer: updated, created: false, events: [...events, ...consentEvents] };
+    return { customer: updated, created: false, events: [...events, ...consents.events], consentChanges: consents.changes };
   }
 
   return {
@@ -169,7 +169,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
           extraChangedFields: [],
           actor,
         });
-        await tx.events.append(result.events);
+        await recordStep(tx, result.consentChanges, result.events);
         return { customer: result.customer, created: result.created };
       });
     },
@@ -210,7 +210,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
           actor: label,
           occurredAt: result.customer.updatedAt,
         };
-        await tx.events.append([...result.events, registered]);
+        await recordStep(tx, result.consentChanges, [...result.events, registered]);
         return { customer: result.customer, created: result.created };
       });
     },
