@@ -63,7 +63,7 @@ function toCustomerWithConsents(row: CustomerRow & { consents: ConsentJson[] | s
   const { consents: raw, ...customer } = row;
   const list: ConsentJson[] = typeof raw === 'string' ? JSON.parse(raw) : raw;
   return {
-    customer: { ...customer, status: customer.status as CustomerStatus },
+    customer: customer as typeof customer & { status: CustomerStatus },
     consents: list.map(
       (c): Consent => ({
         customerId: customer.id,
