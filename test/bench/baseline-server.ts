@@ -73,7 +73,7 @@ const INSERT_EVENTS = `insert into events (customer_id, type, changed_fields, ac
 // What a SCIM create writes: the customer, its SCIM record and its change event.
 const INSERT_SCIM_CUSTOMER = `insert into customers (id, status, email, given_name, family_name, created_at, updated_at)
   values ($1, 'LIGHT', $2, $3, $4, $5::timestamptz, $5::timestamptz)`;
-const INSERT_SCIM_USER = `insert into scim_users (customer_id, external_id, document, updated_at) values ($1, $2, '{}'::jsonb, $3::timestamptz)`;
+const INSERT_SCIM_USER = `insert into scim_users (customer_id, user_name, external_id, document, updated_at) values ($1, $2, $3, '{}'::jsonb, $4::timestamptz)`;
 const INSERT_SCIM_EVENT = `insert into events (customer_id, type, changed_fields, actor, occurred_at)
   values ($1, 'customer.created', array['email', 'status', 'givenName', 'familyName'], 'client:bench', $2::timestamptz)`;
 
@@ -136,7 +136,7 @@ function createHandlers(runner: SqlRunner, purposeVersions: ReadonlyMap<string, 
       const at = new Date().toISOString();
       await runner.transaction(async (query) => {
         await query(INSERT_SCIM_CUSTOMER, [id, user.userName, user.name?.givenName ?? null, user.name?.familyName ?? null, at]);
-        await query(INSERT_SCIM_USER, [id, user.externalId ?? null, at]);
+        await query(INSERT_SCIM_USER, [id, user.userName, user.externalId ?? null, at]);
         await query(INSERT_SCIM_EVENT, [id, at]);
       });
       return { id, userName: user.userName };
