@@ -35,11 +35,8 @@ export interface Kith {
   readonly database: Database;
   readonly signingKeys: SigningKeys;
   readonly services: Services;
-  /**
-   * This process's id in kith_instances, also in the application_name of its listening connection
-   * (`kith-principals-<id>`); null when KITH_PRINCIPAL_CACHE_SECONDS=0 turns the principal cache off.
-   */
-  readonly instanceId: string | null;
+  /** This process's id in kith_instances, also in the application_name of its listening connection (`kith-principals-<id>`). */
+  readonly instanceId: string;
   /** This process's outbound delivery loop; `runOnce()` makes one pass (tests drive it with the loop off). */
   readonly delivery: DeliveryWorker;
   /** Stops the server, then closes the database unless it was passed in. */
@@ -52,28 +49,29 @@ export interface KithOptions {
   clock?: Clock;
 }
 
-/** How often a process proves it hears principal changes, and how long a revocation waits for the others. */
+/** How often a process proves it hears principal changes; a revocation waits at most three of these. */
 const PRINCIPAL_HEARTBEAT_MS = 1_000;
-const PRINCIPAL_SETTLE_TIMEOUT_MS = 3_000;
 const PRINCIPAL_CACHE_ENTRIES = 50_000;
 
 /**
- * The principal cache and the change feed that keeps it true; with KITH_PRINCIPAL_CACHE_SECONDS=0
- * neither exists and every request reads its principal from the database.
+ * The principal cache and the change feed that keeps it true. The feed runs even with
+ * KITH_PRINCIPAL_CACHE_SECONDS=0, when nothing is cached here: this process's revocations must still
+ * wait for the processes that do cache.
  */
 async function startPrincipals(config: Config, database: Database, warn: (message: string, details: Record<string, unknown>) => void) {
-  if (config.principalCacheSeconds === 0) return { cache: undefined, settle: undefined, instanceId: null, close: async () => {} };
   let feed: PrincipalChangeFeed | null = null;
-  const cache = createPrincipalCache({
-    ttlMs: config.principalCacheSeconds * 1000,
-    maxEntries: PRINCIPAL_CACHE_ENTRIES,
-    trusted: () => feed?.trusted() ?? false,
-  });
+  const cache =
+    config.principalCacheSeconds === 0
+      ? undefined
+      : createPrincipalCache({
+          ttlMs: config.principalCacheSeconds * 1000,
+          maxEntries: PRINCIPAL_CACHE_ENTRIES,
+          trusted: () => feed?.trusted() ?? false,
+        });
   feed = await startPrincipalChangeFeed(database, {
-    onChange: (change) => cache.forget(change),
-    onReset: () => cache.clear(),
+    onChange: (change) => cache?.forget(change),
+    onReset: () => cache?.clear(),
     heartbeatMs: PRINCIPAL_HEARTBEAT_MS,
-    settleTimeoutMs: PRINCIPAL_SETTLE_TIMEOUT_MS,
     warn,
   });
   const started = feed;
