@@ -22,6 +22,7 @@ import { executingGateway } from '../graphql/executor.js';
 import { buildSchema } from '../graphql/schema.js';
 import { type Database, openDatabase } from '../store/database.js';
 import { type PrincipalChangeFeed, startPrincipalChangeFeed } from '../store/principal-changes.js';
+import { createCatalogCache } from '../store/catalog-store.js';
 import { createSigningKeyStore } from '../store/signing-key-store.js';
 import type { Services } from '../domain/services.js';
 import { createServices } from './services.js';
@@ -68,14 +69,19 @@ async function startPrincipals(config: Config, database: Database, warn: (messag
           maxEntries: PRINCIPAL_CACHE_ENTRIES,
           trusted: () => feed?.trusted() ?? false,
         });
+  const catalogCache = createCatalogCache(() => feed?.trusted() ?? false);
   feed = await startPrincipalChangeFeed(database, {
     onChange: (change) => cache?.forget(change),
-    onReset: () => cache?.clear(),
+    onCatalogChange: () => catalogCache.clear(),
+    onReset: () => {
+      cache?.clear();
+      catalogCache.clear();
+    },
     heartbeatMs: PRINCIPAL_HEARTBEAT_MS,
     warn,
   });
   const started = feed;
-  return { cache, settle: () => started.settle(), instanceId: started.instanceId, close: () => started.close() };
+  return { cache, catalogCache, settle: () => started.settle(), instanceId: started.instanceId, close: () => started.close() };
 }
 
 /** The composition root: database, services, schema, Apollo and the HTTP routes. Does not listen. */
@@ -114,7 +120,7 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
   const app = Fastify({ bodyLimit: config.bodyLimit, logger: { level: config.logLevel }, trustProxy: config.trustProxy });
   const principals = await startPrincipals(config, database, (message, details) => app.log.warn(details, message));
   try {
-    const services = createServices({ config, database, clock, accessTokens, settlePrincipalChanges: principals.settle });
+    const services = createServices({ config, database, clock, accessTokens, settlePrincipalChanges: principals.settle, catalogCache: principals.catalogCache });
     if (config.bootstrapAdmin) await services.staff.createFirstAdmin({ ...config.bootstrapAdmin, name: 'Administrator' });
     const resolveViewer = createViewerResolver({ verifyAccessToken: accessTokens.verify, loadPrincipal: createPrincipalLoader(services, principals.cache) });
 

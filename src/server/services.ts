@@ -35,6 +35,7 @@ import { createTotpService } from '../domain/factors/totp-service.js';
 import { KITH_TOTP } from '../domain/factors/totp-rules.js';
 import type { Database } from '../store/database.js';
 import { createAttemptLimiter } from '../store/attempt-limiter.js';
+import type { CatalogCache } from '../store/catalog-store.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
 import { connectorKinds } from '../connectors/registry.js';
 import { createConnectorService } from '../domain/delivery/connector-service.js';
@@ -58,8 +59,10 @@ export function createServices(deps: {
   accessTokens: TokenIssuers;
   /** Makes every process drop a changed principal before a revocation is reported done. */
   settlePrincipalChanges?: () => Promise<void>;
+  /** The process's cache of both catalogs, kept true by the same announcements. */
+  catalogCache?: CatalogCache;
 }): Services {
-  const uow = createUnitOfWork(deps.database, { settlePrincipalChanges: deps.settlePrincipalChanges });
+  const uow = createUnitOfWork(deps.database, { settlePrincipalChanges: deps.settlePrincipalChanges, catalogCache: deps.catalogCache });
   const { clock } = deps;
   const hasher = createArgon2Hasher(deps.config.argon2);
   const passwordPolicy = createPasswordPolicy({ commonPasswords: loadCommonPasswords() });

@@ -2,6 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { AttributeDefinition, AttributeType } from '../domain/catalog/attribute.js';
 import type { CatalogStore } from '../domain/catalog/catalog-store.js';
 import type { Db } from './database.js';
+import type { PrincipalWritten } from './principal-changes.js';
 import { attributeDefinitions, consentPurposes } from './tables/index.js';
 
 function toDefinition(row: typeof attributeDefinitions.$inferSelect): AttributeDefinition {
@@ -24,37 +25,84 @@ export function prepareCatalogReads(db: Db) {
   };
 }
 
-export function createCatalogStore(db: Db, prepared?: ReturnType<typeof prepareCatalogReads>): CatalogStore {
+type CatalogSnapshot = Awaited<ReturnType<CatalogStore['snapshot']>>;
+
+/** How long a cached catalog is used at most, whatever the channel says. */
+const CATALOG_CACHE_MS = 60_000;
+
+/**
+ * Both catalogs as this process last read them. Every capture, registration and profile change checks
+ * them, and they change rarely: triggers announce each change on the channel of
+ * src/store/principal-changes.ts, which clears this, and nothing is used while the process may be
+ * missing announcements (`trusted`). A read that began before a change is never kept after it.
+ */
+export function createCatalogCache(trusted: () => boolean) {
+  let kept: { snapshot: CatalogSnapshot; until: number } | null = null;
+  let generation = 0;
+  return {
+    get: (): CatalogSnapshot | undefined => (kept && trusted() && kept.until > performance.now() ? kept.snapshot : undefined),
+    generation: () => generation,
+    set(snapshot: CatalogSnapshot, seen: number) {
+      if (seen === generation && trusted()) kept = { snapshot, until: performance.now() + CATALOG_CACHE_MS };
+    },
+    clear() {
+      generation += 1;
+      kept = null;
+    },
+  };
+}
+export type CatalogCache = ReturnType<typeof createCatalogCache>;
+
+/**
+ * The catalog store. Read stores pass the process's cache: snapshot() and the two lists come from it.
+ * `announced` runs after a write (see src/store/principal-changes.ts).
+ */
+export function createCatalogStore(
+  db: Db,
+  prepared?: ReturnType<typeof prepareCatalogReads>,
+  announced: PrincipalWritten = () => {},
+  cache?: CatalogCache,
+): CatalogStore {
   // Inside a transaction the statements are built on first use only.
   let prepared_ = prepared;
   const reads = () => (prepared_ ??= prepareCatalogReads(db));
+  async function snapshot(): Promise<CatalogSnapshot> {
+    const hit = cache?.get();
+    if (hit) return hit;
+    const generation = cache?.generation() ?? 0;
+    const read = await readSnapshot();
+    cache?.set(read, generation);
+    return read;
+  }
+  async function readSnapshot(): Promise<CatalogSnapshot> {
+    const [row] = await reads().snapshot.execute();
+    return {
+      attributes: parseJson(row!.attributes).map((a) =>
+        toDefinition({
+          name: a.name,
+          type: a.type,
+          description: a.description,
+          personalData: a.personal_data,
+          builtin: a.builtin,
+          constraints: a.constraints,
+          createdAt: new Date(a.created_at),
+          updatedAt: new Date(a.updated_at),
+        }),
+      ),
+      purposes: parseJson(row!.purposes).map((p) => ({
+        key: p.key,
+        title: p.title,
+        description: p.description,
+        version: p.version,
+        createdAt: new Date(p.created_at),
+        updatedAt: new Date(p.updated_at),
+      })),
+    };
+  }
   return {
-    async snapshot() {
-      const [row] = await reads().snapshot.execute();
-      return {
-        attributes: parseJson(row!.attributes).map((a) =>
-          toDefinition({
-            name: a.name,
-            type: a.type,
-            description: a.description,
-            personalData: a.personal_data,
-            builtin: a.builtin,
-            constraints: a.constraints,
-            createdAt: new Date(a.created_at),
-            updatedAt: new Date(a.updated_at),
-          }),
-        ),
-        purposes: parseJson(row!.purposes).map((p) => ({
-          key: p.key,
-          title: p.title,
-          description: p.description,
-          version: p.version,
-          createdAt: new Date(p.created_at),
-          updatedAt: new Date(p.updated_at),
-        })),
-      };
-    },
+    snapshot,
     async listAttributes() {
+      if (cache) return (await snapshot()).attributes;
       return (await reads().attributes.execute()).map(toDefinition);
     },
     async upsertAttribute(def) {
@@ -64,13 +112,18 @@ export function createCatalogStore(db: Db, prepared?: ReturnType<typeof prepareC
         .values(def)
         .onConflictDoUpdate({ target: attributeDefinitions.name, set: rest })
         .returning();
+      await announced();
       return toDefinition(row!);
     },
     async deleteAttribute(name) {
       const rows = await db.delete(attributeDefinitions).where(eq(attributeDefinitions.name, name)).returning();
+      if (rows.length > 0) await announced();
       return rows.length > 0;
     },
-    listPurposes: () => reads().purposes.execute(),
+    async listPurposes() {
+      if (cache) return (await snapshot()).purposes;
+      return reads().purposes.execute();
+    },
     async lockPurpose(key) {
       const [row] = await db.select().from(consentPurposes).where(eq(consentPurposes.key, key)).for('update');
       return row ?? null;
@@ -82,6 +135,7 @@ export function createCatalogStore(db: Db, prepared?: ReturnType<typeof prepareC
         .values(purpose)
         .onConflictDoUpdate({ target: consentPurposes.key, set: rest })
         .returning();
+      await announced();
       return row!;
     },
   };

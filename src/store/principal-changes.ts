@@ -24,6 +24,8 @@ export const PRINCIPAL_CHANNEL = 'kith_principal_changes';
 export interface PrincipalChangeFeedOptions {
   /** Called for every principal change, in commit order. */
   onChange(change: PrincipalChange): void;
+  /** Called when a catalog (attribute definitions, purposes) changed. */
+  onCatalogChange(): void;
   /** Called when changes may have been missed (the connection closed, or came back). */
   onReset(): void;
   /** How often the process proves it hears the channel and records itself as live, in milliseconds. */
@@ -89,6 +91,9 @@ export async function startPrincipalChangeFeed(database: Database, options: Prin
     switch (kind) {
       case 'ping':
         heardPing(rest);
+        return;
+      case 'catalog':
+        options.onCatalogChange();
         return;
       case 'barrier':
         fireAndForget('select pg_notify($1, $2)', [PRINCIPAL_CHANNEL, `ack:${rest}:${instanceId}`]);

@@ -1,5 +1,5 @@
 import type { Stores, UnitOfWork } from '../domain/stores.js';
-import { createCatalogStore, prepareCatalogReads } from './catalog-store.js';
+import { type CatalogCache, createCatalogStore, prepareCatalogReads } from './catalog-store.js';
 import { createConsentStore, prepareConsentReads } from './consent-store.js';
 import { createCredentialStore } from './credential-store.js';
 import { createCustomerStore, prepareCustomerReads } from './customer-store.js';
@@ -12,12 +12,12 @@ import { createScimUserStore } from './scim-store.js';
 import { createSessionStore, prepareSessionReads } from './session-store.js';
 import type { PrincipalWritten } from './principal-changes.js';
 
-function storesFor(db: Db, prepared: ReturnType<typeof prepareReads> | undefined, announced: PrincipalWritten): Stores {
+function storesFor(db: Db, prepared: ReturnType<typeof prepareReads> | undefined, announced: PrincipalWritten, catalogCache?: CatalogCache): Stores {
   return {
     customers: createCustomerStore(db, prepared?.customers, announced),
     credentials: createCredentialStore(db),
     consents: createConsentStore(db, prepared?.consents),
-    catalog: createCatalogStore(db, prepared?.catalog),
+    catalog: createCatalogStore(db, prepared?.catalog, announced, catalogCache),
     events: createEventStore(db),
     sessions: createSessionStore(db, prepared?.sessions, announced),
     staff: createStaffStore(db, prepared?.principals, announced),
@@ -45,6 +45,8 @@ export interface UnitOfWorkOptions {
    * every Kith process drop what it cached of that principal (PrincipalChangeFeed.settle).
    */
   settlePrincipalChanges?: () => Promise<void>;
+  /** The process's catalog cache, used by reads outside transactions (src/store/catalog-store.ts). */
+  catalogCache?: CatalogCache;
 }
 
 /** The stores over one database: prepared statements for reads, a fresh set bound to each transaction. */
@@ -53,7 +55,7 @@ export function createUnitOfWork(database: Database, options: UnitOfWorkOptions 
   const settle = options.settlePrincipalChanges ?? (async () => {});
   return {
     // Outside a transaction a write has committed when its statement returns.
-    read: storesFor(db, prepareReads(db), settle),
+    read: storesFor(db, prepareReads(db), settle, options.catalogCache),
     async transaction(work) {
       let announced = false;
       const result = await db.transaction((tx) =>

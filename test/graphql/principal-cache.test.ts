@@ -115,6 +115,19 @@ describe('revocation through one process is refused by another at once', () => {
     expect(codeOf(await b.gql(VIEWER, {}, { token }))).toBe('UNAUTHENTICATED');
   });
 
+  it('a catalog change reaches the other process at once', async () => {
+    const PURPOSES = '{ consentPurposes { key title } }';
+    await b.ok(PURPOSES);
+    const key = `cache_${Math.random().toString(36).slice(2, 10)}`;
+    const define = `mutation($input: DefinePurposeInput!) { definePurpose(input: $input) { key } }`;
+    await a.ok(define, { input: { key, title: 'First', description: 'A purpose of the cache test.' } }, { as: 'admin' });
+    expect((await b.ok(PURPOSES)).consentPurposes).toContainEqual({ key, title: 'First' });
+    await a.ok(define, { input: { key, title: 'Second', description: 'A purpose of the cache test.' } }, { as: 'admin' });
+    expect((await b.ok(PURPOSES)).consentPurposes).toContainEqual({ key, title: 'Second' });
+    // A capture on the other process knows the new purpose too.
+    expect((await b.ok(`mutation($input: CaptureInput!) { capture(input: $input) { created } }`, { input: { email: uniqueEmail(), consents: [key] } })).capture.created).toBe(true);
+  });
+
   it.runIf(process.env.DATABASE_URL)('even when the other process has just lost its listening connection', async () => {
     const customer = await signedInCustomer(a, PASSWORD);
     await b.ok(ME, {}, { token: customer.token });

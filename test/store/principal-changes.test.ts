@@ -38,6 +38,7 @@ function behind(database: Database, gate: (deliver: () => void) => void): Databa
 async function feed(database: Database, heard: PrincipalChange[] = [], warnings: string[] = []) {
   const started = await startPrincipalChangeFeed(database, {
     onChange: (change) => heard.push(change),
+    onCatalogChange: () => {},
     onReset: () => {},
     heartbeatMs: 1_000,
     warn: (message) => warnings.push(message),
