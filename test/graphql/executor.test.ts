@@ -1,4 +1,4 @@
-import { parse } from 'graphql';
+import { getIntrospectionQuery, parse } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createJitExecutor } from '../../src/graphql/executor.js';
 import { buildSchema } from '../../src/graphql/schema.js';
@@ -34,6 +34,15 @@ describe('compiled operations answer exactly as graphql-js does', () => {
     expect(asPublic[0].errors[0]).toMatchObject({ path: ['customer'], extensions: { code: 'UNAUTHENTICATED' } });
     expect(asPublic[1]).toEqual(asPublic[0]);
     expect(asPublic[2]).toEqual(asPublic[0]);
+  });
+
+  it('the introspection query Apollo Sandbox sends', async () => {
+    const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const answers = await thrice(query, {});
+    expect(answers[0]!.errors).toBeUndefined();
+    expect(answers[0]!.data?.__schema.queryType.name).toBe('Query');
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
   });
 
   it("a resolver's error keeps its code and field", async () => {
