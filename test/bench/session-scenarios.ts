@@ -7,8 +7,8 @@ import { BENCH_PASSWORD, benchEmail, passwordCustomerIndexes } from './seed-data
  * - signin: a password sign-in is an argon2id verification plus Kith's work around it (rate-limit
  *   upserts, the customer and credential reads, the session insert, an EdDSA signature, GraphQL).
  *   Baseline: argon2id verify() calls alone, with Kith's default parameters (argon2-baseline.ts).
- * - authread: the purpose catalog read with a customer's access token (jose verifies the JWT, one SQL
- *   statement checks the session) against the same read with no token at all, sent to the same Kith
+ * - authread: the purpose catalog read with a customer's access token (jose verifies the JWT once, the
+ *   session is checked from the process's principal cache) against the same read with no token at all, sent to the same Kith
  *   process in the alternating runs: what authentication adds to a request.
  */
 
