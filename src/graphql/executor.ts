@@ -6,18 +6,28 @@ import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
  * Executes operations with graphql-jit: an operation seen a second time is compiled once into a function
  * that resolves it, which runs a page of customers in a fraction of graphql-js's time (npm run bench).
  * A document seen once runs on graphql-js, so a stream of one-off documents costs no compilation.
- * Compiled operations live as long as Apollo's document cache keeps their parsed document (a WeakMap).
+ * At most `maxDocuments` documents are remembered (the least recently used goes first), so a client
+ * sending many distinct documents twice cannot fill memory with compiled code.
  *
  * The same schema, resolvers and graphql-shield guards run either way; only the walk over the selection
  * differs, and the whole test suite runs through both.
  */
-export function createJitExecutor(schema: GraphQLSchema) {
-  /** Per document, per operation name: seen once, or compiled. */
-  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | 'seen'>>();
+export function createJitExecutor(schema: GraphQLSchema, options: { maxDocuments?: number } = {}) {
+  const maxDocuments = options.maxDocuments ?? 1_000;
+  /** Per document, per operation name: seen once, or compiled; in order of last use. */
+  const compiled = new Map<DocumentNode, Map<string, CompiledQuery | 'seen'>>();
+
+  function entryOf(document: DocumentNode): Map<string, CompiledQuery | 'seen'> {
+    let byName = compiled.get(document);
+    if (byName) compiled.delete(document);
+    else byName = new Map();
+    compiled.set(document, byName);
+    if (compiled.size > maxDocuments) compiled.delete(compiled.keys().next().value!);
+    return byName;
+  }
 
   function compiledFor(document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
-    let byName = compiled.get(document);
-    if (!byName) compiled.set(document, (byName = new Map()));
+    const byName = entryOf(document);
     const key = operationName ?? '';
     const known = byName.get(key);
     if (known === undefined) {

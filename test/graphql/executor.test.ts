@@ -87,4 +87,24 @@ describe('createJitExecutor', () => {
     expect(unknown.errors?.[0]?.message).toBe('Unknown operation named "C".');
     expect(run.compilations()).toBe(2);
   });
+
+  it('remembers at most maxDocuments documents, the least recently used forgotten first', async () => {
+    const run = createJitExecutor(buildSchema(), { maxDocuments: 2 });
+    const contextValue = { viewer: { role: 'PUBLIC' }, services: { catalog: { listPurposes: async () => [] } } };
+    const [a, b, c] = ['{ consentPurposes { key } }', '{ consentPurposes { title } }', '{ consentPurposes { version } }'].map((q) => parse(q));
+    await run({ document: a!, contextValue });
+    await run({ document: a!, contextValue });
+    expect(run.compilations()).toBe(1);
+    await run({ document: b!, contextValue });
+    await run({ document: a!, contextValue });
+    // c pushes out b, the least recently used; a, used again, stays compiled.
+    await run({ document: c!, contextValue });
+    await run({ document: a!, contextValue });
+    expect(run.compilations()).toBe(1);
+    // b was forgotten: this run sees it anew, the next one compiles it.
+    await run({ document: b!, contextValue });
+    expect(run.compilations()).toBe(1);
+    await run({ document: b!, contextValue });
+    expect(run.compilations()).toBe(2);
+  });
 });
