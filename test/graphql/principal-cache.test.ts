@@ -115,6 +115,20 @@ describe('revocation through one process is refused by another at once', () => {
     expect(codeOf(await b.gql(VIEWER, {}, { token }))).toBe('UNAUTHENTICATED');
   });
 
+  it('signOut through a process that caches nothing itself, which still takes part (and waits for the others)', async () => {
+    const uncached = await startKith({ KITH_PRINCIPAL_CACHE_SECONDS: '0' });
+    const listener = await a.database.listen('kith_unused_channel', { notify() {}, lost() {}, listening() {} });
+    try {
+      expect(await listener.query('select id from kith_instances where id = $1', [uncached.kith.instanceId])).toHaveLength(1);
+    } finally {
+      await listener.close();
+    }
+    const customer = await signedInCustomer(uncached, PASSWORD);
+    await b.ok(ME, {}, { token: customer.token });
+    await uncached.ok('mutation { signOut }', {}, { token: customer.token });
+    expect(codeOf(await b.gql(ME, {}, { token: customer.token }))).toBe('UNAUTHENTICATED');
+  });
+
   it('a catalog change reaches the other process at once', async () => {
     const PURPOSES = '{ consentPurposes { key title } }';
     await b.ok(PURPOSES);
