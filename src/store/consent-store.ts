@@ -1,6 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Consent, ConsentRecord, ConsentSource, ConsentStatus } from '../domain/consents/consent.js';
 import type { ConsentStore } from '../domain/consents/consent-store.js';
+import { prepareByIds } from './by-ids.js';
 import type { Db } from './database.js';
 import { consentPurposes, consentRecords, consents } from './tables/index.js';
 
@@ -25,34 +26,21 @@ function toRecord(row: typeof consentRecords.$inferSelect): ConsentRecord {
 
 const currentColumns = { consent: consents, purpose: consentPurposes };
 
-/**
- * Statements prepared once per database for the hot read paths (one statement per batch of customers).
- * A batch of one id has statements of its own: PostgreSQL's generic plan for `= any($1)` expects ten
- * rows and is several times slower for one.
- */
+/** Statements prepared once per database for the hot read paths (one statement per batch of customers). */
 export function prepareConsentReads(db: Db) {
-  const current = () => db.select(currentColumns).from(consents).innerJoin(consentPurposes, eq(consentPurposes.key, consents.purposeKey));
   return {
-    current: current()
-      .where(sql`${consents.customerId} = any(${sql.placeholder('ids')}::uuid[])`)
-      .orderBy(asc(consents.purposeKey))
-      .prepare('kith_consents_current'),
-    currentOfOne: current()
-      .where(sql`${consents.customerId} = ${sql.placeholder('id')}::uuid`)
-      .orderBy(asc(consents.purposeKey))
-      .prepare('kith_consents_current_of_one'),
-    history: db
-      .select()
-      .from(consentRecords)
-      .where(sql`${consentRecords.customerId} = any(${sql.placeholder('ids')}::uuid[])`)
-      .orderBy(asc(consentRecords.id))
-      .prepare('kith_consents_history'),
-    historyOfOne: db
-      .select()
-      .from(consentRecords)
-      .where(sql`${consentRecords.customerId} = ${sql.placeholder('id')}::uuid`)
-      .orderBy(asc(consentRecords.id))
-      .prepare('kith_consents_history_of_one'),
+    current: prepareByIds(consents.customerId, 'kith_consents_current', (where, name) =>
+      db
+        .select(currentColumns)
+        .from(consents)
+        .innerJoin(consentPurposes, eq(consentPurposes.key, consents.purposeKey))
+        .where(where)
+        .orderBy(asc(consents.purposeKey))
+        .prepare(name),
+    ),
+    history: prepareByIds(consentRecords.customerId, 'kith_consents_history', (where, name) =>
+      db.select().from(consentRecords).where(where).orderBy(asc(consentRecords.id)).prepare(name),
+    ),
   };
 }
 
@@ -63,14 +51,12 @@ export function createConsentStore(db: Db, prepared?: ReturnType<typeof prepareC
   return {
     async findCurrent(customerIds) {
       if (customerIds.length === 0) return [];
-      const rows = customerIds.length === 1 ? await reads().currentOfOne.execute({ id: customerIds[0] }) : await reads().current.execute({ ids: [...customerIds] });
-      return rows.map(toConsent);
+      return (await reads().current(customerIds)).map(toConsent);
     },
 
     async findHistory(customerIds) {
       if (customerIds.length === 0) return [];
-      const rows = customerIds.length === 1 ? await reads().historyOfOne.execute({ id: customerIds[0] }) : await reads().history.execute({ ids: [...customerIds] });
-      return rows.map(toRecord);
+      return (await reads().history(customerIds)).map(toRecord);
     },
 
     async recordMany(changes) {

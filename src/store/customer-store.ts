@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Customer, CustomerStatus } from '../domain/customers/customer.js';
 import type { CustomerPosition, CustomerQuery, CustomerStore } from '../domain/customers/customer-store.js';
 import { customerWithConsentsColumns, toCustomersWithConsents } from './customer-reads.js';
+import { prepareByIds } from './by-ids.js';
 import type { Db } from './database.js';
 import type { PrincipalWritten } from './principal-changes.js';
 import { consents, customers, type CustomerRow } from './tables/index.js';
@@ -18,12 +19,6 @@ const byColumn = {
   locale: customers.locale,
 } as const;
 
-const byIdsWhere = sql`${customers.id} = any(${sql.placeholder('ids')}::uuid[])`;
-/**
- * One id, the usual batch of a point read: PostgreSQL's generic plan for `= any($1)` expects ten rows
- * and takes a bitmap scan with a hash join per customer, several times slower than the plan for `= $1`.
- */
-const byIdWhere = sql`${customers.id} = ${sql.placeholder('id')}::uuid`;
 const afterWhere = sql`(${customers.createdAt}, ${customers.id}) > (${sql.placeholder('createdAt')}::timestamptz, ${sql.placeholder('id')}::uuid)`;
 const order = [asc(customers.createdAt), asc(customers.id)] as const;
 
@@ -32,10 +27,8 @@ export function prepareCustomerReads(db: Db) {
   const plain = () => db.select().from(customers);
   const withConsents = () => db.select(customerWithConsentsColumns).from(customers);
   return {
-    byId: plain().where(byIdWhere).prepare('kith_customer_by_id'),
-    byIds: plain().where(byIdsWhere).prepare('kith_customers_by_ids'),
-    byIdWithConsents: withConsents().where(byIdWhere).prepare('kith_customer_by_id_with_consents'),
-    byIdsWithConsents: withConsents().where(byIdsWhere).prepare('kith_customers_by_ids_with_consents'),
+    byIds: prepareByIds(customers.id, 'kith_customers_by_ids', (where, name) => plain().where(where).prepare(name)),
+    byIdsWithConsents: prepareByIds(customers.id, 'kith_customers_by_ids_with_consents', (where, name) => withConsents().where(where).prepare(name)),
     page: plain().orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page'),
     pageAfter: plain().where(afterWhere).orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page_after'),
     pageWithConsents: withConsents().orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page_with_consents'),
@@ -87,14 +80,14 @@ export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepare
     async findByIds(ids) {
       if (ids.length === 0) return [];
       if (!prepared) return (await db.select().from(customers).where(inArray(customers.id, [...ids]))).map(toCustomer);
-      const rows = ids.length === 1 ? await prepared.byId.execute({ id: ids[0] }) : await prepared.byIds.execute({ ids: [...ids] });
+      const rows = await prepared.byIds(ids);
       return rows.map(toCustomer);
     },
 
     async findByIdsWithConsents(ids) {
       if (ids.length === 0) return [];
       if (!prepared) return toCustomersWithConsents(await db.select(customerWithConsentsColumns).from(customers).where(inArray(customers.id, [...ids])));
-      const rows = ids.length === 1 ? await prepared.byIdWithConsents.execute({ id: ids[0] }) : await prepared.byIdsWithConsents.execute({ ids: [...ids] });
+      const rows = await prepared.byIdsWithConsents(ids);
       return toCustomersWithConsents(rows);
     },
 
