@@ -1,6 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { AttributeDefinition, AttributeType } from '../domain/catalog/attribute.js';
 import type { CatalogStore } from '../domain/catalog/catalog-store.js';
+import { createAnnouncedCache } from './announced-cache.js';
 import type { Db } from './database.js';
 import type { PrincipalWritten } from './principal-changes.js';
 import { attributeDefinitions, consentPurposes } from './tables/index.js';
@@ -29,27 +30,15 @@ type CatalogSnapshot = Awaited<ReturnType<CatalogStore['snapshot']>>;
 
 /** How long a cached catalog is used at most, whatever the channel says. */
 const CATALOG_CACHE_MS = 60_000;
+const CATALOG = 'catalog';
 
 /**
  * Both catalogs as this process last read them. Every capture, registration and profile change checks
- * them, and they change rarely: triggers announce each change on the channel of
- * src/store/principal-changes.ts, which clears this, and nothing is used while the process may be
- * missing announcements (`trusted`). A read that began before a change is never kept after it.
+ * them, and they change rarely: triggers announce each change, which clears this (an announced cache,
+ * src/store/announced-cache.ts).
  */
 export function createCatalogCache(trusted: () => boolean) {
-  let kept: { snapshot: CatalogSnapshot; until: number } | null = null;
-  let generation = 0;
-  return {
-    get: (): CatalogSnapshot | undefined => (kept && trusted() && kept.until > performance.now() ? kept.snapshot : undefined),
-    generation: () => generation,
-    set(snapshot: CatalogSnapshot, seen: number) {
-      if (seen === generation && trusted()) kept = { snapshot, until: performance.now() + CATALOG_CACHE_MS };
-    },
-    clear() {
-      generation += 1;
-      kept = null;
-    },
-  };
+  return createAnnouncedCache<CatalogSnapshot>({ ttlMs: CATALOG_CACHE_MS, maxEntries: 1, trusted });
 }
 export type CatalogCache = ReturnType<typeof createCatalogCache>;
 
@@ -67,11 +56,11 @@ export function createCatalogStore(
   let prepared_ = prepared;
   const reads = () => (prepared_ ??= prepareCatalogReads(db));
   async function snapshot(): Promise<CatalogSnapshot> {
-    const hit = cache?.get();
+    const hit = cache?.get(CATALOG);
     if (hit) return hit;
     const generation = cache?.generation() ?? 0;
     const read = await readSnapshot();
-    cache?.set(read, generation);
+    cache?.set(CATALOG, read, generation);
     return read;
   }
   async function readSnapshot(): Promise<CatalogSnapshot> {
