@@ -33,11 +33,27 @@ const refuse = (viewer: Viewer) => (viewer.role === 'PUBLIC' ? SIGN_IN_REQUIRED 
 
 // Who-you-are rules are cached per request by name ('contextual'): the viewer does not change within one.
 
+const isStaffViewer = (viewer: Viewer): viewer is Extract<Viewer, { role: 'AGENT' | 'ADMIN' }> => viewer.role === 'AGENT' || viewer.role === 'ADMIN';
+
+/** Whether the customer `parent` is the one asking, or the one a signIn or refresh in this request authenticated. */
+const isSelfOf = (parent: { id?: string } | undefined, ctx: RuleContext) =>
+  parent?.id !== undefined && (parent.id === ctx.signedInAs || (ctx.viewer.role === 'CUSTOMER' && parent.id === ctx.viewer.customerId));
+
+/**
+ * Whether a service client with `customers:read` may read the customer `parent`: only if they granted the
+ * client's purpose, so personal data leaves only under consent. The consents come from the request's loader.
+ */
+async function clientMayRead(parent: { id?: string } | undefined, ctx: RuleContext): Promise<boolean> {
+  const { viewer } = ctx;
+  if (viewer.role !== 'SERVICE_CLIENT' || !viewer.scopes.includes('customers:read') || !parent?.id || !ctx.loaders) return false;
+  return hasGranted(await ctx.loaders.consents.load(parent.id), viewer.purposeKey);
+}
+
 /** A customer signed in as themselves. */
 export const isCustomer = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => ctx.viewer.role === 'CUSTOMER' || refuse(ctx.viewer));
 
 /** A support agent or an administrator: administrators can do all an agent can. */
-export const isStaff = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => ctx.viewer.role === 'AGENT' || ctx.viewer.role === 'ADMIN' || refuse(ctx.viewer));
+export const isStaff = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => isStaffViewer(ctx.viewer) || refuse(ctx.viewer));
 
 /** An administrator: manages clients, catalogs and staff. */
 export const isAdmin = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => ctx.viewer.role === 'ADMIN' || refuse(ctx.viewer));
@@ -55,17 +71,14 @@ export const hasScope = (scope: Scope) => scopeRules[scope];
  * The customer this object is: the signed-in customer reading their own profile, or the customer a signIn
  * or refresh in this request just authenticated. Cached per customer id, since it depends on the parent.
  */
-export const isSelf = rule({ cache: (parent: { id?: string }) => `self:${parent?.id}` })(
-  (parent: { id?: string }, _args, ctx: RuleContext) => {
-    if (parent?.id === undefined) return false;
-    return parent.id === ctx.signedInAs || (ctx.viewer.role === 'CUSTOMER' && parent.id === ctx.viewer.customerId);
-  },
+export const isSelf = rule({ cache: (parent: { id?: string }) => `self:${parent?.id}` })((parent: { id?: string }, _args, ctx: RuleContext) =>
+  isSelfOf(parent, ctx),
 );
 
 /** The staff member this object is: their own record, or the one a staffSignIn in this request signed in. */
 export const isSelfStaff = rule({ cache: (parent: { id?: string }) => `self-staff:${parent?.id}` })(
   (parent: { id?: string }, _args, ctx: RuleContext) =>
-    parent?.id !== undefined && (parent.id === ctx.staffSignedInAs || ((ctx.viewer.role === 'AGENT' || ctx.viewer.role === 'ADMIN') && parent.id === ctx.viewer.staffId)),
+    parent?.id !== undefined && (parent.id === ctx.staffSignedInAs || (isStaffViewer(ctx.viewer) && parent.id === ctx.viewer.staffId)),
 );
 
 /** A signed-in customer acting on their own account: the `input.customerId` argument is theirs. */
@@ -73,38 +86,19 @@ export const actsOnSelf = rule({ cache: 'no_cache' })((_p, args: { input?: { cus
   ctx.viewer.role === 'CUSTOMER' && args.input?.customerId === ctx.viewer.customerId ? true : refuse(ctx.viewer),
 );
 
-/**
- * A service client with `customers:read` reading a customer who granted the client's purpose: personal
- * data leaves only under consent. Cached per customer id; the consents come from the request's loader.
- */
-export const isClientWithConsent = rule({ cache: (parent: { id?: string }) => `client-consent:${parent?.id}` })(
-  async (parent: { id?: string }, _args, ctx: RuleContext) => {
-    const { viewer } = ctx;
-    if (viewer.role !== 'SERVICE_CLIENT' || !viewer.scopes.includes('customers:read') || !parent?.id || !ctx.loaders) return false;
-    return hasGranted(await ctx.loaders.consents.load(parent.id), viewer.purposeKey);
-  },
-);
-
 /** Staff, or the customer themselves: a customer's sessions, factors and history. */
 export const isStaffOrSelf = race(isStaff, isSelf);
 
-const isStaffViewer = (viewer: Viewer) => viewer.role === 'AGENT' || viewer.role === 'ADMIN';
-const isSelfOf = (parent: { id?: string } | undefined, ctx: RuleContext) =>
-  parent?.id !== undefined && (parent.id === ctx.signedInAs || (ctx.viewer.role === 'CUSTOMER' && parent.id === ctx.viewer.customerId));
-
 /**
  * Staff, the customer themselves, or a consented service client: a customer's profile fields. One rule
- * rather than `race(isStaff, isSelf, isClientWithConsent)`: it guards every field of every customer on a
+ * rather than a race of three: it guards every field of every customer on a
  * page, and each branch of a race is another async step per field. Staff share one cached answer per
  * request; anyone else gets one per customer.
  */
 export const mayReadCustomer = rule('mayReadCustomer', {
   cache: (parent: { id?: string }, _args: unknown, ctx: RuleContext) => (isStaffViewer(ctx.viewer) ? 'staff' : `customer:${parent?.id}`),
 })(async (parent: { id?: string }, _args, ctx: RuleContext) => {
-  if (isStaffViewer(ctx.viewer) || isSelfOf(parent, ctx)) return true;
-  const { viewer } = ctx;
-  if (viewer.role !== 'SERVICE_CLIENT' || !viewer.scopes.includes('customers:read') || !parent?.id || !ctx.loaders) return refuse(viewer);
-  return hasGranted(await ctx.loaders.consents.load(parent.id), viewer.purposeKey) || refuse(viewer);
+  return isStaffViewer(ctx.viewer) || isSelfOf(parent, ctx) || (await clientMayRead(parent, ctx)) || refuse(ctx.viewer);
 });
 
 /** Anyone, signed in or not: capture, register, sign-in and the public catalogs. */
