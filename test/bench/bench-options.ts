@@ -33,6 +33,8 @@ export interface BenchOptions {
   readonly pgUrlBase: string;
   /** Optional path the results are also written to as JSON (BENCH_OUT); nothing is written by default. */
   readonly out: string | null;
+  /** Node flags added to Kith's process after `npm start`'s (BENCH_KITH_NODE_FLAGS, e.g. `--cpu-prof`); none by default. */
+  readonly kithNodeFlags: readonly string[];
 }
 
 export const USAGE = `Usage: npm run bench -- [--driver postgres|pglite] [--scenario floor|point|graph|capture|signin|authread|scim|delivery]
@@ -41,7 +43,8 @@ export const USAGE = `Usage: npm run bench -- [--driver postgres|pglite] [--scen
   Environment: BENCH_SECONDS (10, measured per side), BENCH_ROUNDS (2, alternating runs sharing them),
   BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (32), BENCH_CUSTOMERS (10000),
   BENCH_POOL_SIZE (${DEFAULT_DB_POOL_SIZE}, Kith's default; PostgreSQL connections of Kith and of the baseline each),
-  BENCH_DELIVERY_EVENTS (2000), BENCH_PG_URL_BASE (postgres://postgres@127.0.0.1:5432), BENCH_OUT (a path for the JSON results; unset: print only).`;
+  BENCH_DELIVERY_EVENTS (2000), BENCH_PG_URL_BASE (postgres://postgres@127.0.0.1:5432), BENCH_OUT (a path for the JSON results; unset: print only),
+  BENCH_KITH_NODE_FLAGS (node flags added to Kith's process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -95,5 +98,6 @@ export function parseBenchOptions(argv: readonly string[], env: Env = process.en
     deliveryEvents: positive(env, 'BENCH_DELIVERY_EVENTS', 2000, 10, 100_000),
     pgUrlBase: (env.BENCH_PG_URL_BASE || 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, ''),
     out: env.BENCH_OUT || null,
+    kithNodeFlags: (env.BENCH_KITH_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== ''),
   });
 }

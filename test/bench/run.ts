@@ -87,10 +87,7 @@ interface Servers {
 
 /** Starts the argon2 child when signin is chosen (it needs no database: one serves either driver). */
 /** Kith's child runs with `npm start`'s flags plus BENCH_KITH_NODE_FLAGS (for example `--cpu-prof` to profile it). */
-function kithNodeFlags(): string[] {
-  const extra = (process.env.BENCH_KITH_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== '');
-  return [...startNodeFlags(), ...extra];
-}
+const kithNodeFlags = (run: Run) => [...startNodeFlags(), ...run.options.kithNodeFlags];
 
 const startArgon2 = (run: Run) => (run.options.scenarios.includes('signin') ? startChild('./argon2-baseline.ts', {}, startNodeFlags()) : null);
 
@@ -175,7 +172,7 @@ async function benchPostgres(run: Run): Promise<ScenarioResult[]> {
     log(`postgres: seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; starting Kith and the baseline`);
     const env = { ...serverEnv(run), DATABASE_URL: databaseUrl, BENCH_DATABASE_URL: databaseUrl };
     const [kith, baseline, argon2] = await Promise.all([
-      startChild('./kith-server.ts', { ...env, BENCH_DRIVER: 'postgres' }, kithNodeFlags()),
+      startChild('./kith-server.ts', { ...env, BENCH_DRIVER: 'postgres' }, kithNodeFlags(run)),
       startChild('./baseline-server.ts', env),
       startArgon2(run),
     ]);
@@ -197,7 +194,7 @@ async function benchPglite(run: Run): Promise<ScenarioResult[]> {
     BENCH_DRIVER: 'pglite',
     BENCH_SEED: run.seed,
     BENCH_CUSTOMERS: String(run.ids.length),
-  }, kithNodeFlags());
+  }, kithNodeFlags(run));
   let argon2: BenchChild | null = null;
   const cleanup = async () => {
     await Promise.all([child.stop(), argon2?.stop()]);
