@@ -62,37 +62,27 @@ export function createConsentStore(db: Db, prepared?: ReturnType<typeof prepareC
     async recordMany(changes) {
       if (changes.length === 0) return;
       // Both statements at once: in a transaction the driver sends them together (one round trip), and the
-      // database still runs them in order.
-      const current = db
-        .insert(consents)
-        .values(
-          changes.map((change) => {
-            const granted = change.status === 'GRANTED';
-            return {
-              customerId: change.customerId,
-              purposeKey: change.purposeKey,
-              purposeVersion: change.purposeVersion,
-              status: change.status,
-              source: change.source,
-              grantedAt: granted ? change.recordedAt : null,
-              withdrawnAt: granted ? null : change.recordedAt,
-              updatedAt: change.recordedAt,
-            };
-          }),
-        )
-        .onConflictDoUpdate({
-          target: [consents.customerId, consents.purposeKey],
-          set: {
-            purposeVersion: sql`excluded.purpose_version`,
-            status: sql`excluded.status`,
-            source: sql`excluded.source`,
-            // A withdrawal keeps the time of the grant it withdraws; a grant clears the withdrawal.
-            grantedAt: sql`coalesce(excluded.granted_at, ${consents.grantedAt})`,
-            withdrawnAt: sql`excluded.withdrawn_at`,
-            updatedAt: sql`excluded.updated_at`,
-          },
-        });
-      await Promise.all([current.execute(), db.insert(consentRecords).values([...changes]).execute()]);
+      // database still runs them in order. Each takes its rows as arrays, so its text is the same for any
+      // number of rows: built cheaply, and prepared once per connection.
+      const column = <T>(pick: (change: ConsentRecord) => T) => changes.map(pick);
+      const rows = sql`unnest(
+        ${sql.param(column((c) => c.customerId))}::uuid[], ${sql.param(column((c) => c.purposeKey))}::text[], ${sql.param(column((c) => c.purposeVersion))}::int[],
+        ${sql.param(column((c) => c.status))}::text[], ${sql.param(column((c) => c.source))}::text[], ${sql.param(column((c) => c.actor))}::text[],
+        ${sql.param(column((c) => c.recordedAt.toISOString()))}::text[]::timestamptz[]
+      ) with ordinality as t(customer_id, purpose_key, purpose_version, status, source, actor, at, n)`;
+      await Promise.all([
+        db.execute(sql`insert into consents (customer_id, purpose_key, purpose_version, status, source, granted_at, withdrawn_at, updated_at)
+          select customer_id, purpose_key, purpose_version, status, source,
+            case when status = 'GRANTED' then at end, case when status = 'GRANTED' then null else at end, at
+          from ${rows} order by n
+          on conflict (customer_id, purpose_key) do update set
+            purpose_version = excluded.purpose_version, status = excluded.status, source = excluded.source,
+            -- A withdrawal keeps the time of the grant it withdraws; a grant clears the withdrawal.
+            granted_at = coalesce(excluded.granted_at, consents.granted_at), withdrawn_at = excluded.withdrawn_at,
+            updated_at = excluded.updated_at`),
+        db.execute(sql`insert into consent_records (customer_id, purpose_key, purpose_version, status, source, actor, recorded_at)
+          select customer_id, purpose_key, purpose_version, status, source, actor, at from ${rows} order by n`),
+      ]);
     },
   };
 }
