@@ -114,12 +114,15 @@ export function createSessionService(deps: SessionServiceDeps) {
       checkPasswordLength(command.password);
       const email = normaliseEmail(command.email);
       // Every attempt counts, whatever it turns out to be, so guessing across accounts or from many
-      // requests hits a shared limit before any password is checked.
-      await consumeAttempts('sign-in', [
-        { limiter: deps.signInLimits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
-        { limiter: deps.signInLimits.perAccount, key: email.toLowerCase() },
+      // requests hits a shared limit before any password is checked. The account is looked up meanwhile
+      // (one round trip for both); nothing is done with it unless the limits allow the attempt.
+      const [, [customer]] = await Promise.all([
+        consumeAttempts('sign-in', [
+          { limiter: deps.signInLimits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
+          { limiter: deps.signInLimits.perAccount, key: email.toLowerCase() },
+        ]),
+        uow.read.customers.findByEmail(email),
       ]);
-      const [customer] = await uow.read.customers.findByEmail(email);
       const registered = customer?.status === 'REGISTERED' ? customer : null;
       if (!(await passwords.verify(registered?.id ?? null, command.password)) || !registered) throw wrongCredentials();
       return open(registered.id, clock.now(), { userAgent: command.userAgent ?? null, ip: command.ip ?? null });
