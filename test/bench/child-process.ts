@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { loaderFlags } from '../support/start-flags.js';
 
 /**
  * The servers under test run in child processes, so they never share an event loop with autocannon.
@@ -61,7 +62,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts `node [flags] --import tsx <script>` with the given extra environment and waits for its ready message.
+ * Starts `node [flags] --import tsx/esm <script>` (npm start's loader) with the given extra environment and waits for its ready message.
  * The child's stderr and stdout (but its ready line) pass through, so its errors show up in the bench output.
  */
 export async function startChild(
@@ -71,8 +72,8 @@ export async function startChild(
   timeoutMs = 180_000,
 ): Promise<BenchChild> {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path], {
-    // `--import tsx` resolves from the working directory: run from the project root whatever the caller's.
+  const child = spawn(process.execPath, [...nodeFlags, ...loaderFlags(), path], {
+    // The loader resolves from the working directory: run from the project root whatever the caller's.
     cwd: fileURLToPath(new URL('../../', import.meta.url)),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],

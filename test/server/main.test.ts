@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../support/kith.js';
 import { startMainProcess } from '../support/main-process.js';
+import { loaderFlags } from '../support/start-flags.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'kith-main-'));
@@ -17,7 +18,7 @@ const start = () => startMainProcess(env);
 
 /** `npm run kith -- admin create`, as a process of its own, with the password on standard input. */
 async function createAdmin(email: string, password: string): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'admin', 'create', '--email', email], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...loaderFlags(), 'src/cli.ts', 'admin', 'create', '--email', email], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
   child.stderr!.on('data', (chunk) => (out += chunk));

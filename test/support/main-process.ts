@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { startNodeFlags } from './start-flags.js';
+import { loaderFlags, startNodeFlags } from './start-flags.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -8,7 +8,7 @@ const root = new URL('../..', import.meta.url).pathname;
  * the URL it prints. `output` is everything it has written so far.
  */
 export async function startMainProcess(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [...startNodeFlags(), '--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...startNodeFlags(), ...loaderFlags(), 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
   child.stderr!.on('data', (chunk) => (out += chunk));
