@@ -65,7 +65,7 @@ export function planConsents(current: readonly Consent[], decision: ConsentDecis
  * statements at once, one round trip instead of three.
  */
 export async function recordStep(tx: Stores, consentChanges: readonly ConsentRecord[], events: readonly NewChangeEvent[]): Promise<void> {
-  await Promise.all([consentChanges.length > 0 ? tx.consents.recordMany(consentChanges) : undefined, tx.events.append(events)]);
+  await Promise.all([tx.consents.recordMany(consentChanges), tx.events.append(events)]);
 }
 
 /** Whether the customer's current consents grant this purpose (null: no purpose, never granted). */

@@ -9,6 +9,7 @@ export interface ConsentStore {
   /**
    * Writes the new current state for each (customer, purpose) and appends the same decisions to the
    * history, in two statements; `purposeVersion` is the version each decision was made on. Callers hold the customer's row lock, which serialises consent writes.
+   * An empty list writes nothing.
    */
   recordMany(changes: readonly ConsentRecord[]): Promise<void>;
 }

@@ -2,7 +2,7 @@ import type { ChangeEvent, EventPosition, NewChangeEvent } from './change-event.
 
 /** The append-only change log. */
 export interface EventStore {
-  /** Appends events in the current transaction; they become visible when it commits. */
+  /** Appends events in the current transaction; they become visible when it commits. An empty list writes nothing. */
   append(events: readonly NewChangeEvent[]): Promise<void>;
   /**
    * Up to `limit` events after the position in (txId, id) order, only of transactions older than every
