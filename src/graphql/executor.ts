@@ -16,6 +16,7 @@ export function createJitExecutor(schema: GraphQLSchema, options: { maxDocuments
   const maxDocuments = options.maxDocuments ?? 1_000;
   /** Per document, per operation name: seen once, or compiled; in order of last use. */
   const compiled = new Map<DocumentNode, Map<string, CompiledQuery | 'seen'>>();
+  let compilations = 0;
 
   function entryOf(document: DocumentNode): Map<string, CompiledQuery | 'seen'> {
     let byName = compiled.get(document);
@@ -42,8 +43,6 @@ export function createJitExecutor(schema: GraphQLSchema, options: { maxDocuments
     compilations += 1;
     return made;
   }
-
-  let compilations = 0;
 
   async function run(args: {
     document: DocumentNode;

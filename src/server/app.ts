@@ -61,15 +61,12 @@ const PRINCIPAL_CACHE_ENTRIES = 50_000;
  */
 async function startPrincipals(config: Config, database: Database, warn: (message: string, details: Record<string, unknown>) => void) {
   let feed: PrincipalChangeFeed | null = null;
+  const trusted = () => feed?.trusted() ?? false;
   const cache =
     config.principalCacheSeconds === 0
       ? undefined
-      : createPrincipalCache({
-          ttlMs: config.principalCacheSeconds * 1000,
-          maxEntries: PRINCIPAL_CACHE_ENTRIES,
-          trusted: () => feed?.trusted() ?? false,
-        });
-  const catalogCache = createCatalogCache(() => feed?.trusted() ?? false);
+      : createPrincipalCache({ ttlMs: config.principalCacheSeconds * 1000, maxEntries: PRINCIPAL_CACHE_ENTRIES, trusted });
+  const catalogCache = createCatalogCache(trusted);
   feed = await startPrincipalChangeFeed(database, {
     onChange: (change) => cache?.forget(change),
     onCatalogChange: () => catalogCache.clear(),
@@ -127,7 +124,7 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
     const armor = createArmor({ production: config.production });
     const apollo = new ApolloServer<GraphQLContext>({
       // graphql-jit runs operations seen before; Apollo still parses, validates and formats (executor.ts).
-    gateway: executingGateway(buildSchema()),
+      gateway: executingGateway(buildSchema()),
       introspection: !config.production,
       includeStacktraceInErrorResponses: !config.production,
       hideSchemaDetailsFromClientErrors: config.production,

@@ -85,10 +85,10 @@ interface Servers {
   readonly argon2: string | null;
 }
 
-/** Starts the argon2 child when signin is chosen (it needs no database: one serves either driver). */
 /** Kith's child runs with `npm start`'s flags plus BENCH_KITH_NODE_FLAGS (for example `--cpu-prof` to profile it). */
 const kithNodeFlags = (run: Run) => [...startNodeFlags(), ...run.options.kithNodeFlags];
 
+/** Starts the argon2 child when signin is chosen (it needs no database: one serves either driver). */
 const startArgon2 = (run: Run) => (run.options.scenarios.includes('signin') ? startChild('./argon2-baseline.ts', {}, startNodeFlags()) : null);
 
 /** The side Kith's throughput is divided by, as the scenario's baseline says. */
