@@ -45,6 +45,17 @@ export function describeForLog(error: unknown): unknown {
 }
 
 /**
+ * The stack trace a development response may show. A failed query's message lists its params, which carry
+ * customer data, so for one only its stack frames and the driver's code are shown (the log has the rest).
+ */
+function shownStacktrace(error: unknown, stacktrace: unknown): unknown {
+  const failed = error as Error & { query?: unknown; cause?: { code?: unknown } };
+  if (!(error instanceof Error) || typeof failed.query !== 'string') return stacktrace;
+  const frames = (error.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at '));
+  return [`${error.name}: a query failed (code ${String(failed.cause?.code ?? 'unknown')}; its text is in the log)`, ...frames];
+}
+
+/**
  * The one place errors become what clients see: domain errors keep their code, message and field; a unique
  * violation (PostgreSQL 23505) that slipped past a check is CONFLICT; anything else is masked as
  * INTERNAL_SERVER_ERROR and reported to `logUnexpected`.
@@ -68,7 +79,7 @@ export function createErrorFormatter(options: { production: boolean; logUnexpect
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && clientCodes.has(code)) return formatted;
     options.logUnexpected(describeForLog(original));
-    const stacktrace = options.production ? undefined : formatted.extensions?.stacktrace;
+    const stacktrace = options.production ? undefined : shownStacktrace(original, formatted.extensions?.stacktrace);
     return {
       ...base,
       message: 'Internal server error.',

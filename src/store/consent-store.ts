@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Consent, ConsentRecord, ConsentSource, ConsentStatus } from '../domain/consents/consent.js';
 import type { ConsentStore } from '../domain/consents/consent-store.js';
 import { prepareByIds } from './by-ids.js';
@@ -22,6 +22,33 @@ function toConsent({ consent, purpose }: CurrentRow): Consent {
 
 function toRecord(row: typeof consentRecords.$inferSelect): ConsentRecord {
   return { ...row, status: row.status as ConsentStatus, source: row.source as ConsentSource };
+}
+
+/**
+ * The two statements that record consent changes (the current state, then the history), each writing its
+ * rows only when `guard` holds. Each takes its rows as arrays, so its text is the same for any number of
+ * rows: built cheaply, and prepared once per connection.
+ */
+export function consentWrites(changes: readonly ConsentRecord[], guard: SQL = sql`true`): [SQL, SQL] {
+  const column = <T>(pick: (change: ConsentRecord) => T) => sql.param(changes.map(pick));
+  const rows = sql`unnest(
+    ${column((c) => c.customerId)}::uuid[], ${column((c) => c.purposeKey)}::text[], ${column((c) => c.purposeVersion)}::int[],
+    ${column((c) => c.status)}::text[], ${column((c) => c.source)}::text[], ${column((c) => c.actor)}::text[],
+    ${column((c) => c.recordedAt.toISOString())}::text[]::timestamptz[]
+  ) with ordinality as t(customer_id, purpose_key, purpose_version, status, source, actor, at, n)`;
+  return [
+    sql`insert into consents (customer_id, purpose_key, purpose_version, status, source, granted_at, withdrawn_at, updated_at)
+      select customer_id, purpose_key, purpose_version, status, source,
+        case when status = 'GRANTED' then at end, case when status = 'GRANTED' then null else at end, at
+      from ${rows} where ${guard} order by n
+      on conflict (customer_id, purpose_key) do update set
+        purpose_version = excluded.purpose_version, status = excluded.status, source = excluded.source,
+        -- A withdrawal keeps the time of the grant it withdraws; a grant clears the withdrawal.
+        granted_at = coalesce(excluded.granted_at, consents.granted_at), withdrawn_at = excluded.withdrawn_at,
+        updated_at = excluded.updated_at`,
+    sql`insert into consent_records (customer_id, purpose_key, purpose_version, status, source, actor, recorded_at)
+      select customer_id, purpose_key, purpose_version, status, source, actor, at from ${rows} where ${guard} order by n`,
+  ];
 }
 
 const currentColumns = { consent: consents, purpose: consentPurposes };
@@ -62,27 +89,8 @@ export function createConsentStore(db: Db, prepared?: ReturnType<typeof prepareC
     async recordMany(changes) {
       if (changes.length === 0) return;
       // Both statements at once: in a transaction the driver sends them together (one round trip), and the
-      // database still runs them in order. Each takes its rows as arrays, so its text is the same for any
-      // number of rows: built cheaply, and prepared once per connection.
-      const column = <T>(pick: (change: ConsentRecord) => T) => changes.map(pick);
-      const rows = sql`unnest(
-        ${sql.param(column((c) => c.customerId))}::uuid[], ${sql.param(column((c) => c.purposeKey))}::text[], ${sql.param(column((c) => c.purposeVersion))}::int[],
-        ${sql.param(column((c) => c.status))}::text[], ${sql.param(column((c) => c.source))}::text[], ${sql.param(column((c) => c.actor))}::text[],
-        ${sql.param(column((c) => c.recordedAt.toISOString()))}::text[]::timestamptz[]
-      ) with ordinality as t(customer_id, purpose_key, purpose_version, status, source, actor, at, n)`;
-      await Promise.all([
-        db.execute(sql`insert into consents (customer_id, purpose_key, purpose_version, status, source, granted_at, withdrawn_at, updated_at)
-          select customer_id, purpose_key, purpose_version, status, source,
-            case when status = 'GRANTED' then at end, case when status = 'GRANTED' then null else at end, at
-          from ${rows} order by n
-          on conflict (customer_id, purpose_key) do update set
-            purpose_version = excluded.purpose_version, status = excluded.status, source = excluded.source,
-            -- A withdrawal keeps the time of the grant it withdraws; a grant clears the withdrawal.
-            granted_at = coalesce(excluded.granted_at, consents.granted_at), withdrawn_at = excluded.withdrawn_at,
-            updated_at = excluded.updated_at`),
-        db.execute(sql`insert into consent_records (customer_id, purpose_key, purpose_version, status, source, actor, recorded_at)
-          select customer_id, purpose_key, purpose_version, status, source, actor, at from ${rows} order by n`),
-      ]);
+      // database still runs them in order.
+      await Promise.all(consentWrites(changes).map((statement) => db.execute(statement)));
     },
   };
 }

@@ -3,7 +3,9 @@ import type { Customer, CustomerStatus } from '../domain/customers/customer.js';
 import type { CustomerPosition, CustomerQuery, CustomerStore } from '../domain/customers/customer-store.js';
 import { customerWithConsentsColumns, toCustomersWithConsents } from './customer-reads.js';
 import { prepareByIds } from './by-ids.js';
-import type { Db } from './database.js';
+import { type Db, executedRows } from './database.js';
+import { consentWrites } from './consent-store.js';
+import { eventInsert } from './event-store.js';
 import type { PrincipalWritten } from './principal-changes.js';
 import { consents, customers, type CustomerRow } from './tables/index.js';
 
@@ -108,6 +110,28 @@ export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepare
     async insertIfAbsent(customer) {
       const [row] = await db.insert(customers).values(customer).onConflictDoNothing().returning();
       return row ? toCustomer(row) : null;
+    },
+
+    async insertWithStep(customer, consentChanges, stepEvents) {
+      // Data-modifying CTEs: the consents and events are written only when the customer row was; the
+      // foreign keys are checked at the end of the statement, when that row exists.
+      const guard = sql`exists (select 1 from created)`;
+      const [current, history] = consentWrites(consentChanges, guard);
+      const c = customer;
+      const result = await db.execute(sql`with created as (
+          insert into customers (id, status, email, email_verified, given_name, family_name, phone_number,
+            phone_number_verified, locale, attributes, anonymous_ids, created_at, updated_at, version)
+          values (${c.id}::uuid, ${c.status}, ${c.email}, ${c.emailVerified}, ${c.givenName}, ${c.familyName}, ${c.phoneNumber},
+            ${c.phoneNumberVerified}, ${c.locale}, ${JSON.stringify(c.attributes)}::text::jsonb, ${sql.param(c.anonymousIds)}::text[],
+            ${c.createdAt.toISOString()}::timestamptz, ${c.updatedAt.toISOString()}::timestamptz, ${c.version})
+          on conflict do nothing
+          returning id
+        ),
+        current_written as (${current}),
+        history_written as (${history}),
+        events_written as (${eventInsert(stepEvents, guard)})
+        select id from created`);
+      return executedRows(result).length > 0;
     },
 
     async update(id, version, changes, at) {

@@ -53,6 +53,11 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+/** The rows a `db.execute` answered: postgres.js gives an array of rows, PGlite an object holding them. */
+export function executedRows(result: unknown): Record<string, unknown>[] {
+  return Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows;
+}
+
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 /** Arbitrary constant naming Kith's migration lock among PostgreSQL advisory locks. */
 const MIGRATION_LOCK = 4_812_665_001;

@@ -45,6 +45,16 @@ describe('createErrorFormatter', () => {
     expect(format(new Error('boom'), true).formatted.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
   });
 
+  it('shows a failed query outside production by its stack frames and code, never its parameters', () => {
+    const shown = format(failedQuery({ code: 'P0001', message: 'injected failure' }), false).formatted.extensions;
+    expect(shown?.code).toBe('INTERNAL_SERVER_ERROR');
+    const stacktrace = shown?.stacktrace as string[];
+    expect(stacktrace[0]).toBe('Error: a query failed (code P0001; its text is in the log)');
+    expect(stacktrace.length).toBeGreaterThan(1);
+    expect(stacktrace.slice(1).every((line) => line.trimStart().startsWith('at '))).toBe(true);
+    expect(JSON.stringify(shown)).not.toMatch(/ada@example\.com|argon2id|params/);
+  });
+
   it('passes client errors GraphQL itself raised', () => {
     const formatter = createErrorFormatter({ production: true, logUnexpected: () => {} });
     const validation = { message: 'Cannot query field "x".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };

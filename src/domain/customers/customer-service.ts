@@ -73,42 +73,50 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     return { values, purposes };
   }
 
+  /** What a journey step writes. */
+  interface JourneyStep {
+    email: string;
+    /** Status of a new customer; an existing one is moved to it only when `upgradeExisting` is set. */
+    status: CustomerStatus;
+    upgradeExisting: boolean;
+    values: ReadonlyMap<string, AttributeValue | null>;
+    purposes: readonly ConsentPurpose[];
+    anonymousId: string | null;
+    consentSource: ConsentSource;
+    mergeMode: (existing: Customer) => MergeMode;
+    onExisting: (existing: Customer) => void;
+    extraChangedFields: string[];
+    actor: Actor;
+  }
+
+  type StepResult = { customer: Customer; created: boolean; events: NewChangeEvent[]; consentChanges: ConsentRecord[] };
+
+  /** A new customer made by the step, with the events and consent changes of its creation. */
+  function planCreation(step: JourneyStep): StepResult {
+    const at = clock.now();
+    const actor = actorLabel(step.actor);
+    const blank = newCustomer({ id: deps.newId(), email: step.email, status: step.status, at });
+    const initial = planProfileChanges(blank, step.values, 'merge', step.anonymousId);
+    const customer = { ...blank, ...initial.changes };
+    const fields = ['email', 'status', ...initial.changedFields, ...step.extraChangedFields];
+    const created: NewChangeEvent = { customerId: customer.id, type: 'customer.created', changedFields: fields, actor, occurredAt: at };
+    const consents = planConsents([], { status: 'GRANTED', source: step.consentSource, actor, at, purposes: step.purposes, customerId: customer.id });
+    return { customer, created: true, events: [created, ...consents.events], consentChanges: consents.changes };
+  }
+
   /**
    * The shared body of capture and register: create the customer with its values, or merge them into the
    * existing one under its row lock; record consents; return the events to append. Concurrent writers of
    * the same new email serialise on the unique index: one inserts, the other finds the row and merges.
    */
-  async function writeJourneyStep(
-    tx: Stores,
-    step: {
-      email: string;
-      /** Status of a new customer; an existing one is moved to it only when `upgradeExisting` is set. */
-      status: CustomerStatus;
-      upgradeExisting: boolean;
-      values: ReadonlyMap<string, AttributeValue | null>;
-      purposes: readonly ConsentPurpose[];
-      anonymousId: string | null;
-      consentSource: ConsentSource;
-      mergeMode: (existing: Customer) => MergeMode;
-      onExisting: (existing: Customer) => void;
-      extraChangedFields: string[];
-      actor: Actor;
-    },
-  ): Promise<{ customer: Customer; created: boolean; events: NewChangeEvent[]; consentChanges: ConsentRecord[] }> {
+  async function writeJourneyStep(tx: Stores, step: JourneyStep): Promise<StepResult> {
+    // Insert first: a new email costs one statement, an existing one falls through to the locked merge.
+    const creation = planCreation(step);
+    const inserted = await tx.customers.insertIfAbsent(creation.customer);
+    if (inserted) return { ...creation, customer: inserted };
     const at = clock.now();
     const actor = actorLabel(step.actor);
     const grant = { status: 'GRANTED' as const, source: step.consentSource, actor, at };
-
-    // Insert first: a new email costs one statement, an existing one falls through to the locked merge.
-    const blank = newCustomer({ id: deps.newId(), email: step.email, status: step.status, at });
-    const initial = planProfileChanges(blank, step.values, 'merge', step.anonymousId);
-    const inserted = await tx.customers.insertIfAbsent({ ...blank, ...initial.changes });
-    if (inserted) {
-      const fields = ['email', 'status', ...initial.changedFields, ...step.extraChangedFields];
-      const created: NewChangeEvent = { customerId: inserted.id, type: 'customer.created', changedFields: fields, actor, occurredAt: at };
-      const consents = planConsents([], { ...grant, purposes: step.purposes, customerId: inserted.id });
-      return { customer: inserted, created: true, events: [created, ...consents.events], consentChanges: consents.changes };
-    }
     const existing = await tx.customers.lockByEmail(step.email);
     if (!existing) throw new Error('customer vanished between insert conflict and lock');
 
@@ -153,22 +161,28 @@ export function createCustomerService(deps: CustomerServiceDeps) {
         throw forbidden('A capture records consents from a FORM; other sources are for administrators.');
       }
       const { values, purposes } = await validateStep(command.attributes, consentKeys);
+      const step: JourneyStep = {
+        email,
+        status: 'LIGHT',
+        // Capture never changes status: a registered customer stays registered.
+        upgradeExisting: false,
+        values,
+        purposes,
+        anonymousId,
+        consentSource,
+        // A registered profile belongs to its owner: an anonymous form only fills what is missing.
+        mergeMode: (existing) => (existing.status === 'REGISTERED' ? 'fill' : 'merge'),
+        onExisting: assertActive,
+        extraChangedFields: [],
+        actor,
+      };
+      // A new email is one statement; a known one is merged in a transaction under the customer's row lock.
+      const creation = planCreation(step);
+      if (await uow.read.customers.insertWithStep(creation.customer, creation.consentChanges, creation.events)) {
+        return { customer: creation.customer, created: true };
+      }
       return uow.transaction(async (tx) => {
-        const result = await writeJourneyStep(tx, {
-          email,
-          status: 'LIGHT',
-          // Capture never changes status: a registered customer stays registered.
-          upgradeExisting: false,
-          values,
-          purposes,
-          anonymousId,
-          consentSource,
-          // A registered profile belongs to its owner: an anonymous form only fills what is missing.
-          mergeMode: (existing) => (existing.status === 'REGISTERED' ? 'fill' : 'merge'),
-          onExisting: assertActive,
-          extraChangedFields: [],
-          actor,
-        });
+        const result = await writeJourneyStep(tx, step);
         await recordStep(tx, result.consentChanges, result.events);
         return { customer: result.customer, created: result.created };
       });

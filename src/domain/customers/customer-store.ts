@@ -1,6 +1,7 @@
 import type { Customer, CustomerStatus, ProfileChanges } from './customer.js';
 import type { AttributeValue } from '../catalog/attribute.js';
-import type { Consent } from '../consents/consent.js';
+import type { Consent, ConsentRecord } from '../consents/consent.js';
+import type { NewChangeEvent } from '../events/change-event.js';
 
 /** Conditions of a customer search; every condition given must hold. Values are already validated. */
 export interface CustomerQuery {
@@ -45,6 +46,12 @@ export interface CustomerStore {
   lockById(id: string): Promise<Customer | null>;
   /** Inserts a customer unless one with the same email exists; returns null in that case. */
   insertIfAbsent(customer: Customer): Promise<Customer | null>;
+  /**
+   * Inserts a new customer with the first consent changes and change events of the step that created it,
+   * all in one statement, unless a customer with the same email (or id) exists: then it writes nothing
+   * and returns false. A new email costs one round trip and no transaction.
+   */
+  insertWithStep(customer: Customer, consentChanges: readonly ConsentRecord[], events: readonly NewChangeEvent[]): Promise<boolean>;
   /** Applies changes, bumps the version and sets updatedAt, if the customer is still at `version`; null otherwise. */
   update(id: string, version: number, changes: ProfileChanges, at: Date): Promise<Customer | null>;
   /** Up to `limit` customers matching the query after the position, in (createdAt, id) order. */
