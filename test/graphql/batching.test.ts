@@ -79,3 +79,23 @@ describe('batching', () => {
     expect(data.customers.edges[0].node.consents).toEqual([{ purpose: { key: 'analytics' }, status: 'GRANTED' }]);
   });
 });
+
+describe('capture statements', () => {
+  it('writes a new email in one statement, and a known one in a transaction under its row lock', async () => {
+    const email = uniqueEmail();
+    const input = { email, attributes: [{ name: 'company', value: 'Ada Ltd' }], consents: ['analytics', 'marketing_email'] };
+    let created: { capture: { created: boolean; customer: { id: string } } } | undefined;
+    // The customer, two consents, their history and three events: data-modifying CTEs, one statement.
+    expect(await statementsDuring(async () => (created = await k.ok(CAPTURE, { input })))).toBe(1);
+    expect(created?.capture.created).toBe(true);
+    // A known email: the same single statement (it inserts nothing), then the locked merge.
+    const again = await statementsDuring(() => k.ok(CAPTURE, { input: { email, attributes: [{ name: 'givenName', value: 'Ada' }] } }));
+    expect(again).toBeGreaterThan(2);
+    const { customer } = await k.ok<{ customer: { givenName: string; consents: { status: string }[] } }>(
+      'query($id: ID!) { customer(id: $id) { givenName consents { status } } }',
+      { id: created!.capture.customer.id },
+      { as: 'admin' },
+    );
+    expect(customer).toEqual({ givenName: 'Ada', consents: [{ status: 'GRANTED' }, { status: 'GRANTED' }] });
+  });
+});
