@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Customer, CustomerStatus } from '../domain/customers/customer.js';
 import type { CustomerPosition, CustomerQuery, CustomerStore } from '../domain/customers/customer-store.js';
-import { customerWithConsentsColumns, toCustomersWithConsents } from './customer-reads.js';
+import { customerWithConsentsColumns, type PurposeSource, toCustomersWithConsents } from './customer-reads.js';
 import { prepareByIds } from './by-ids.js';
 import { type Db, executedRows } from './database.js';
 import { consentWrites } from './consent-store.js';
@@ -75,8 +75,17 @@ function searchConditions(query: CustomerQuery, after: CustomerPosition | null):
   return where.length > 0 ? and(...where) : undefined;
 }
 
-/** `announced` runs after a status change, which can end a customer's tokens (see src/store/principal-changes.ts). */
-export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepareCustomerReads>, announced: PrincipalWritten = () => {}): CustomerStore {
+/**
+ * `purposes` gives the purposes of the consents reads return. `announced` runs after a status change, which
+ * can end a customer's tokens (see src/store/principal-changes.ts).
+ */
+export function createCustomerStore(
+  db: Db,
+  purposes: PurposeSource,
+  prepared?: ReturnType<typeof prepareCustomerReads>,
+  announced: PrincipalWritten = () => {},
+): CustomerStore {
+  const withPurposes = (rows: Parameters<typeof toCustomersWithConsents>[0]) => toCustomersWithConsents(rows, purposes);
   const lockWhere = (where: SQL) => db.select().from(customers).where(where).for('update');
   return {
     async findByIds(ids) {
@@ -88,9 +97,9 @@ export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepare
 
     async findByIdsWithConsents(ids) {
       if (ids.length === 0) return [];
-      if (!prepared) return toCustomersWithConsents(await db.select(customerWithConsentsColumns).from(customers).where(inArray(customers.id, [...ids])));
+      if (!prepared) return withPurposes(await db.select(customerWithConsentsColumns).from(customers).where(inArray(customers.id, [...ids])));
       const rows = await prepared.byIdsWithConsents(ids);
-      return toCustomersWithConsents(rows);
+      return withPurposes(rows);
     },
 
     async findByEmail(email) {
@@ -160,7 +169,7 @@ export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepare
         const rows = after
           ? await prepared.pageAfterWithConsents.execute({ createdAt: after.createdAt.toISOString(), id: after.id, limit })
           : await prepared.pageWithConsents.execute({ limit });
-        return toCustomersWithConsents(rows);
+        return withPurposes(rows);
       }
       const rows = await db
         .select(customerWithConsentsColumns)
@@ -168,7 +177,7 @@ export function createCustomerStore(db: Db, prepared?: ReturnType<typeof prepare
         .where(searchConditions(query, after))
         .orderBy(...order)
         .limit(limit);
-      return toCustomersWithConsents(rows);
+      return withPurposes(rows);
     },
 
     async anyHasAttribute(name) {

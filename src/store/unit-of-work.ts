@@ -13,11 +13,15 @@ import { createSessionStore, prepareSessionReads } from './session-store.js';
 import type { PrincipalWritten } from './principal-changes.js';
 
 function storesFor(db: Db, prepared: ReturnType<typeof prepareReads> | undefined, announced: PrincipalWritten, catalogCache?: CatalogCache): Stores {
+  const catalog = createCatalogStore(db, prepared?.catalog, announced, catalogCache);
+  // Consents read with their customers take their purposes from the catalog (cached outside transactions).
+  const uncachedCatalog = catalogCache ? createCatalogStore(db, prepared?.catalog) : catalog;
+  const purposes = (fresh: boolean) => (fresh ? uncachedCatalog : catalog).listPurposes();
   return {
-    customers: createCustomerStore(db, prepared?.customers, announced),
+    customers: createCustomerStore(db, purposes, prepared?.customers, announced),
     credentials: createCredentialStore(db),
     consents: createConsentStore(db, prepared?.consents),
-    catalog: createCatalogStore(db, prepared?.catalog, announced, catalogCache),
+    catalog,
     events: createEventStore(db),
     sessions: createSessionStore(db, prepared?.sessions, announced),
     staff: createStaffStore(db, prepared?.principals, announced),
