@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'drizzle-orm/logger';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -53,9 +53,23 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-/** The rows a `db.execute` answered: postgres.js gives an array of rows, PGlite an object holding them. */
-export function executedRows(result: unknown): Record<string, unknown>[] {
+/** The rows a raw statement answered: postgres.js gives an array of rows, PGlite an object holding them. */
+function executedRows(result: unknown): Record<string, unknown>[] {
   return Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Runs a statement written with `sql` as a prepared statement, and returns its rows as the driver gives
+ * them. drizzle runs a statement it did not prepare unnamed, and postgres.js sends such a statement with
+ * parameters in two round trips (it asks the server for the parameter types first), which PostgreSQL parses
+ * and plans each time; a prepared one costs that once per connection, then one round trip. Only for
+ * statements whose text is the same whatever their values (a list as one array parameter, not one
+ * parameter per element): each connection keeps every text it prepared.
+ */
+export async function executePrepared(db: Db, statement: SQL): Promise<Record<string, unknown>[]> {
+  return executedRows(await db._.session.prepareQuery(dialect.sqlToQuery(statement), undefined, 'kith', false).execute());
 }
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
