@@ -2,7 +2,7 @@ import { asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Consent, ConsentRecord, ConsentSource, ConsentStatus } from '../domain/consents/consent.js';
 import type { ConsentStore } from '../domain/consents/consent-store.js';
 import { prepareByIds } from './by-ids.js';
-import { type Db, executePrepared } from './database.js';
+import type { Db } from './database.js';
 import { consentPurposes, consentRecords, consents } from './tables/index.js';
 
 type CurrentRow = { consent: typeof consents.$inferSelect; purpose: typeof consentPurposes.$inferSelect };
@@ -90,7 +90,7 @@ export function createConsentStore(db: Db, prepared?: ReturnType<typeof prepareC
       if (changes.length === 0) return;
       // Both statements at once: in a transaction the driver sends them together (one round trip), and the
       // database still runs them in order.
-      await Promise.all(consentWrites(changes).map((statement) => executePrepared(db, statement)));
+      await Promise.all(consentWrites(changes).map((statement) => db.execute(statement)));
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Customer, CustomerStatus } from '../domain/customers/customer.js';
 import type { CustomerPosition, CustomerQuery, CustomerStore } from '../domain/customers/customer-store.js';
 import { customerWithConsentsColumns, type PurposeSource, toCustomersWithConsents } from './customer-reads.js';
 import { prepareByIds } from './by-ids.js';
-import { type Db, executePrepared } from './database.js';
+import { type Db, executedRows } from './database.js';
 import { consentWrites } from './consent-store.js';
 import { eventInsert } from './event-store.js';
 import type { PrincipalWritten } from './principal-changes.js';
@@ -127,7 +127,7 @@ export function createCustomerStore(
       const guard = sql`exists (select 1 from created)`;
       const [current, history] = consentWrites(consentChanges, guard);
       const c = customer;
-      const rows = await executePrepared(db, sql`with created as (
+      const result = await db.execute(sql`with created as (
           insert into customers (id, status, email, email_verified, given_name, family_name, phone_number,
             phone_number_verified, locale, attributes, anonymous_ids, created_at, updated_at, version)
           values (${c.id}::uuid, ${c.status}, ${c.email}, ${c.emailVerified}, ${c.givenName}, ${c.familyName}, ${c.phoneNumber},
@@ -140,7 +140,7 @@ export function createCustomerStore(
         history_written as (${history}),
         events_written as (${eventInsert(stepEvents, guard)})
         select id from created`);
-      return rows.length > 0;
+      return executedRows(result).length > 0;
     },
 
     async update(id, version, changes, at) {

@@ -1,13 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Logger } from 'drizzle-orm/logger';
-import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { createPreparationPolicy, preparingClient } from './statement-preparation.js';
 import * as tables from './tables/index.js';
 
 /** A drizzle database or transaction over either driver: the one type every store is written against. */
@@ -53,24 +54,13 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-/** The rows a raw statement answered: postgres.js gives an array of rows, PGlite an object holding them. */
-function executedRows(result: unknown): Record<string, unknown>[] {
+/** The rows a `db.execute` answered: postgres.js gives an array of rows, PGlite an object holding them. */
+export function executedRows(result: unknown): Record<string, unknown>[] {
   return Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows;
 }
 
-const dialect = new PgDialect();
-
-/**
- * Runs a statement written with `sql` as a prepared statement, and returns its rows as the driver gives
- * them. drizzle runs a statement it did not prepare unnamed, and postgres.js sends such a statement with
- * parameters in two round trips (it asks the server for the parameter types first), which PostgreSQL parses
- * and plans each time; a prepared one costs that once per connection, then one round trip. Only for
- * statements whose text is the same whatever their values (a list as one array parameter, not one
- * parameter per element): each connection keeps every text it prepared.
- */
-export async function executePrepared(db: Db, statement: SQL): Promise<Record<string, unknown>[]> {
-  return executedRows(await db._.session.prepareQuery(dialect.sqlToQuery(statement), undefined, 'kith', false).execute());
-}
+/** Statement texts a process prepares on PostgreSQL: from their second run on, at most 256 (see statement-preparation.ts). */
+const PREPARATION = { threshold: 2, maxTexts: 256 };
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 /** Arbitrary constant naming Kith's migration lock among PostgreSQL advisory locks. */
@@ -88,7 +78,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.databaseUrl) {
     const url = options.databaseUrl;
     const client = postgres(url, { max: options.poolSize ?? 10, onnotice: () => {} });
-    const db = drizzlePostgres(client, { schema: tables, logger }) as unknown as Db;
+    const db = drizzlePostgres(preparingClient(client, createPreparationPolicy(PREPARATION)), { schema: tables, logger }) as unknown as Db;
     return {
       db,
       driver: 'postgres',

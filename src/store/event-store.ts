@@ -1,7 +1,7 @@
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { ChangeEventType, NewChangeEvent } from '../domain/events/change-event.js';
 import type { EventStore } from '../domain/events/event-store.js';
-import { type Db, executePrepared } from './database.js';
+import type { Db } from './database.js';
 import { events } from './tables/index.js';
 
 /**
@@ -25,7 +25,7 @@ export function createEventStore(db: Db): EventStore {
   return {
     async append(batch) {
       if (batch.length === 0) return;
-      await executePrepared(db, eventInsert(batch));
+      await db.execute(eventInsert(batch));
     },
 
     async readAfter(after, limit, customerId) {
