@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { announceReady, isMainModule, onShutdown } from './child-process.js';
-import { BenchFailure, type Measurement, type Side } from './load.js';
+import { BenchFailure, type Measurement, metered, type Side } from './load.js';
+import type { CpuMeter } from './cpu-meter.js';
 import { BENCH_PASSWORD, benchHasher, benchPasswordHash } from './seed-data.js';
 
 /**
@@ -116,7 +117,9 @@ async function askRun(url: string, seconds: number, concurrency: number): Promis
 
 /** The argon2 child as one side of the signin comparison: verifications per second stand for requests per second. */
 export function argon2Side(url: string): Side {
-  async function run(seconds: number, concurrency: number): Promise<Measurement> {
+  // The child answers a run once its verifications in flight are done, so a metered run counts all of their CPU.
+  const run = (seconds: number, concurrency: number, cpu?: CpuMeter | null) => metered(cpu, () => verifyFor(seconds, concurrency));
+  async function verifyFor(seconds: number, concurrency: number): Promise<Measurement> {
     const runs: VerifyRun[] = [];
     for (let left = seconds; left > 0; left -= CHUNK_SECONDS) runs.push(await askRun(url, Math.min(left, CHUNK_SECONDS), concurrency));
     const sum = (pick: (r: VerifyRun) => number) => runs.reduce((total, r) => total + pick(r), 0);
@@ -136,6 +139,7 @@ export function argon2Side(url: string): Side {
       errorBodies: sum((r) => r.refused),
       socketErrors: 0,
       roundsPerSecond: [perSecond],
+      cpuMs: null,
     };
   }
   return {

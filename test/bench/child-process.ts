@@ -52,6 +52,8 @@ export function onShutdown(close: () => Promise<void>): void {
 
 export interface BenchChild {
   readonly urls: ServerUrls;
+  /** The child's process id (the bench meters its CPU). */
+  readonly pid: number;
   /** SIGTERM, then SIGKILL if the child has not exited after a few seconds. */
   stop(): Promise<void>;
 }
@@ -112,7 +114,7 @@ export async function startChild(
         fail(error);
       });
     });
-    return { urls, stop };
+    return { urls, pid: child.pid!, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
+import type { CpuMeter } from './cpu-meter.js';
 import type { BenchRequest, Workload } from './scenarios.js';
 
 /** One HTTP target (Kith or the bare baseline) under one workload. */
@@ -25,7 +26,12 @@ export interface Measurement {
   readonly socketErrors: number;
   /** Requests per second of each measured run, in order. */
   readonly roundsPerSecond: readonly number[];
+  /** CPU the servers used in the measured runs, in milliseconds (see cpu-meter.ts); null when not metered. */
+  readonly cpuMs: number | null;
 }
+
+/** CPU milliseconds per request, or null when not metered. */
+export const cpuPerRequest = (m: Measurement | null): number | null => (m && m.cpuMs !== null && m.requests > 0 ? m.cpuMs / m.requests : null);
 
 export class BenchFailure extends Error {
   override name = 'BenchFailure';
@@ -100,6 +106,7 @@ export async function runLoad(target: LoadTarget, seconds: number, connections: 
     errorBodies,
     socketErrors: result.errors,
     roundsPerSecond: [requests / result.duration],
+    cpuMs: null,
   };
 }
 
@@ -107,7 +114,15 @@ export async function runLoad(target: LoadTarget, seconds: number, connections: 
 export interface Side {
   /** Throws, with the offending answer, when this side does not answer as expected. */
   check(): Promise<void>;
-  run(seconds: number, connections: number): Promise<Measurement>;
+  /** Loads the side; with a meter, also the CPU the servers used while the load ran (Measurement.cpuMs). */
+  run(seconds: number, connections: number, cpu?: CpuMeter | null): Promise<Measurement>;
+}
+
+/** `work`'s measurement with the CPU the meter saw while it ran; never below zero (a backend that ended takes its ticks). */
+export async function metered(cpu: CpuMeter | null | undefined, work: () => Promise<Measurement>): Promise<Measurement> {
+  const before = cpu?.() ?? null;
+  const measurement = await work();
+  return before === null ? measurement : { ...measurement, cpuMs: Math.max(0, cpu!() - before) };
 }
 
 /** Longest pause after a run for the server to finish the requests autocannon stopped waiting for. */
@@ -116,8 +131,10 @@ const MAX_SETTLE_MS = 5_000;
 /** An HTTP server driven by autocannon. */
 export const httpSide = (target: LoadTarget): Side => ({
   check: () => sampleCheck(target),
-  async run(seconds, connections) {
-    const measurement = await runLoad(target, seconds, connections);
+  async run(seconds, connections, cpu) {
+    // Metered until the load stops: requests still in flight then are not counted, so their CPU so far
+    // makes Kith's figure a little high, never low.
+    const measurement = await metered(cpu, () => runLoad(target, seconds, connections));
     // autocannon stops at the deadline, the server does not: let the requests still in flight (half a second
     // of sign-ins) finish, so they neither eat into the other side's next run nor meet a closed pool at exit.
     await sleep(Math.min(MAX_SETTLE_MS, 2 * measurement.p99));
@@ -142,6 +159,7 @@ function combine(runs: readonly Measurement[]): Measurement {
     errorBodies: sum((m) => m.errorBodies),
     socketErrors: sum((m) => m.socketErrors),
     roundsPerSecond: runs.flatMap((m) => m.roundsPerSecond),
+    cpuMs: runs.every((m) => m.cpuMs !== null) ? sum((m) => m.cpuMs!) : null,
   };
 }
 
@@ -151,6 +169,8 @@ export interface MeasureOptions {
   readonly rounds: number;
   readonly warmupSeconds: number;
   readonly connections: number;
+  /** Reads the servers' CPU before and after each measured run; null measures throughput only. */
+  readonly cpu?: CpuMeter | null;
 }
 
 /**
@@ -167,7 +187,7 @@ export async function measurePair(kith: Side, baseline: Side, options: MeasureOp
     const order = round % 2 === 0 ? [sides.kith, sides.baseline] : [sides.baseline, sides.kith];
     for (const { side, runs } of order) {
       if (runs.length === 0 && options.warmupSeconds > 0) await side.run(options.warmupSeconds, options.connections);
-      runs.push(await side.run(perRun, options.connections));
+      runs.push(await side.run(perRun, options.connections, options.cpu ?? null));
     }
   }
   return { kith: combine(sides.kith.runs), baseline: combine(sides.baseline.runs) };

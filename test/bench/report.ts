@@ -1,5 +1,5 @@
 import type { Driver } from './bench-options.js';
-import { failures, type Measurement } from './load.js';
+import { cpuPerRequest, failures, type Measurement } from './load.js';
 import type { Scenario } from './scenarios.js';
 
 /** One scenario on one driver: both measurements, or why it could not be measured. */
@@ -14,6 +14,10 @@ export interface ScenarioResult {
   readonly baseline: Measurement | null;
   /** Kith's requests per second over the baseline's (verifications per second for signin). */
   readonly ratio: number | null;
+  /** CPU milliseconds per request of each side (cpu-meter.ts), and the baseline's over Kith's; null when not metered. */
+  readonly kithCpuMs: number | null;
+  readonly baselineCpuMs: number | null;
+  readonly cpuRatio: number | null;
   /** Set when a sample check failed, a request failed, or the servers could not be measured. */
   readonly error: string | null;
 }
@@ -31,6 +35,8 @@ export function scenarioResult(
   ]
     .filter((m) => m !== null)
     .join('; ');
+  const kithCpuMs = cpuPerRequest(kith);
+  const baselineCpuMs = cpuPerRequest(baseline);
   return {
     driver,
     scenario: scenario.name,
@@ -40,6 +46,9 @@ export function scenarioResult(
     kith,
     baseline,
     ratio: kith && baseline && baseline.requestsPerSecond > 0 ? kith.requestsPerSecond / baseline.requestsPerSecond : null,
+    kithCpuMs,
+    baselineCpuMs,
+    cpuRatio: kithCpuMs && baselineCpuMs !== null ? baselineCpuMs / kithCpuMs : null,
     error: error ?? (failed === '' ? null : `${failed}: the numbers are not valid`),
   };
 }
@@ -49,6 +58,7 @@ function describeFailures(m: Measurement): string {
 }
 
 const rps = (m: Measurement | null) => (m ? Math.round(m.requestsPerSecond).toLocaleString('en-US') : '-');
+const cpuMs = (value: number | null) => (value === null ? '-' : value.toFixed(value < 10 ? 2 : 1));
 const ms = (value: number | undefined) => (value === undefined ? '-' : value < 10 ? value.toFixed(1) : value.toFixed(0));
 
 /** The verdict against the target; the targets are for PostgreSQL, PGlite's ratio is informative. */
@@ -77,13 +87,18 @@ export function formatScenarioLine(result: ScenarioResult): string {
     `  [${result.driver}] ${result.title}: ${side('Kith', result.kith)} | ${side(result.baselineLabel, result.baseline)}`,
     `  [${result.driver}] ${result.title}: ratio ${ratio} (${target}) ${verdict(result)}`,
   ];
+  if (result.cpuRatio !== null) {
+    lines.push(
+      `  [${result.driver}] ${result.title}: CPU per request: Kith ${cpuMs(result.kithCpuMs)} ms, ${result.baselineLabel} ${cpuMs(result.baselineCpuMs)} ms; CPU ratio ${result.cpuRatio.toFixed(2)}`,
+    );
+  }
   if (result.error) lines.push(`  [${result.driver}] ${result.title}: ERROR ${result.error}`);
   return lines.join('\n');
 }
 
 /** The final compact table of every scenario on every driver. */
 export function formatTable(results: readonly ScenarioResult[]): string {
-  const header = ['driver', 'scenario', 'Kith req/s', 'p50 ms', 'p99 ms', 'base req/s', 'p50 ms', 'p99 ms', 'ratio', 'target', 'verdict'];
+  const header = ['driver', 'scenario', 'Kith req/s', 'p50 ms', 'p99 ms', 'base req/s', 'p50 ms', 'p99 ms', 'ratio', 'target', 'verdict', 'Kith CPU ms', 'base CPU ms', 'CPU ratio'];
   const rows = results.map((r) => [
     r.driver,
     r.title,
@@ -96,6 +111,9 @@ export function formatTable(results: readonly ScenarioResult[]): string {
     r.ratio === null ? '-' : r.ratio.toFixed(2),
     r.target === null ? '-' : `>= ${r.target.toFixed(2)}`,
     verdict(r),
+    cpuMs(r.kithCpuMs),
+    cpuMs(r.baselineCpuMs),
+    r.cpuRatio === null ? '-' : r.cpuRatio.toFixed(2),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   // Text columns left-aligned, numbers right-aligned.

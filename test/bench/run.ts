@@ -6,6 +6,7 @@ import { openDatabase } from '../../src/store/database.js';
 import { type BenchOptions, type Driver, type HttpScenarioName, parseBenchOptions, UsageError } from './bench-options.js';
 import { argon2Side } from './argon2-baseline.js';
 import { type BenchChild, startChild } from './child-process.js';
+import { type CpuMeter, createCpuMeter } from './cpu-meter.js';
 import { httpSide, measurePair, type Side } from './load.js';
 import { formatScenarioLine, formatTable, type ScenarioResult, scenarioResult } from './report.js';
 import { createScenario } from './scenario-catalog.js';
@@ -111,7 +112,7 @@ function baselineSide(run: Run, scenario: Scenario, servers: Servers): Side {
 }
 
 /** Measures every chosen scenario on Kith and on its baseline (alternating runs), printing each as it completes. */
-async function benchScenarios(run: Run, driver: Driver, servers: Servers): Promise<ScenarioResult[]> {
+async function benchScenarios(run: Run, driver: Driver, servers: Servers, cpu: CpuMeter | null): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   const { seconds, rounds, warmupSeconds, connections } = run.options;
   for (const name of httpScenarios(run.options)) {
@@ -127,7 +128,7 @@ async function benchScenarios(run: Run, driver: Driver, servers: Servers): Promi
         label: `${scenario.title} (Kith)`,
         workload: scenario,
       });
-      const { kith, baseline } = await measurePair(kithSide, baselineSide(run, scenario, servers), run.options);
+      const { kith, baseline } = await measurePair(kithSide, baselineSide(run, scenario, servers), { ...run.options, cpu });
       result = scenarioResult(driver, scenario, kith, baseline);
     } catch (error) {
       result = scenarioResult(driver, scenario, null, null, (error as Error).message);
@@ -178,7 +179,9 @@ async function benchPostgres(run: Run): Promise<ScenarioResult[]> {
     ]);
     children.push(kith, baseline, ...(argon2 ? [argon2] : []));
     const kithToken = await adminToken(kith.urls.kith!, run);
-    return await benchScenarios(run, 'postgres', { kith: kith.urls.kith!, kithToken, baseline: baseline.urls.baseline!, argon2: argon2?.urls.argon2 ?? null });
+    const cpu = createCpuMeter(() => children.map((child) => child.pid), name);
+    const servers = { kith: kith.urls.kith!, kithToken, baseline: baseline.urls.baseline!, argon2: argon2?.urls.argon2 ?? null };
+    return await benchScenarios(run, 'postgres', servers, cpu);
   } finally {
     cleanups.delete(cleanup);
     await cleanup();
@@ -204,7 +207,9 @@ async function benchPglite(run: Run): Promise<ScenarioResult[]> {
     argon2 = await startArgon2(run);
     log(`pglite: seeded in ${child.urls.seedSeconds} s; Kith and the baseline share that process, measured one at a time`);
     const kithToken = await adminToken(child.urls.kith!, run);
-    return await benchScenarios(run, 'pglite', { kith: child.urls.kith!, kithToken, baseline: child.urls.baseline!, argon2: argon2?.urls.argon2 ?? null });
+    const cpu = createCpuMeter(() => [child.pid, ...(argon2 ? [argon2.pid] : [])], null);
+    const servers = { kith: child.urls.kith!, kithToken, baseline: child.urls.baseline!, argon2: argon2?.urls.argon2 ?? null };
+    return await benchScenarios(run, 'pglite', servers, cpu);
   } finally {
     cleanups.delete(cleanup);
     await cleanup();
@@ -233,6 +238,10 @@ async function main(): Promise<number> {
   }
 
   console.log('\nKith vs bare node:http + hand-written SQL (ratio = Kith req/s / baseline req/s)');
+  console.log(
+    'CPU ms: CPU per request of the side under load (its server process, every thread, plus on PostgreSQL the ' +
+      "database's backends), read from /proc; CPU ratio = baseline CPU ms / Kith CPU ms, what the throughput ratio would be with a core to spare.",
+  );
   console.log(
     `Each side: ${options.warmupSeconds} s warm-up, ${options.seconds} s measured in ${options.rounds} alternating runs, ` +
       `${options.connections} connections. Targets apply to PostgreSQL only; PGlite ratios are for information.`,
