@@ -48,6 +48,24 @@ function purposesByKey(list: readonly ConsentPurpose[]): ReadonlyMap<string, Con
   return map;
 }
 
+/** The customer of a row, without its consents column: a literal, several times faster than an object rest copy. */
+const customerOf = (row: CustomerWithConsentsRow): Customer => ({
+  id: row.id,
+  status: row.status as Customer['status'],
+  email: row.email,
+  emailVerified: row.emailVerified,
+  givenName: row.givenName,
+  familyName: row.familyName,
+  phoneNumber: row.phoneNumber,
+  phoneNumberVerified: row.phoneNumberVerified,
+  locale: row.locale,
+  attributes: row.attributes,
+  anonymousIds: row.anonymousIds,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+  version: row.version,
+});
+
 const dateOf = (ms: number) => new Date(Math.round(ms));
 const parseConsents = (raw: ConsentTuple[] | string): ConsentTuple[] => (typeof raw === 'string' ? JSON.parse(raw) : raw);
 
@@ -57,9 +75,9 @@ export async function toCustomersWithConsents(rows: readonly CustomerWithConsent
   let catalog = purposesByKey(await purposes(false));
   if (lists.some((list) => list.some(([key]) => !catalog.has(key)))) catalog = purposesByKey(await purposes(true));
   return rows.map((row, i) => {
-    const { consents: _raw, ...customer } = row;
+    const customer = customerOf(row);
     return {
-      customer: customer as Customer,
+      customer,
       consents: lists[i]!.map(([key, purposeVersion, status, source, grantedAt, withdrawnAt, updatedAt]): Consent => {
         const purpose = catalog.get(key);
         if (!purpose) throw new Error(`consent to purpose ${key}, which the catalog does not hold`);
