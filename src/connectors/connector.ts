@@ -24,8 +24,12 @@ export interface Delivery {
   readonly action: DeliveryAction;
   /** The profile after the change, already passed through the connector's field mapping (target names). */
   readonly fields: ProfileFields;
-  /** The customer's email, which most targets key contacts by (also in `fields` when mapped). */
-  readonly email: string;
+  /**
+   * The customer's email, which most targets key contacts by (also in `fields` when mapped). Null once the
+   * account is erased and Kith no longer holds the address: a kind that finds contacts only by email cannot
+   * act on it and says so in its outcome.
+   */
+  readonly email: string | null;
   readonly occurredAt: Date;
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, ne, type SQL, sql } from 'drizzle-orm';
 import type { Customer, CustomerStatus } from '../domain/customers/customer.js';
 import type { CustomerPosition, CustomerQuery, CustomerStore } from '../domain/customers/customer-store.js';
 import { customerWithConsentsColumns, type PurposeSource, toCustomersWithConsents } from './customer-reads.js';
@@ -22,6 +22,8 @@ const byColumn = {
 } as const;
 
 const afterWhere = sql`(${customers.createdAt}, ${customers.id}) > (${sql.placeholder('createdAt')}::timestamptz, ${sql.placeholder('id')}::uuid)`;
+/** A search without a status condition leaves out deleted customers (tombstones). */
+const notDeleted = ne(customers.status, 'DELETED');
 const order = [asc(customers.createdAt), asc(customers.id)] as const;
 
 /** Statements prepared once per database for the hot read paths: by ids, and unfiltered pages. */
@@ -31,11 +33,11 @@ export function prepareCustomerReads(db: Db) {
   return {
     byIds: prepareByIds(customers.id, 'kith_customers_by_ids', (where, name) => plain().where(where).prepare(name)),
     byIdsWithConsents: prepareByIds(customers.id, 'kith_customers_by_ids_with_consents', (where, name) => withConsents().where(where).prepare(name)),
-    page: plain().orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page'),
-    pageAfter: plain().where(afterWhere).orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page_after'),
-    pageWithConsents: withConsents().orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page_with_consents'),
+    page: plain().where(notDeleted).orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page'),
+    pageAfter: plain().where(and(notDeleted, afterWhere)).orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page_after'),
+    pageWithConsents: withConsents().where(notDeleted).orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page_with_consents'),
     pageAfterWithConsents: withConsents()
-      .where(afterWhere)
+      .where(and(notDeleted, afterWhere))
       .orderBy(...order)
       .limit(sql.placeholder('limit'))
       .prepare('kith_customers_page_after_with_consents'),
@@ -50,7 +52,7 @@ const hasConditions = (query: CustomerQuery) => Object.values(query).some((value
 /** The WHERE conditions of a search, every value a bound parameter. */
 function searchConditions(query: CustomerQuery, after: CustomerPosition | null): SQL | undefined {
   const where: SQL[] = [];
-  if (query.statuses) where.push(inArray(customers.status, query.statuses));
+  where.push(query.statuses ? inArray(customers.status, query.statuses) : notDeleted);
   if (query.email) where.push(emailIs(query.email));
   if (query.anonymousId) where.push(sql`${customers.anonymousIds} @> array[${query.anonymousId}]::text[]`);
   for (const { name, builtin, value } of query.attributes ?? []) {
@@ -72,7 +74,7 @@ function searchConditions(query: CustomerQuery, after: CustomerPosition | null):
   if (after) {
     where.push(sql`(${customers.createdAt}, ${customers.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
   }
-  return where.length > 0 ? and(...where) : undefined;
+  return and(...where);
 }
 
 /**

@@ -41,6 +41,15 @@ describe('HubSpot specifics', () => {
     expect(hubspotKind.parseSettings({})).toEqual({ baseUrl: 'https://api.hubapi.com', optOutProperty: 'kith_marketing_opt_out', deleteMode: 'archive' });
   });
 
+  it('refuses for good, without a request, a delete whose email is gone (HubSpot finds contacts by email only)', async () => {
+    const person = newPerson();
+    const client = clientFor(subject, peer);
+    const before = peer.requests.length;
+    const [outcome] = await client.deliver([{ ...deliveryOf('delete', person), email: null }]);
+    expect(outcome).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/^REJECTED: .*by hand/) });
+    expect(peer.requests.length).toBe(before);
+  });
+
   it('with deleteMode gdpr, deletes permanently by email through gdpr-delete', async () => {
     const person = newPerson();
     const client = hubspotKind.create({

@@ -80,6 +80,18 @@ describe('SCIM specifics', () => {
     expect(peer.user({ userName: person.email })).toBeUndefined();
   });
 
+  it('deletes the user of an erased account (no email left) by its externalId alone', async () => {
+    const person = newPerson();
+    const client = clientFor(subject, peer);
+    await client.deliver([deliveryOf('upsert', person, {})]);
+    const mark = peer.requests.length;
+    expect(await client.deliver([{ ...deliveryOf('delete', person), email: null }])).toEqual([{ ok: true }]);
+    const [lookup, removal] = peer.requests.slice(mark);
+    expect(lookup!.query.get('filter')).toBe(`externalId eq "${person.customerId}"`);
+    expect(removal).toMatchObject({ method: 'DELETE' });
+    expect(peer.user({ externalId: person.customerId })).toBeUndefined();
+  });
+
   it('unsubscribe deactivates, a later upsert re-activates; unsubscribing an unknown user is a no-op', async () => {
     const person = newPerson();
     const client = clientFor(subject, peer);

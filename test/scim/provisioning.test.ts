@@ -219,7 +219,8 @@ describe('a SCIM user is a customer', () => {
     const email = uniqueEmail('deleted');
     const { body: user } = await s.request('POST', '/Users', { schemas: [CORE], userName: email });
     await s.request('DELETE', `/Users/${user.id}`);
-    expect((await customerOf(email)).status).toBe('DELETED');
+    expect(await customerOf(email)).toBeNull();
+    expect((await k.ok(`query($id: ID!) { customer(id: $id) { status } }`, { id: user.id }, { as: 'admin' })).customer.status).toBe('DELETED');
     const last = (await k.ok(EVENTS, { id: user.id }, { as: 'admin' })).changeEvents.edges.at(-1).node;
     expect(last).toEqual({ type: 'customer.deleted', changedFields: ['status'], actor: `client:${clientId}` });
   });

@@ -4,7 +4,7 @@ import { callHttp, successStatus, type HttpAnswer, type HttpDeps } from '../tran
 import { deliverInOrder } from '../transport/ordered-delivery.js';
 import type { HubspotSecrets, HubspotSettings } from './config.js';
 import { hubspotFailure, hubspotMessage } from './errors.js';
-import { upsertInput } from './mapping.js';
+import { allByEmail, type ByEmail, upsertInput } from './mapping.js';
 
 /** HubSpot's documented limit of inputs per batch request. */
 export const HUBSPOT_MAX_BATCH = 100;
@@ -18,6 +18,12 @@ interface BatchError {
 }
 
 /**
+ * HubSpot finds contacts by email only (Kith keeps no HubSpot ids), so a change of a customer whose email is
+ * gone cannot be carried out: an administrator deletes that contact in HubSpot by hand.
+ */
+const NO_EMAIL = failed('REJECTED', 'the account was erased and its email is no longer held, and HubSpot finds contacts by email only: delete the contact in HubSpot by hand');
+
+/**
  * Upserts and unsubscribes go to `POST /crm/v3/objects/contacts/batch/upsert` keyed by email. An archive
  * needs HubSpot's record ids: `POST .../batch/read` with `idProperty: "email"` finds them, then
  * `POST .../batch/archive` archives them (a contact that is not there counts as deleted). A GDPR delete
@@ -29,7 +35,7 @@ export function createHubspotClient(deps: HttpDeps & { settings: HubspotSettings
     callHttp(deps, { method: 'POST', url: `${settings.baseUrl}${CONTACTS}${path}`, headers: auth(), json });
   const auth = () => ({ authorization: `Bearer ${secrets.accessToken}` });
 
-  async function upsert(group: readonly Delivery[]): Promise<DeliveryOutcome[]> {
+  async function upsert(group: readonly ByEmail[]): Promise<DeliveryOutcome[]> {
     const answer = await post('/batch/upsert', { inputs: group.map((d) => upsertInput(d, settings.optOutProperty)) });
     const status = successStatus(answer);
     if (status !== undefined) return status === 207 ? multiStatus(group, answerBody(answer)) : sameOutcome(group, succeeded);
@@ -42,7 +48,7 @@ export function createHubspotClient(deps: HttpDeps & { settings: HubspotSettings
     return sameOutcome(group, hubspotFailure(answer, deps.now()));
   }
 
-  async function archive(group: readonly Delivery[]): Promise<DeliveryOutcome[]> {
+  async function archive(group: readonly ByEmail[]): Promise<DeliveryOutcome[]> {
     const read = await post('/batch/read', {
       idProperty: 'email',
       properties: ['email'],
@@ -59,7 +65,7 @@ export function createHubspotClient(deps: HttpDeps & { settings: HubspotSettings
     return sameOutcome(group, successStatus(archived) !== undefined ? succeeded : hubspotFailure(archived, deps.now()));
   }
 
-  async function gdprDelete(group: readonly Delivery[]): Promise<DeliveryOutcome[]> {
+  async function gdprDelete(group: readonly ByEmail[]): Promise<DeliveryOutcome[]> {
     const outcomes: DeliveryOutcome[] = [];
     for (const delivery of group) {
       const answer = await post('/gdpr-delete', { objectId: delivery.email, idProperty: 'email' });
@@ -71,8 +77,8 @@ export function createHubspotClient(deps: HttpDeps & { settings: HubspotSettings
   const remove = settings.deleteMode === 'gdpr' ? gdprDelete : archive;
   return {
     deliver: (deliveries) =>
-      deliverInOrder(deliveries, (d) => (d.action === 'delete' ? 'delete' : 'upsert'), HUBSPOT_MAX_BATCH, (group) =>
-        group[0]!.action === 'delete' ? remove(group) : upsert(group),
+      deliverInOrder(deliveries, (d) => (d.email === null ? 'no email' : d.action === 'delete' ? 'delete' : 'upsert'), HUBSPOT_MAX_BATCH, async (group) =>
+        !allByEmail(group) ? sameOutcome(group, NO_EMAIL) : group[0]!.action === 'delete' ? remove(group) : upsert(group),
       ),
     async test() {
       const answer = await callHttp(deps, { method: 'GET', url: `${settings.baseUrl}${CONTACTS}?limit=1`, headers: auth() });
@@ -85,7 +91,7 @@ export function createHubspotClient(deps: HttpDeps & { settings: HubspotSettings
  * A 207 answer lists failed inputs in `errors`, each naming the inputs it concerns by their
  * `objectWriteTraceId` (or their id, the email) in `context`; every other input succeeded.
  */
-function multiStatus(group: readonly Delivery[], body: unknown): DeliveryOutcome[] {
+function multiStatus(group: readonly ByEmail[], body: unknown): DeliveryOutcome[] {
   const errors = (body as { errors?: BatchError[] } | undefined)?.errors ?? [];
   const failures = new Map<string, DeliveryOutcome>();
   for (const error of errors) {

@@ -8,6 +8,12 @@ export const HUBSPOT_DEFAULT_FIELD_MAPPING: Readonly<Record<string, string>> = O
   phoneNumber: 'phone',
 });
 
+/** A delivery with the email HubSpot finds its contact by (null only once the account is erased). */
+export type ByEmail = Delivery & { readonly email: string };
+
+/** Whether every delivery of a group has an email to find its contact by. */
+export const allByEmail = (group: readonly Delivery[]): group is readonly ByEmail[] => group.every((d) => d.email !== null);
+
 /** One input of `POST /crm/v3/objects/contacts/batch/upsert`. */
 export interface HubspotUpsertInput {
   readonly id: string;
@@ -28,7 +34,7 @@ export function hubspotProperties(fields: ProfileFields): Record<string, string>
 }
 
 /** An upsert, or for an unsubscribe the same upsert with the opt-out property set. */
-export function upsertInput(delivery: Delivery, optOutProperty: string): HubspotUpsertInput {
+export function upsertInput(delivery: ByEmail, optOutProperty: string): HubspotUpsertInput {
   const properties = hubspotProperties(delivery.fields);
   properties.email = delivery.email;
   if (delivery.action === 'unsubscribe') properties[optOutProperty] = 'true';

@@ -49,7 +49,7 @@ export function createScimClient(deps: HttpDeps & { settings: ScimSettings; secr
     const users = resources.filter((r): r is RemoteUser => typeof (r as RemoteUser | null)?.id === 'string');
     const user =
       users.find((u) => u.externalId === delivery.customerId) ??
-      users.find((u) => typeof u.userName === 'string' && u.userName.toLowerCase() === delivery.email.toLowerCase());
+      users.find((u) => typeof u.userName === 'string' && u.userName.toLowerCase() === delivery.email?.toLowerCase());
     return { user };
   }
 

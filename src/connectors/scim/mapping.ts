@@ -82,7 +82,11 @@ function literal(value: string): string {
   return JSON.stringify(value);
 }
 
-/** Finds the customer's user by the id Kith set, or by userName (the email) for users made before. */
+/**
+ * Finds the customer's user by the id Kith set, or by userName (the email) for users made before; by the id
+ * alone once the account is erased and its email gone.
+ */
 export function lookupFilter(delivery: Delivery): string {
-  return `externalId eq ${literal(delivery.customerId)} or userName eq ${literal(delivery.email)}`;
+  const byId = `externalId eq ${literal(delivery.customerId)}`;
+  return delivery.email === null ? byId : `${byId} or userName eq ${literal(delivery.email)}`;
 }

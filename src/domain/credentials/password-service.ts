@@ -41,7 +41,7 @@ export function createPasswordService(deps: {
     async change(auth: Authentication, newPassword: string, actor: Actor): Promise<void> {
       await deps.stepUp.require(auth);
       const [customer] = await uow.read.customers.findByIds([auth.customerId]);
-      if (!customer || customer.status !== 'REGISTERED') throw conflict('Only an active registered account has a password to change.');
+      if (!customer || customer.status !== 'REGISTERED' || customer.email === null) throw conflict('Only an active registered account has a password to change.');
       deps.policy.check(newPassword, { email: customer.email });
       // Hash outside the transaction: argon2 takes tens of milliseconds and must not hold a row lock.
       const hash = await deps.hasher.hash(newPassword.normalize('NFKC'));

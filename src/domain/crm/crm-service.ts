@@ -27,13 +27,14 @@ export function createCrmService(deps: { reader: () => Promise<CrmReader | null>
      * the others are null without a call. `consentsOf` gives customers' current consents (a loader).
      */
     async readForCustomers(
-      customers: readonly { id: string; email: string; status: string }[],
+      customers: readonly { id: string; email: string | null; status: string }[],
       consentsOf: (ids: readonly string[]) => Promise<readonly (readonly Consent[])[]>,
     ): Promise<(CrmProfile | null | DomainError)[]> {
       const purposeKey = (await deps.reader())?.purposeKey ?? null;
       const consents = purposeKey === null ? [] : await consentsOf(customers.map((c) => c.id));
-      const asked = customers.map((customer, i) => mayAskCrm(customer, purposeKey, (key) => hasGranted(consents[i] ?? [], key)));
-      const answers = await service.readByEmail(customers.filter((_, i) => asked[i]).map((c) => c.email));
+      // An erased customer has no email left to ask about.
+      const asked = customers.map((customer, i) => customer.email !== null && mayAskCrm(customer, purposeKey, (key) => hasGranted(consents[i] ?? [], key)));
+      const answers = await service.readByEmail(customers.flatMap((c, i) => (asked[i] && c.email !== null ? [c.email] : [])));
       let next = 0;
       return asked.map((ask) => (ask ? answers[next++]! : null));
     },

@@ -5,6 +5,7 @@ import type { NewChangeEvent } from '../events/change-event.js';
 
 /** Conditions of a customer search; every condition given must hold. Values are already validated. */
 export interface CustomerQuery {
+  /** Any of these statuses; without it, every status but DELETED. */
   statuses?: CustomerStatus[];
   email?: string;
   anonymousId?: string;
@@ -54,7 +55,7 @@ export interface CustomerStore {
   insertWithStep(customer: Customer, consentChanges: readonly ConsentRecord[], events: readonly NewChangeEvent[]): Promise<boolean>;
   /** Applies changes, bumps the version and sets updatedAt, if the customer is still at `version`; null otherwise. */
   update(id: string, version: number, changes: ProfileChanges, at: Date): Promise<Customer | null>;
-  /** Up to `limit` customers matching the query after the position, in (createdAt, id) order. */
+  /** Up to `limit` customers matching the query after the position, in (createdAt, id) order; DELETED ones only when `statuses` names them. */
   search(query: CustomerQuery, after: CustomerPosition | null, limit: number): Promise<Customer[]>;
   /** Like search, each with its current consents, in one statement. */
   searchWithConsents(query: CustomerQuery, after: CustomerPosition | null, limit: number): Promise<CustomerWithConsents[]>;

@@ -7,7 +7,8 @@ export type CustomerStatus = (typeof customerStatuses)[number];
 export interface Customer {
   id: string;
   status: CustomerStatus;
-  email: string;
+  /** Null only once the customer is DELETED: erasure removes it, freeing the address for a new account. */
+  email: string | null;
   emailVerified: boolean;
   givenName: string | null;
   familyName: string | null;

@@ -7,7 +7,8 @@ export interface OutboundDelivery {
   readonly customerId: string;
   readonly action: DeliveryAction;
   readonly fields: Readonly<Record<string, string | number | boolean | null>>;
-  readonly email: string;
+  /** Null once the customer's account is erased and Kith no longer holds the address. */
+  readonly email: string | null;
   readonly occurredAt: Date;
 }
 

@@ -83,7 +83,7 @@ export function createTotpService(deps: TotpServiceDeps) {
     async enroll(auth: Authentication): Promise<TotpProvisioning> {
       await deps.stepUp.require(auth);
       const [customer] = await uow.read.customers.findByIds([auth.customerId]);
-      if (!customer || customer.status !== 'REGISTERED') throw conflict('Only an active registered account can add a second factor.');
+      if (!customer || customer.status !== 'REGISTERED' || customer.email === null) throw conflict('Only an active registered account can add a second factor.');
       const secret = deps.algorithm.newSecret();
       const sealed = await deps.sealer.seal(secret, sealContext(auth.customerId));
       const saved = await uow.read.factors.savePendingTotp(auth.customerId, sealed, clock.now());

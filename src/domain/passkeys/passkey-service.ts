@@ -76,7 +76,7 @@ export function createPasskeyService(deps: PasskeyServiceDeps) {
     async startRegistration(auth: Authentication) {
       await deps.stepUp.require(auth);
       const [customer] = await uow.read.customers.findByIds([auth.customerId]);
-      if (!customer || customer.status !== 'REGISTERED') throw conflict('Only an active registered account can add a passkey.');
+      if (!customer || customer.status !== 'REGISTERED' || customer.email === null) throw conflict('Only an active registered account can add a passkey.');
       const existing = await uow.read.passkeys.listKeysOf(auth.customerId);
       if (existing.length >= MAX_PASSKEYS) throw conflict(`An account may have at most ${MAX_PASSKEYS} passkeys: remove one first.`);
       const { challenge, expiresAt } = await issueChallenge(auth, 'registration');

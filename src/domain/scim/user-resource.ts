@@ -158,10 +158,10 @@ const sameAddress = (a: unknown, b: string) => typeof a === 'string' && a.trim()
  * only one, else the one with the customer's `current` email, else the one with the userName, else the
  * first); with no `emails`, the userName when it is an email address.
  */
-function customerEmail(emails: Json[], userName: string, current: string | undefined): string {
+function customerEmail(emails: Json[], userName: string, current: string | null | undefined): string {
   const marked = emails.filter((value) => value.primary === true);
   if (marked.length > 1) throw invalidValue('At most one of emails may be primary.');
-  const listed = (address: string | undefined) => (address === undefined ? undefined : emails.find((value) => sameAddress(value.value, address)));
+  const listed = (address: string | null | undefined) => (address == null ? undefined : emails.find((value) => sameAddress(value.value, address)));
   const chosen = marked[0] ?? (emails.length === 1 ? emails[0] : undefined) ?? listed(current) ?? listed(userName) ?? emails[0];
   if (chosen) return emailAddress(chosen.value, 'emails');
   if (isEmailAddress(userName)) return emailAddress(userName, 'userName');
@@ -172,7 +172,7 @@ function customerEmail(emails: Json[], userName: string, current: string | undef
  * Splits a canonical resource into the customer's fields and the SCIM record's document. `currentEmail` is
  * the customer's email before the write (PUT, PATCH): it stays the primary one among several unmarked emails.
  */
-export function toProvisionedUser(resource: Json, currentEmail?: string): ProvisionedUser {
+export function toProvisionedUser(resource: Json, currentEmail?: string | null): ProvisionedUser {
   const { userName, name, locale, active, externalId, emails, phoneNumbers, ...rest } = resource;
   if (typeof userName !== 'string' || userName.trim() === '') throw invalidValue('userName is required.');
   const email = customerEmail((emails as Json[] | undefined) ?? [], userName, currentEmail);

@@ -404,7 +404,8 @@ export type Customer = {
    * code is CRM_UNAVAILABLE. Staff only.
    */
   crm?: Maybe<CrmProfile>;
-  email: Scalars['EmailAddress']['output'];
+  /** The customer's email; null only once the account is DELETED (erased). */
+  email?: Maybe<Scalars['EmailAddress']['output']>;
   /** Whether the customer proved they own the email address. */
   emailVerified: Scalars['Boolean']['output'];
   familyName?: Maybe<Scalars['String']['output']>;
@@ -465,7 +466,7 @@ export type CustomerFilter = {
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** Exactly this email, ignoring case. */
   email?: InputMaybe<Scalars['EmailAddress']['input']>;
-  /** Any of these statuses. */
+  /** Any of these statuses. Without it, every status but DELETED: deleted accounts are listed only when asked for. */
   status?: InputMaybe<Array<CustomerStatus>>;
   updatedAfter?: InputMaybe<Scalars['DateTime']['input']>;
   updatedBefore?: InputMaybe<Scalars['DateTime']['input']>;
@@ -478,7 +479,11 @@ export type CustomerPayload = {
 
 /** Where a customer is on the journey. */
 export type CustomerStatus =
-  /** Deleted; kept only as a tombstone. */
+  /**
+   * Deleted: the personal data is erased (email, names, phone, attributes, visitor ids, credentials, factors,
+   * passkeys, sessions) and every consent withdrawn. What remains is a tombstone: the id, the dates, the
+   * consent history and the change log. The email is free for a new account.
+   */
   | 'DELETED'
   /** Disabled by an operator: cannot be captured into or registered. */
   | 'DISABLED'
@@ -968,7 +973,10 @@ export type Query = {
   consentPurposes: Array<ConsentPurpose>;
   /** One customer by id, or null. Operator only. */
   customer?: Maybe<Customer>;
-  /** Customers matching a filter, oldest first; `first` is 1 to 100 (default 20). Operator only. */
+  /**
+   * Customers matching a filter, oldest first; `first` is 1 to 100 (default 20). DELETED customers are left
+   * out unless `filter.status` names DELETED. Operator only.
+   */
   customers: CustomerConnection;
   /** The signed-in customer. Customers only. */
   me?: Maybe<Customer>;
@@ -1627,7 +1635,7 @@ export type CustomerResolvers<ContextType = GraphQLContext, ParentType extends R
   consents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   crm?: Resolver<Maybe<ResolversTypes['CrmProfile']>, ParentType, ContextType>;
-  email?: Resolver<ResolversTypes['EmailAddress'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['EmailAddress']>, ParentType, ContextType>;
   emailVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   familyName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   givenName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

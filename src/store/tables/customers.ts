@@ -1,13 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
-/** One row per customer, from anonymous capture to deletion. Credentials live apart in `credentials`. */
+/**
+ * One row per customer, from anonymous capture to deletion. Credentials live apart in `credentials`. A DELETED
+ * row is a tombstone: its personal data is erased (email null), which frees the address for a new account.
+ */
 export const customers = pgTable(
   'customers',
   {
     id: uuid('id').primaryKey(),
     status: text('status').notNull(),
-    email: text('email').notNull(),
+    /** Null only once the customer is DELETED (erased); unique among the others, whatever its case. */
+    email: text('email'),
     emailVerified: boolean('email_verified').notNull().default(false),
     phoneNumber: text('phone_number'),
     phoneNumberVerified: boolean('phone_number_verified').notNull().default(false),
@@ -31,6 +35,7 @@ export const customers = pgTable(
     index('customers_attributes_gin').using('gin', t.attributes),
     index('customers_anonymous_ids_gin').using('gin', t.anonymousIds),
     check('customers_status_check', sql`${t.status} in ('LIGHT', 'REGISTERED', 'DISABLED', 'DELETED')`),
+    check('customers_email_check', sql`${t.email} is not null or ${t.status} = 'DELETED'`),
   ],
 );
 

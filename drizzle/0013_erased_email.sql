@@ -1,0 +1,2 @@
+ALTER TABLE "customers" ALTER COLUMN "email" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "customers" ADD CONSTRAINT "customers_email_check" CHECK ("customers"."email" is not null or "customers"."status" = 'DELETED');
