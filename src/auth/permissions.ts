@@ -53,6 +53,10 @@ export const permissionMap = {
     updateProfile: race(isAdmin, actsOnSelf),
     grantConsent: race(isAdmin, actsOnSelf),
     withdrawConsent: race(isAdmin, actsOnSelf),
+    // A customer deletes their own account (after a step-up); an administrator anyone's, for an erasure
+    // request received another way. Agents may disable an account, never erase one: it cannot be undone.
+    deleteMyAccount: isCustomer,
+    deleteCustomer: isAdmin,
     disableCustomer: isStaff,
     enableCustomer: isStaff,
     unlockCustomer: isStaff,

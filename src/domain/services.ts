@@ -14,6 +14,7 @@ import type { StaffService } from './principals/staff-service.js';
 import type { ConnectorService } from './delivery/connector-service.js';
 import type { DeliveryEngine } from './delivery/delivery-engine.js';
 import type { PasskeyService } from './passkeys/passkey-service.js';
+import type { AccountErasure } from './privacy/account-erasure.js';
 import type { ProvisioningService } from './scim/provisioning-service.js';
 import type { SessionService } from './sessions/session-service.js';
 import type { StepUpGuard } from './sessions/step-up.js';
@@ -40,4 +41,5 @@ export interface Services {
   /** The outbound delivery engine the worker loop (src/server/delivery-worker.ts) drives. */
   delivery: DeliveryEngine;
   provisioning: ProvisioningService;
+  erasure: AccountErasure;
 }

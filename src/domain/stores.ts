@@ -7,6 +7,7 @@ import type { ServiceClientStore } from './principals/service-client.js';
 import type { StaffStore } from './principals/staff.js';
 import type { FactorStore } from './factors/factor-store.js';
 import type { PasskeyStore, WebAuthnChallengeStore } from './passkeys/passkey-store.js';
+import type { PersonalDataStore } from './privacy/personal-data-store.js';
 import type { ScimUserStore } from './scim/scim-user-store.js';
 import type { SessionStore } from './sessions/session-store.js';
 
@@ -24,6 +25,7 @@ export interface Stores {
   passkeys: PasskeyStore;
   webauthnChallenges: WebAuthnChallengeStore;
   scimUsers: ScimUserStore;
+  personalData: PersonalDataStore;
 }
 
 /** Runs work in one transaction: all of it commits, or none of it does. */

@@ -16,6 +16,7 @@ import { sessionResolvers } from './resolvers/session.js';
 import { stepUpResolvers } from './resolvers/step-up.js';
 import { passkeyResolvers } from './resolvers/passkey.js';
 import { connectorResolvers } from './resolvers/connector.js';
+import { privacyResolvers } from './resolvers/privacy.js';
 import { AttributeScalar, DateTime, EmailAddress, JSONScalar } from './scalars.js';
 
 const schemaDir = fileURLToPath(new URL('../../schema', import.meta.url));
@@ -39,6 +40,7 @@ const areas: Resolvers[] = [
   consentResolvers,
   eventResolvers,
   connectorResolvers,
+  privacyResolvers,
 ];
 
 /** The executable schema without authorization (tests inspect it); use buildSchema to serve. */

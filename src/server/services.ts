@@ -24,6 +24,7 @@ import { createStepUpGuard } from '../domain/sessions/step-up.js';
 import { createProvisioningService } from '../domain/scim/provisioning-service.js';
 import { createPasswordService } from '../domain/credentials/password-service.js';
 import { createPasskeyService, passkeySource } from '../domain/passkeys/passkey-service.js';
+import { createAccountErasure } from '../domain/privacy/account-erasure.js';
 import { refreshTokenCodec } from '../auth/refresh-tokens.js';
 import { recoveryCodeCodec } from '../auth/recovery-codes.js';
 import { createSecretSealer } from '../auth/secret-sealer.js';
@@ -169,5 +170,6 @@ export function createServices(deps: {
     catalog: createCatalogService({ uow, clock }),
     changeLog: createChangeLog({ uow }),
     provisioning: createProvisioningService({ uow, clock, newId: randomUUID }),
+    erasure: createAccountErasure({ uow, clock, stepUp }),
   };
 }

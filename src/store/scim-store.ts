@@ -30,10 +30,6 @@ export function createScimUserStore(db: Db): ScimUserStore {
       await db.insert(scimUsers).values(values).onConflictDoUpdate({ target: scimUsers.customerId, set: values });
     },
 
-    async remove(customerId) {
-      await db.delete(scimUsers).where(eq(scimUsers.customerId, customerId));
-    },
-
     async search(query) {
       const where = and(ne(customers.status, 'DELETED'), query.filter ? filterSql(query.filter) : undefined);
       const from = () => db.select({ count: sql<number>`count(*)::int` }).from(customers).leftJoin(scimUsers, eq(scimUsers.customerId, customers.id));

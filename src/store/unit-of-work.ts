@@ -8,6 +8,7 @@ import { createEventStore } from './event-store.js';
 import { createServiceClientStore, createStaffStore, preparePrincipalReads } from './principal-store.js';
 import { createFactorStore } from './factor-store.js';
 import { createPasskeyStore, createWebAuthnChallengeStore } from './passkey-store.js';
+import { createPersonalDataStore } from './personal-data-store.js';
 import { createScimUserStore } from './scim-store.js';
 import { createSessionStore, prepareSessionReads } from './session-store.js';
 import type { PrincipalWritten } from './principal-changes.js';
@@ -30,6 +31,7 @@ function storesFor(db: Db, prepared: ReturnType<typeof prepareReads> | undefined
     passkeys: createPasskeyStore(db),
     webauthnChallenges: createWebAuthnChallengeStore(db),
     scimUsers: createScimUserStore(db),
+    personalData: createPersonalDataStore(db, announced),
   };
 }
 

@@ -62,6 +62,19 @@ describe('provisioning one Kith into another through the SCIM connector', () => 
     for (let i = 0; i < 50 && (await statusInTarget()) !== 'DELETED'; i += 1) await run();
     expect(await statusInTarget()).toBe('DELETED');
   });
+
+  it("deletes the target's user when the customer deletes their own account, found by externalId once the email is erased", async () => {
+    const email = uniqueEmail('scim-self');
+    const password = 'a passphrase for signing in';
+    await source.ok(`mutation($i: RegisterInput!) { register(input: $i) { customer { id } } }`, { i: { email, password } });
+    for (let i = 0; i < 50 && (await inTarget(email)).length === 0; i += 1) await run();
+    const targetId = (await target.ok(`query($e: EmailAddress!) { customers(filter: { email: $e }) { edges { node { id } } } }`, { e: email }, { as: 'admin' })).customers.edges[0].node.id;
+    const { signIn } = await source.ok(`mutation($i: SignInInput!) { signIn(input: $i) { accessToken } }`, { i: { email, password } });
+    await source.ok(`mutation { deleteMyAccount }`, {}, { token: signIn.accessToken });
+    const inTargetById = async () => (await target.ok(`query($id: ID!) { customer(id: $id) { status email } }`, { id: targetId }, { as: 'admin' })).customer;
+    for (let i = 0; i < 50 && (await inTargetById()).status !== 'DELETED'; i += 1) await run();
+    expect(await inTargetById()).toEqual({ status: 'DELETED', email: null });
+  });
 });
 
 describe('an account deletion', () => {
@@ -74,6 +87,7 @@ describe('an account deletion', () => {
     const created = await s.request('POST', '/Users', { schemas: [CORE], userName: uniqueEmail('deleted'), name: { givenName: 'Gone' } });
     expect(created.status).toBe(201);
     const { id } = created.body;
+    await until(() => k.kith.delivery.runOnce(), () => sink.acked(id).length === 1);
     expect((await s.request('DELETE', `/Users/${id}`)).status).toBe(204);
     await until(() => k.kith.delivery.runOnce(), () => sink.acked(id).length === 2);
     expect(sink.acked(id).map((r) => r.type)).toEqual(['upsert', 'delete']);

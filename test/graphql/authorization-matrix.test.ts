@@ -189,6 +189,19 @@ const rows: Row[] = [
     }),
   ),
   {
+    name: 'Mutation.deleteCustomer',
+    operation: async () => ({ query: `mutation($id: ID!) { deleteCustomer(id: $id) { customer { id status } } }`, variables: { id: await captured() } }),
+    outcomes: [U, F, F, F, A, F, F],
+    data: (d) => expect(d.deleteCustomer.customer.status).toBe('DELETED'),
+  },
+  {
+    name: 'Mutation.deleteMyAccount',
+    operation: () => ({ query: `mutation { deleteMyAccount }` }),
+    outcomes: [U, A, A, F, F, F, F],
+    fresh: true,
+    data: (d) => expect(d.deleteMyAccount).toBe(true),
+  },
+  {
     name: 'Mutation.unlockCustomer',
     operation: () => ({ query: `mutation($id: ID!) { unlockCustomer(id: $id) }`, variables: { id: w.target.id } }),
     outcomes: [U, F, F, A, A, F, F],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, signedInCustomer, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
+import { changeEventsOnce } from '../support/change-log.js';
 import { clientToken, CORE, ENTERPRISE, ERROR, PATCH_OP, provisioner, type ScimClient, scimClient } from './scim-client.js';
 
 let k: TestKith;
@@ -215,14 +216,18 @@ describe('a SCIM user is a customer', () => {
     expect(holder.body.Resources.map((r: any) => r.id)).toEqual([answers.find((r) => r.status === 200)!.body.id]);
   });
 
-  it('DELETE marks the customer DELETED with a customer.deleted event', async () => {
+  it('DELETE erases the customer as an account deletion does, with a customer.deleted event, and frees the userName and email', async () => {
     const email = uniqueEmail('deleted');
-    const { body: user } = await s.request('POST', '/Users', { schemas: [CORE], userName: email });
+    const { body: user } = await s.request('POST', '/Users', { schemas: [CORE], userName: email, name: { givenName: 'Gone' }, displayName: 'Gone Away' });
     await s.request('DELETE', `/Users/${user.id}`);
     expect(await customerOf(email)).toBeNull();
-    expect((await k.ok(`query($id: ID!) { customer(id: $id) { status } }`, { id: user.id }, { as: 'admin' })).customer.status).toBe('DELETED');
-    const last = (await k.ok(EVENTS, { id: user.id }, { as: 'admin' })).changeEvents.edges.at(-1).node;
-    expect(last).toEqual({ type: 'customer.deleted', changedFields: ['status'], actor: `client:${clientId}` });
+    const { customer } = await k.ok(`query($id: ID!) { customer(id: $id) { status email givenName } }`, { id: user.id }, { as: 'admin' });
+    expect(customer).toEqual({ status: 'DELETED', email: null, givenName: null });
+    const last = (await changeEventsOnce(k, user.id, (log) => log.at(-1)?.type === 'customer.deleted')).at(-1);
+    expect(last).toMatchObject({ type: 'customer.deleted', changedFields: ['status', 'email', 'givenName', 'scim'], actor: `client:${clientId}` });
+    const again = await s.request('POST', '/Users', { schemas: [CORE], userName: email });
+    expect(again.status).toBe(201);
+    expect(again.body.id).not.toBe(user.id);
   });
 });
 

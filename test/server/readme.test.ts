@@ -8,8 +8,12 @@ beforeAll(async () => {
 });
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-/** Every ```graphql block of the README, in order. */
-const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+/** Every ```graphql block of the README, in order, its leading indentation removed. */
+const all = [...readme.matchAll(/^( *)```graphql\n([\s\S]*?)^ *```/gm)].map((m) => m[2]!.replace(new RegExp(`^${m[1]}`, 'gm'), ''));
+/** The examples a signed-in customer runs (marked by their first line), and the walk-through's. */
+const CUSTOMER_MARK = '# As the signed-in customer';
+const customerBlocks = all.filter((block) => block.startsWith(CUSTOMER_MARK));
+const blocks = all.filter((block) => !block.startsWith(CUSTOMER_MARK));
 
 describe('the README walk-through', () => {
   it('has the capture, register, query, withdraw and change-log examples', () => {
@@ -36,5 +40,18 @@ describe('the README walk-through', () => {
       }
       if (index === 1) expect(result.data?.register).toEqual({ created: false, customer: { id: customerId } });
     }
+  });
+
+  it("runs the customer's examples as written, in order, with a freshly signed-in customer's token", async () => {
+    expect(customerBlocks.map((block) => block.split('\n')[1])).toEqual(['mutation { deleteMyAccount }']);
+    const email = uniqueEmail('readme');
+    const password = 'a passphrase for the readme';
+    await k.ok(`mutation($i: RegisterInput!) { register(input: $i) { customer { id } } }`, { i: { email, password } });
+    const { signIn } = await k.ok(`mutation($i: SignInInput!) { signIn(input: $i) { accessToken } }`, { i: { email, password } });
+    for (const block of customerBlocks) {
+      const result = await k.gql(block, {}, { token: signIn.accessToken });
+      expect(result.errors, `README example:\n${block}`).toBeUndefined();
+    }
+    expect((await k.gql(`{ me { id } }`, {}, { token: signIn.accessToken })).status).toBe(401);
   });
 });

@@ -73,7 +73,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
     const customers = new Map(found.map((c) => [c.customer.id, c]));
     const ready: { claim: ClaimedDelivery; delivery: OutboundDelivery }[] = [];
     const missing: ClaimedDelivery[] = [];
-    const withdrawn: ClaimedDelivery[] = [];
+    const skipped: ClaimedDelivery[] = [];
     for (const claim of claimed) {
       const { customer, consents } = customers.get(claim.customerId) ?? {};
       if (!customer || !consents) {
@@ -82,9 +82,11 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       }
       // Consent is checked again when a change is sent: an upsert that waited (retries, a paused connector)
       // while the customer withdrew must not carry their profile out. The unsubscribe that follows still goes.
+      // Of an erased customer only the delete goes: there is nothing left to upsert, and nobody to unsubscribe.
       const granted = connector.purposeKey === null || consents.some((c) => c.purpose.key === connector.purposeKey && c.status === 'GRANTED');
-      if (claim.action === 'upsert' && !granted) {
-        withdrawn.push(claim);
+      const erased = customer.status === 'DELETED';
+      if ((claim.action === 'upsert' && !granted) || (erased && claim.action !== 'delete')) {
+        skipped.push(claim);
         continue;
       }
       const fields = claim.action === 'upsert' ? mapFields(customer, connector.fieldMapping) : {};
@@ -93,7 +95,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
         delivery: { idempotencyKey: claim.idempotencyKey, customerId: claim.customerId, action: claim.action, fields, email: customer.email, occurredAt: claim.occurredAt },
       });
     }
-    return { ready, missing, withdrawn };
+    return { ready, missing, skipped };
   }
 
   async function send(client: ReturnType<ConnectorTargets['client']>, deliveries: OutboundDelivery[]): Promise<TargetOutcome[]> {
@@ -120,7 +122,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       const token = deps.newClaimToken();
       const claimed = await deps.deliveries.claim(connector.id, limit, now, new Date(now.getTime() + deps.leaseMs), token);
       if (claimed.length === 0) break;
-      const { ready, missing, withdrawn } = await build(claimed, connector);
+      const { ready, missing, skipped } = await build(claimed, connector);
       const outcomes = await send(client, ready.map((r) => r.delivery));
       // A stopping process abandons what it sent: its lease runs out and another process delivers again.
       if (signal?.aborted) break;
@@ -129,7 +131,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       const recorded: RecordedOutcome[] = [
         ...ready.map((r, i) => settle(r.claim, outcomes[i]!, context)),
         ...missing.map((m) => settle(m, { ok: false, retryable: false, error: 'the customer no longer exists' }, context)),
-        ...withdrawn.map((w): RecordedOutcome => ({ id: w.id, status: 'skipped' })),
+        ...skipped.map((s): RecordedOutcome => ({ id: s.id, status: 'skipped' })),
       ];
       await deps.deliveries.record(token, recorded, at);
       const failed = outcomes.filter((o): o is Extract<TargetOutcome, { ok: false }> => !o.ok);

@@ -5,6 +5,7 @@ import { type Customer, type CustomerStatus, newCustomer } from '../customers/cu
 import { planProfileChanges } from '../customers/profile.js';
 import { enabledStatus } from '../customers/status.js';
 import { conflict, notFound } from '../errors.js';
+import { eraseCustomer } from '../privacy/account-erasure.js';
 import type { NewChangeEvent } from '../events/change-event.js';
 import type { Stores, UnitOfWork } from '../stores.js';
 import type { ScimUser, UserSearch } from './scim-user-store.js';
@@ -43,8 +44,8 @@ function recordChanges(before: ScimRecord | null, after: ScimRecord): string[] {
 /**
  * SCIM provisioning of customers (RFC 7644 Users): each write is one transaction over the customer and its
  * SCIM record that appends its change events with the client as actor. A SCIM-created customer is LIGHT (or
- * DISABLED when created inactive) until it registers; DELETE marks it DELETED (Kith has no erasure yet),
- * which ends its sessions and hides it from SCIM.
+ * DISABLED when created inactive) until it registers; DELETE erases it as an account deletion does, which
+ * ends its sessions and hides it from SCIM.
  */
 export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock; newId: () => string }) {
   const { uow, clock } = deps;
@@ -163,16 +164,11 @@ export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock;
       });
     },
 
-    /** Marks the customer DELETED, ends its sessions and drops its SCIM record. */
+    /** Erases the customer as an account deletion does (its SCIM record goes with it): it is DELETED from then on. */
     async remove(id: string, condition: VersionCondition, actor: Actor): Promise<void> {
       await uow.transaction(async (tx) => {
         const customer = await lockActive(tx, id, condition);
-        const at = clock.now();
-        const updated = await tx.customers.update(id, customer.version, { status: 'DELETED' }, at);
-        if (!updated) throw new Error('locked customer changed under its lock');
-        await tx.sessions.revokeAllOf(id, 'account_deleted', at);
-        await tx.scimUsers.remove(id);
-        await tx.events.append([{ customerId: id, type: 'customer.deleted', changedFields: ['status'], actor: actorLabel(actor), occurredAt: at }]);
+        await eraseCustomer(tx, customer, { actor, source: 'API', at: clock.now() });
       });
     },
   };

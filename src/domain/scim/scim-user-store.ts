@@ -26,8 +26,6 @@ export interface ScimUserStore {
   findByUserName(userName: string): Promise<ScimRecord | null>;
   /** Inserts or replaces the customer's record. */
   put(record: ScimRecord, at: Date): Promise<void>;
-  /** Deletes the customer's record, if any. */
-  remove(customerId: string): Promise<void>;
   /**
    * Customers that are not DELETED and match the filter (every value a bound parameter): how many match, and
    * the page `offset`..`offset + limit` in `sortBy` order (then creation order), each with its record.

@@ -148,7 +148,7 @@ export type ChangeEvent = {
   cursor: Scalars['String']['output'];
   customerId?: Maybe<Scalars['ID']['output']>;
   occurredAt: Scalars['DateTime']['output'];
-  /** customer.created, customer.updated, customer.registered, customer.disabled, customer.enabled, customer.deleted (SCIM DELETE), consent.granted or consent.withdrawn. */
+  /** customer.created, customer.updated, customer.registered, customer.disabled, customer.enabled, customer.deleted (deleteMyAccount, deleteCustomer, SCIM DELETE: the account was erased), consent.granted or consent.withdrawn. */
   type: Scalars['String']['output'];
 };
 
@@ -585,6 +585,24 @@ export type Mutation = {
   defineAttribute: AttributeDefinition;
   /** Adds a purpose or rewords one (a new version). Operator only. */
   definePurpose: ConsentPurpose;
+  /**
+   * Deletes a customer's account by id, as deleteMyAccount does, for an erasure request received another
+   * way (mail, phone, the data protection officer); the customer's step-up is not asked for. Returns the
+   * tombstone. NOT_FOUND for an unknown id; an account already erased is returned as it is.
+   * Administrators only.
+   */
+  deleteCustomer: CustomerPayload;
+  /**
+   * Deletes the signed-in customer's account for good (GDPR art. 17), in one transaction: every granted
+   * consent is withdrawn (the consent history keeps the grants and records the withdrawals), the email,
+   * names, phone, locale, attributes and visitor ids are erased, the password, TOTP, recovery codes,
+   * passkeys, sessions and SCIM record are deleted, and the status becomes DELETED. Every token of the
+   * account is refused from the next request on, signing in with the old email gets the answer an
+   * unknown email gets, and the address is free for a new account. A customer.deleted event tells
+   * subscribers, and connectors delete the customer in the systems they feed. Needs a recent step-up
+   * (STEP_UP_REQUIRED otherwise, with `extensions.methods`). Customers only.
+   */
+  deleteMyAccount: Scalars['Boolean']['output'];
   /** Disables an account: it can no longer be captured into, registered or signed in to. Operator only. */
   disableCustomer: CustomerPayload;
   /** Re-enables a disabled account, back to LIGHT or REGISTERED. Operator only. */
@@ -748,6 +766,12 @@ export type MutationDefineAttributeArgs = {
 /** The root of every write. */
 export type MutationDefinePurposeArgs = {
   input: DefinePurposeInput;
+};
+
+
+/** The root of every write. */
+export type MutationDeleteCustomerArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1700,6 +1724,8 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   createStaffMember?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationCreateStaffMemberArgs, 'input'>>;
   defineAttribute?: Resolver<ResolversTypes['AttributeDefinition'], ParentType, ContextType, RequireFields<MutationDefineAttributeArgs, 'input'>>;
   definePurpose?: Resolver<ResolversTypes['ConsentPurpose'], ParentType, ContextType, RequireFields<MutationDefinePurposeArgs, 'input'>>;
+  deleteCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationDeleteCustomerArgs, 'id'>>;
+  deleteMyAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   disableCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationDisableCustomerArgs, 'id'>>;
   enableCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationEnableCustomerArgs, 'id'>>;
   enrollTotp?: Resolver<ResolversTypes['TotpEnrollment'], ParentType, ContextType>;
