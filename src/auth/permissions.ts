@@ -55,6 +55,7 @@ export const permissionMap = {
     withdrawConsent: race(isAdmin, actsOnSelf),
     // A customer deletes their own account (after a step-up); an administrator anyone's, for an erasure
     // request received another way. Agents may disable an account, never erase one: it cannot be undone.
+    exportMyData: isCustomer,
     deleteMyAccount: isCustomer,
     deleteCustomer: isAdmin,
     disableCustomer: isStaff,
@@ -108,6 +109,7 @@ export const permissionMap = {
   ConfirmTotpPayload: isCustomer,
   RecoveryCodesPayload: isCustomer,
   ChangeEmailPayload: isCustomer,
+  DataExportPayload: isCustomer,
   ConsentPayload: race(isAdmin, isCustomer),
   UpdateProfilePayload: race(isAdmin, isCustomer),
   CustomerPayload: isStaff,

@@ -15,6 +15,7 @@ import type { ConnectorService } from './delivery/connector-service.js';
 import type { DeliveryEngine } from './delivery/delivery-engine.js';
 import type { PasskeyService } from './passkeys/passkey-service.js';
 import type { AccountErasure } from './privacy/account-erasure.js';
+import type { DataExport } from './privacy/data-export.js';
 import type { ProvisioningService } from './scim/provisioning-service.js';
 import type { SessionService } from './sessions/session-service.js';
 import type { StepUpGuard } from './sessions/step-up.js';
@@ -42,4 +43,5 @@ export interface Services {
   delivery: DeliveryEngine;
   provisioning: ProvisioningService;
   erasure: AccountErasure;
+  dataExport: DataExport;
 }

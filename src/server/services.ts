@@ -25,6 +25,7 @@ import { createProvisioningService } from '../domain/scim/provisioning-service.j
 import { createPasswordService } from '../domain/credentials/password-service.js';
 import { createPasskeyService, passkeySource } from '../domain/passkeys/passkey-service.js';
 import { createAccountErasure } from '../domain/privacy/account-erasure.js';
+import { createDataExport } from '../domain/privacy/data-export.js';
 import { refreshTokenCodec } from '../auth/refresh-tokens.js';
 import { recoveryCodeCodec } from '../auth/recovery-codes.js';
 import { createSecretSealer } from '../auth/secret-sealer.js';
@@ -171,5 +172,6 @@ export function createServices(deps: {
     changeLog: createChangeLog({ uow }),
     provisioning: createProvisioningService({ uow, clock, newId: randomUUID }),
     erasure: createAccountErasure({ uow, clock, stepUp }),
+    dataExport: createDataExport({ uow, clock, stepUp }),
   };
 }

@@ -1,9 +1,14 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, max, min, sql } from 'drizzle-orm';
+import type { ChangeEventType } from '../domain/events/change-event.js';
 import type { PersonalDataStore } from '../domain/privacy/personal-data-store.js';
 import { toCustomer } from './customer-store.js';
 import type { Db } from './database.js';
 import type { PrincipalWritten } from './principal-changes.js';
-import { credentials, customers, passkeys, recoveryCodes, scimUsers, sessions, totpFactors, webauthnChallenges } from './tables/index.js';
+import { sessionColumns } from './session-store.js';
+import { credentials, customers, events, passkeys, recoveryCodes, scimUsers, sessions, totpFactors, webauthnChallenges } from './tables/index.js';
+
+/** A session's columns for the export: the domain's, and why it ended. */
+const sessionRecordColumns = { ...sessionColumns, revokeReason: sessions.revokeReason };
 
 /** The tables that hold a customer's secrets and traces, one or more rows each, keyed by customer_id. */
 type OwnedTable = typeof credentials | typeof totpFactors | typeof recoveryCodes | typeof passkeys | typeof webauthnChallenges | typeof sessions | typeof scimUsers;
@@ -17,6 +22,51 @@ export function createPersonalDataStore(db: Db, announced: PrincipalWritten = ()
   }
 
   return {
+    async passwordOf(customerId) {
+      const [row] = await db
+        .select({ createdAt: credentials.createdAt, updatedAt: credentials.updatedAt })
+        .from(credentials)
+        .where(and(eq(credentials.customerId, customerId), eq(credentials.kind, 'password')));
+      return row ?? null;
+    },
+
+    async factorsOf(customerId) {
+      const [[totp], [codes]] = await Promise.all([
+        db
+          .select({ createdAt: totpFactors.createdAt, confirmedAt: totpFactors.confirmedAt, lastStep: totpFactors.lastStep })
+          .from(totpFactors)
+          .where(eq(totpFactors.customerId, customerId)),
+        db
+          .select({
+            createdAt: min(recoveryCodes.createdAt),
+            total: count(),
+            remaining: sql<number>`(count(*) filter (where ${isNull(recoveryCodes.usedAt)}))::int`,
+            lastUsedAt: max(recoveryCodes.usedAt),
+          })
+          .from(recoveryCodes)
+          .where(eq(recoveryCodes.customerId, customerId)),
+      ]);
+      const recovery = codes?.createdAt ? { createdAt: codes.createdAt, total: codes.total, remaining: Number(codes.remaining), lastUsedAt: codes.lastUsedAt } : null;
+      return { totp: totp ?? null, recoveryCodes: recovery };
+    },
+
+    async sessionsOf(customerId, limit) {
+      const [rows, [counted]] = await Promise.all([
+        db.select(sessionRecordColumns).from(sessions).where(eq(sessions.customerId, customerId)).orderBy(desc(sessions.createdAt), desc(sessions.id)).limit(limit),
+        db.select({ total: count() }).from(sessions).where(eq(sessions.customerId, customerId)),
+      ]);
+      return { total: counted?.total ?? 0, items: rows.reverse() };
+    },
+
+    async eventsOf(customerId, limit) {
+      const [rows, [counted]] = await Promise.all([
+        db.select().from(events).where(eq(events.customerId, customerId)).orderBy(desc(events.txId), desc(events.id)).limit(limit),
+        db.select({ total: count() }).from(events).where(eq(events.customerId, customerId)),
+      ]);
+      const items = rows.reverse().map((row) => ({ ...row, txId: String(row.txId), type: row.type as ChangeEventType }));
+      return { total: counted?.total ?? 0, items };
+    },
+
     async erase(customerId, at) {
       const password = (await removeAll(credentials, customerId)) > 0;
       const totp = (await removeAll(totpFactors, customerId)) > 0;

@@ -5,7 +5,8 @@ import type { Db } from './database.js';
 import type { PrincipalWritten } from './principal-changes.js';
 import { customers, sessions } from './tables/index.js';
 
-const columns = {
+/** A session as the domain sees it (src/domain/sessions/session.ts): never the refresh token hashes. */
+export const sessionColumns = {
   id: sessions.id,
   customerId: sessions.customerId,
   createdAt: sessions.createdAt,
@@ -22,7 +23,7 @@ const columns = {
 export function prepareSessionReads(db: Db) {
   return {
     active: db
-      .select(columns)
+      .select(sessionColumns)
       .from(sessions)
       .innerJoin(customers, eq(customers.id, sessions.customerId))
       .where(and(eq(sessions.id, sql.placeholder('id')), isNull(sessions.revokedAt), eq(customers.status, 'REGISTERED')))
@@ -43,7 +44,7 @@ export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareS
     },
     async lockForRefresh(id) {
       const [row] = await db
-        .select({ ...columns, refreshHash: sessions.refreshHash, customerStatus: customers.status })
+        .select({ ...sessionColumns, refreshHash: sessions.refreshHash, customerStatus: customers.status })
         .from(sessions)
         .innerJoin(customers, eq(customers.id, sessions.customerId))
         .where(eq(sessions.id, id))
@@ -63,13 +64,13 @@ export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareS
         .update(sessions)
         .set({ authTime: proof.authTime, acr: proof.acr, amr: proof.amr })
         .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
-        .returning(columns);
+        .returning(sessionColumns);
       return row ?? null;
     },
     async listActive(customerIds) {
       if (customerIds.length === 0) return [];
       return db
-        .select(columns)
+        .select(sessionColumns)
         .from(sessions)
         .where(and(inArray(sessions.customerId, [...customerIds]), isNull(sessions.revokedAt)))
         .orderBy(desc(sessions.createdAt));

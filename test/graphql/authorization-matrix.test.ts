@@ -195,6 +195,13 @@ const rows: Row[] = [
     data: (d) => expect(d.deleteCustomer.customer.status).toBe('DELETED'),
   },
   {
+    name: 'Mutation.exportMyData',
+    operation: () => ({ query: `mutation { exportMyData { generatedAt document } }` }),
+    outcomes: [U, A, A, F, F, F, F],
+    fresh: true,
+    data: (d) => expect(JSON.parse(d.exportMyData.document).format).toBe('kith.data-export.v1'),
+  },
+  {
     name: 'Mutation.deleteMyAccount',
     operation: () => ({ query: `mutation { deleteMyAccount }` }),
     outcomes: [U, A, A, F, F, F, F],

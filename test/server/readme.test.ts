@@ -43,7 +43,7 @@ describe('the README walk-through', () => {
   });
 
   it("runs the customer's examples as written, in order, with a freshly signed-in customer's token", async () => {
-    expect(customerBlocks.map((block) => block.split('\n')[1])).toEqual(['mutation { deleteMyAccount }']);
+    expect(customerBlocks.map((block) => block.split('\n')[1])).toEqual(['mutation { exportMyData { generatedAt document } }', 'mutation { deleteMyAccount }']);
     const email = uniqueEmail('readme');
     const password = 'a passphrase for the readme';
     await k.ok(`mutation($i: RegisterInput!) { register(input: $i) { customer { id } } }`, { i: { email, password } });
@@ -51,6 +51,7 @@ describe('the README walk-through', () => {
     for (const block of customerBlocks) {
       const result = await k.gql(block, {}, { token: signIn.accessToken });
       expect(result.errors, `README example:\n${block}`).toBeUndefined();
+      if (result.data?.exportMyData) expect(JSON.parse(result.data.exportMyData.document).customer.email).toBe(email);
     }
     expect((await k.gql(`{ me { id } }`, {}, { token: signIn.accessToken })).status).toBe(401);
   });

@@ -60,7 +60,7 @@ export function settle(
  *
  * An account deletion (customer.deleted) becomes a delete wherever the customer may have been sent: every
  * connector without a purpose, and a purpose-bound one when the customer ever granted it. Disabling is not
- * a deletion and sends nothing.
+ * a deletion and sends nothing, and an export changes nothing.
  */
 export function actionFor(
   event: ChangeEvent,
@@ -85,6 +85,7 @@ export function actionFor(
       return bound === null || facts?.everGranted === true ? 'delete' : null;
     case 'customer.disabled':
     case 'customer.enabled':
+    case 'customer.exported':
       return null;
     default:
       return unreachable(event.type);

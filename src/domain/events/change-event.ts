@@ -5,6 +5,8 @@ export const changeEventTypes = [
   'customer.disabled',
   'customer.enabled',
   'customer.deleted',
+  /** The customer exported their data (exportMyData): an audit entry; it changes nothing. */
+  'customer.exported',
   'consent.granted',
   'consent.withdrawn',
 ] as const;

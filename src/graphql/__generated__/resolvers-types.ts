@@ -148,7 +148,7 @@ export type ChangeEvent = {
   cursor: Scalars['String']['output'];
   customerId?: Maybe<Scalars['ID']['output']>;
   occurredAt: Scalars['DateTime']['output'];
-  /** customer.created, customer.updated, customer.registered, customer.disabled, customer.enabled, customer.deleted (deleteMyAccount, deleteCustomer, SCIM DELETE: the account was erased), consent.granted or consent.withdrawn. */
+  /** customer.created, customer.updated, customer.registered, customer.disabled, customer.enabled, customer.deleted (deleteMyAccount, deleteCustomer, SCIM DELETE: the account was erased), customer.exported (exportMyData; changes nothing), consent.granted or consent.withdrawn. */
   type: Scalars['String']['output'];
 };
 
@@ -492,6 +492,45 @@ export type CustomerStatus =
   /** Registered with credentials. */
   | 'REGISTERED';
 
+/** A copy of everything Kith holds about the signed-in customer (GDPR art. 15 and 20), made by exportMyData. */
+export type DataExportPayload = {
+  __typename?: 'DataExportPayload';
+  /**
+   * The copy, as JSON text (UTF-8): save it as a `.json` file as it is, or parse it. A String rather than
+   * nested GraphQL types, so it is one stable document that can be downloaded, stored or hashed without a
+   * query that names every field. Format `kith.data-export.v1` (a change of shape gets a new format name);
+   * keys in this order, times as ISO 8601 UTC strings, every list oldest first:
+   *
+   * - `format`: "kith.data-export.v1"; `generatedAt`.
+   * - `customer`: `id`, `status`, `email`, `emailVerified`, `givenName`, `familyName`, `phoneNumber`,
+   *   `phoneNumberVerified`, `locale`, `attributes` (custom catalog attributes, name to value),
+   *   `anonymousIds`, `createdAt`, `updatedAt`, `version`.
+   * - `password`: `{ createdAt, updatedAt }` when the account has one, else null.
+   * - `consents`: the current decision per purpose: `purposeKey`, `purposeTitle`, `purposeVersion` (the
+   *   version decided on), `status`, `source`, `grantedAt`, `withdrawnAt`, `updatedAt`.
+   * - `consentHistory`: every grant and withdrawal: `purposeKey`, `purposeVersion`, `status`, `source`,
+   *   `actor`, `recordedAt`.
+   * - `sessions`: `{ total, truncated, items }`, the newest 1,000 sessions, ended ones included: `id`,
+   *   `createdAt`, `lastUsedAt`, `authenticatedAt`, `acr`, `authenticationMethods`, `userAgent`, `ip`,
+   *   `endedAt`, `endReason`.
+   * - `secondFactors`: `{ kind: "totp", createdAt, confirmedAt, lastUsedAt }` (lastUsedAt: the start of
+   *   the 30-second step of the last code accepted) and `{ kind: "recovery_codes", createdAt, total,
+   *   remaining, lastUsedAt }`, for those the customer has.
+   * - `passkeys`: `id`, `name`, `createdAt`, `lastUsedAt`, `deviceType`, `backedUp`, `transports`,
+   *   `aaguid` (the authenticator model).
+   * - `scim`: what an identity provider provisioned beyond the profile (`userName`, `externalId`,
+   *   `attributes`), else null.
+   * - `changeEvents`: `{ total, truncated, items }`, the newest 1,000 entries of the change log about the
+   *   customer: `type`, `changedFields` (names, never values), `actor`, `occurredAt`.
+   *
+   * It never holds credential material: no password hash, TOTP seed, recovery code or hash, passkey
+   * public key, credential id or signature counter, and no token or token hash.
+   */
+  document: Scalars['String']['output'];
+  /** When the copy was made; the document's own `generatedAt` says the same. */
+  generatedAt: Scalars['DateTime']['output'];
+};
+
 /** A new attribute, or new rules for an existing custom one. Built-in attributes keep their type. */
 export type DefineAttributeInput = {
   allowedValues?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -613,6 +652,14 @@ export type Mutation = {
    * Customers only.
    */
   enrollTotp: TotpEnrollment;
+  /**
+   * Makes a copy of everything Kith holds about the signed-in customer: the profile and attributes, the
+   * consents with their whole history, the sessions, the second factors and passkeys (never their
+   * secrets), the SCIM record and the change log about them (see DataExportPayload.document). Appends a
+   * customer.exported event. Needs a recent step-up (STEP_UP_REQUIRED otherwise, with
+   * `extensions.methods`). Customers only.
+   */
+  exportMyData: DataExportPayload;
   /**
    * Verifies the authenticator's response against this session's registration challenge (once only) and adds
    * the passkey. A passkey already registered is CONFLICT; a response that does not verify is BAD_USER_INPUT
@@ -1415,6 +1462,7 @@ export type ResolversTypes = {
   CustomerFilter: CustomerFilter;
   CustomerPayload: ResolverTypeWrapper<Omit<CustomerPayload, 'customer'> & { customer: ResolversTypes['Customer'] }>;
   CustomerStatus: CustomerStatus;
+  DataExportPayload: ResolverTypeWrapper<DataExportPayload>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DefineAttributeInput: DefineAttributeInput;
   DefinePurposeInput: DefinePurposeInput;
@@ -1491,6 +1539,7 @@ export type ResolversParentTypes = {
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
   CustomerFilter: CustomerFilter;
   CustomerPayload: Omit<CustomerPayload, 'customer'> & { customer: ResolversParentTypes['Customer'] };
+  DataExportPayload: DataExportPayload;
   DateTime: Scalars['DateTime']['output'];
   DefineAttributeInput: DefineAttributeInput;
   DefinePurposeInput: DefinePurposeInput;
@@ -1691,6 +1740,11 @@ export type CustomerPayloadResolvers<ContextType = GraphQLContext, ParentType ex
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
 };
 
+export type DataExportPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DataExportPayload'] = ResolversParentTypes['DataExportPayload']> = {
+  document?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -1729,6 +1783,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   disableCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationDisableCustomerArgs, 'id'>>;
   enableCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationEnableCustomerArgs, 'id'>>;
   enrollTotp?: Resolver<ResolversTypes['TotpEnrollment'], ParentType, ContextType>;
+  exportMyData?: Resolver<ResolversTypes['DataExportPayload'], ParentType, ContextType>;
   finishPasskeyRegistration?: Resolver<ResolversTypes['Passkey'], ParentType, ContextType, RequireFields<MutationFinishPasskeyRegistrationArgs, 'input'>>;
   grantConsent?: Resolver<ResolversTypes['ConsentPayload'], ParentType, ContextType, RequireFields<MutationGrantConsentArgs, 'input'>>;
   refresh?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationRefreshArgs, 'refreshToken'>>;
@@ -1904,6 +1959,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
   CustomerPayload?: CustomerPayloadResolvers<ContextType>;
+  DataExportPayload?: DataExportPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EmailAddress?: GraphQLScalarType;
   FieldMapping?: FieldMappingResolvers<ContextType>;

@@ -5,6 +5,10 @@ import { authenticationOf } from './step-up.js';
 
 export const privacyResolvers: Resolvers = {
   Mutation: {
+    exportMyData: async (_, __, { viewer, services, actor }) => {
+      const { generatedAt, document } = await services.dataExport.exportOwn(authenticationOf(viewer), actor);
+      return { generatedAt, document: JSON.stringify(document) };
+    },
     deleteMyAccount: async (_, __, { viewer, services, actor }) => {
       await services.erasure.deleteOwn(authenticationOf(viewer), actor);
       return true;
