@@ -3,7 +3,7 @@ import type { ChangeEvent } from '../domain/events/change-event.js';
 import type { ClaimedDelivery, ConsentFacts, DeliveryAction, DeliveryStore, FanOutTx } from '../domain/delivery/connector.js';
 import type { Db } from './database.js';
 import { createEventStore } from './event-store.js';
-import { connectorCursors, connectors, consentRecords, consents, deliveries, events } from './tables/index.js';
+import { connectorCursors, connectors, consentRecords, consents, deliveries, erasureNotices, events } from './tables/index.js';
 
 function fanOutTx(tx: Db): FanOutTx {
   const log = createEventStore(tx);
@@ -56,6 +56,19 @@ function fanOutTx(tx: Db): FanOutTx {
 const headOfCustomerQueue = sql`not exists (select 1 from ${deliveries} as older
   where older.connector_id = ${deliveries.connectorId} and older.customer_id = ${deliveries.customerId}
     and older.status = 'pending' and older.id < ${deliveries.id})`;
+
+/**
+ * An erasure notice some connector still needs: its cursor is before the erasure's last event (it has not
+ * fanned the deletion out yet; a disabled connector keeps its place), or its delete is pending or dead (a
+ * dead letter may be replayed). Each branch walks the connectors so the deliveries' per-connector indexes serve.
+ */
+const erasureStillNeeded = sql`exists (select 1 from ${connectorCursors} k
+    where (k.tx_id, k.event_id) < (${erasureNotices.txId}, (select max(e.id) from ${events} e
+      where e.customer_id = ${erasureNotices.customerId} and e.tx_id = ${erasureNotices.txId})))
+  or exists (select 1 from ${connectors} c join ${deliveries} d on d.connector_id = c.id
+    where d.customer_id = ${erasureNotices.customerId} and d.status = 'pending' and d.action = 'delete')
+  or exists (select 1 from ${connectors} c join ${deliveries} d on d.connector_id = c.id
+    where d.customer_id = ${erasureNotices.customerId} and d.status = 'dead' and d.action = 'delete')`;
 
 export function createDeliveryStore(db: Db): DeliveryStore {
   return {
@@ -114,6 +127,19 @@ export function createDeliveryStore(db: Db): DeliveryStore {
             .where(and(eq(deliveries.id, outcome.id), eq(deliveries.claimToken, claimToken)));
         }
       });
+    },
+
+    async erasedEmails(customerIds) {
+      if (customerIds.length === 0) return new Map();
+      const rows = await db
+        .select({ customerId: erasureNotices.customerId, email: erasureNotices.email })
+        .from(erasureNotices)
+        .where(inArray(erasureNotices.customerId, [...customerIds]));
+      return new Map(rows.map((row) => [row.customerId, row.email]));
+    },
+
+    async forgetErasures() {
+      await db.delete(erasureNotices).where(sql`not (${erasureStillNeeded})`);
     },
 
     async noteHealth(connectorId, at, health) {

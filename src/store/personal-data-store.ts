@@ -5,7 +5,7 @@ import { toCustomer } from './customer-store.js';
 import type { Db } from './database.js';
 import type { PrincipalWritten } from './principal-changes.js';
 import { sessionColumns } from './session-store.js';
-import { credentials, customers, events, passkeys, recoveryCodes, scimUsers, sessions, totpFactors, webauthnChallenges } from './tables/index.js';
+import { connectors, credentials, customers, erasureNotices, events, passkeys, recoveryCodes, scimUsers, sessions, totpFactors, webauthnChallenges } from './tables/index.js';
 
 /** A session's columns for the export: the domain's, and why it ended. */
 const sessionRecordColumns = { ...sessionColumns, revokeReason: sessions.revokeReason };
@@ -76,6 +76,11 @@ export function createPersonalDataStore(db: Db, announced: PrincipalWritten = ()
       const keys = await removeAll(passkeys, customerId);
       const ended = await removeAll(sessions, customerId);
       const scimRecord = (await removeAll(scimUsers, customerId)) > 0;
+      // The address goes to an erasure notice while a connector may need it to delete the contact.
+      await db.execute(sql`insert into ${erasureNotices} (customer_id, email, erased_at)
+        select ${customers.id}, ${customers.email}, ${at.toISOString()}::timestamptz from ${customers}
+        where ${customers.id} = ${customerId} and ${customers.email} is not null and exists (select 1 from ${connectors})
+        on conflict (customer_id) do update set email = excluded.email, tx_id = pg_current_xact_id(), erased_at = excluded.erased_at`);
       const [row] = await db
         .update(customers)
         .set({

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { uniqueEmail } from '../support/kith.js';
-import { createWebhook, definePurpose, isolatedKithWithSink, rename, until } from './support.js';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { erasureNotices } from '../../src/store/tables/index.js';
+import { startClockedKith, uniqueEmail } from '../support/kith.js';
+import { type HubspotPeer, startHubspotPeer } from '../support/peers/hubspot.js';
+import { createWebhook, definePurpose, DELIVERY_ENV, isolatedKithWithSink, rename, until } from './support.js';
 
 const PASSWORD = 'a passphrase for signing in';
 
@@ -45,5 +48,82 @@ describe('an account deletion, through a purpose-bound webhook', () => {
     expect(sink.received.filter((r) => r.customerId === id).map((r) => r.type)).toEqual(['delete']);
     const { connectors } = await k.ok(`{ connectors { health { backlog deadLetters } } }`, {}, { as: 'admin' });
     expect(connectors[0].health).toEqual({ backlog: 0, deadLetters: 0 });
+  });
+});
+
+type ClockedKith = Awaited<ReturnType<typeof startClockedKith>>;
+
+/** Registers and signs in a customer: their email, id and a fresh token (enough for the deletion). */
+async function registered(k: ClockedKith) {
+  const email = uniqueEmail('erased');
+  const { register } = await k.ok(`mutation($i: RegisterInput!) { register(input: $i) { customer { id } } }`, { i: { email, password: PASSWORD } });
+  const { signIn } = await k.ok(`mutation($i: SignInInput!) { signIn(input: $i) { accessToken } }`, { i: { email, password: PASSWORD } });
+  return { email, id: register.customer.id as string, token: signIn.accessToken as string };
+}
+
+const noticeOf = async (k: ClockedKith, customerId: string) =>
+  (await k.database.db.select({ email: erasureNotices.email }).from(erasureNotices).where(eq(erasureNotices.customerId, customerId)))[0]?.email ?? null;
+
+describe('an account deletion, through HubSpot (which finds contacts by email)', () => {
+  const TOKEN = 'pat-na1-erasure-test';
+  let k: ClockedKith;
+  let peer: HubspotPeer;
+  let connectorId = '';
+  beforeAll(async () => {
+    [k, peer] = await Promise.all([startClockedKith(DELIVERY_ENV, { ownDatabase: true }), startHubspotPeer({ token: TOKEN })]);
+    const { createConnector } = await k.ok(
+      `mutation($i: CreateConnectorInput!) { createConnector(input: $i) { id } }`,
+      { i: { kind: 'HUBSPOT', name: 'CRM', settings: { baseUrl: peer.url, deleteMode: 'gdpr' }, secrets: { accessToken: TOKEN } } },
+      { as: 'admin' },
+    );
+    connectorId = createConnector.id;
+  });
+  afterAll(async () => {
+    await k?.close();
+    await peer?.close();
+  });
+  const run = () => k.kith.delivery.runOnce();
+  const setEnabled = (enabled: boolean) =>
+    k.ok(`mutation($id: ID!, $e: Boolean!) { setConnectorEnabled(id: $id, enabled: $e) { id } }`, { id: connectorId, e: enabled }, { as: 'admin' });
+
+  it('is a GDPR delete by the erased email, kept apart for it and forgotten once sent', async () => {
+    const { email, id, token } = await registered(k);
+    await until(run, () => peer.contact(email) !== undefined);
+    await k.ok(`mutation { deleteMyAccount }`, {}, { token });
+    expect(await noticeOf(k, id)).toBe(email);
+    await until(run, () => peer.contact(email) === undefined);
+    expect(peer.requests.filter((r) => r.path.endsWith('/gdpr-delete')).map((r) => r.body)).toContainEqual({ objectId: email, idProperty: 'email' });
+    await run();
+    expect(await noticeOf(k, id)).toBeNull();
+  });
+
+  it('keeps the email while a disabled connector still has the deletion ahead of it', async () => {
+    const { email, id, token } = await registered(k);
+    await until(run, () => peer.contact(email) !== undefined);
+    await setEnabled(false);
+    try {
+      await k.ok(`mutation { deleteMyAccount }`, {}, { token });
+      for (let i = 0; i < 3; i += 1) await run();
+      expect(await noticeOf(k, id)).toBe(email);
+    } finally {
+      await setEnabled(true);
+    }
+    await until(run, () => peer.contact(email) === undefined);
+    await run();
+    expect(await noticeOf(k, id)).toBeNull();
+  });
+});
+
+describe('an account deletion without connectors', () => {
+  let k: ClockedKith;
+  beforeAll(async () => {
+    k = await startClockedKith(DELIVERY_ENV, { ownDatabase: true });
+  });
+  afterAll(() => k?.close());
+
+  it('keeps nothing of the email: no connector could need it', async () => {
+    const { id, token } = await registered(k);
+    await k.ok(`mutation { deleteMyAccount }`, {}, { token });
+    expect(await noticeOf(k, id)).toBeNull();
   });
 });

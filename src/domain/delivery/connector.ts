@@ -99,6 +99,13 @@ export interface DeliveryStore {
   claim(connectorId: string, limit: number, now: Date, lockedUntil: Date, claimToken: string): Promise<ClaimedDelivery[]>;
   /** Records outcomes, each only while `claimToken` still holds the delivery. */
   record(claimToken: string, outcomes: readonly RecordedOutcome[], at: Date): Promise<void>;
+  /**
+   * The emails of erased customers, kept apart for the deletes of connectors that find contacts by email;
+   * customers without one are absent.
+   */
+  erasedEmails(customerIds: readonly string[]): Promise<Map<string, string>>;
+  /** Drops the erased emails no connector still needs: every one has sent the deletion (or never will). */
+  forgetErasures(): Promise<void>;
   /** Sets the connector's last success (when any delivery succeeded) and last error (when one failed). */
   noteHealth(connectorId: string, at: Date, health: { succeeded: boolean; error: string | null }): Promise<void>;
 }

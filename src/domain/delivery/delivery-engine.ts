@@ -71,6 +71,9 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
   async function build(claimed: readonly ClaimedDelivery[], connector: Connector) {
     const found = await deps.findCustomers([...new Set(claimed.map((d) => d.customerId))]);
     const customers = new Map(found.map((c) => [c.customer.id, c]));
+    // A delete goes out after the erasure: the email some targets find the contact by was kept apart for it.
+    const erased = claimed.filter((d) => d.action === 'delete' && customers.get(d.customerId)?.customer.email === null).map((d) => d.customerId);
+    const erasedEmails = await deps.deliveries.erasedEmails(erased);
     const ready: { claim: ClaimedDelivery; delivery: OutboundDelivery }[] = [];
     const missing: ClaimedDelivery[] = [];
     const skipped: ClaimedDelivery[] = [];
@@ -92,7 +95,14 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       const fields = claim.action === 'upsert' ? mapFields(customer, connector.fieldMapping) : {};
       ready.push({
         claim,
-        delivery: { idempotencyKey: claim.idempotencyKey, customerId: claim.customerId, action: claim.action, fields, email: customer.email, occurredAt: claim.occurredAt },
+        delivery: {
+          idempotencyKey: claim.idempotencyKey,
+          customerId: claim.customerId,
+          action: claim.action,
+          fields,
+          email: customer.email ?? erasedEmails.get(customer.id) ?? null,
+          occurredAt: claim.occurredAt,
+        },
       });
     }
     return { ready, missing, skipped };
@@ -159,6 +169,8 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
           await deps.deliveries.noteHealth(connector.id, deps.clock.now(), { succeeded: false, error: `connector failure: ${message}` });
         }
       }
+      // Once every connector has sent an erased customer's deletion, the email kept for it goes too.
+      if (!signal?.aborted) await deps.deliveries.forgetErasures();
       return tried;
     },
   };

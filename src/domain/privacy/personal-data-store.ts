@@ -48,8 +48,10 @@ export interface PersonalDataStore {
    * Erases the customer's personal data, in the caller's transaction and under its row lock: the profile
    * becomes a DELETED tombstone (email, names, phone, locale, attributes and visitor ids cleared, version
    * bumped), and the password, TOTP, recovery codes, passkeys with their challenges, every session (so
-   * every token of the account is refused) and the SCIM record are deleted. Consents, their history and
-   * the change log are left to the caller.
+   * every token of the account is refused) and the SCIM record are deleted. When outbound connectors exist,
+   * the email is kept apart, only for the deletes of connectors that find contacts by email, until none
+   * still needs it (DeliveryStore.erasedEmails). Consents, their history and the change log are left to the
+   * caller.
    */
   erase(customerId: string, at: Date): Promise<ErasedRecords>;
 }

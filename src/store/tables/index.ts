@@ -12,3 +12,4 @@ export * from './passkeys.js';
 export * from './connectors.js';
 export * from './scim.js';
 export * from './instances.js';
+export * from './erasure-notices.js';
