@@ -3,7 +3,7 @@ import type { ChangeEvent } from '../domain/events/change-event.js';
 import type { ClaimedDelivery, ConsentFacts, DeliveryAction, DeliveryStore, FanOutTx } from '../domain/delivery/connector.js';
 import type { Db } from './database.js';
 import { createEventStore } from './event-store.js';
-import { connectorCursors, connectors, consentRecords, consents, deliveries, erasureNotices, events } from './tables/index.js';
+import { connectorCursors, connectors, consentRecords, consents, customers, deliveries, erasureNotices, events } from './tables/index.js';
 
 function fanOutTx(tx: Db): FanOutTx {
   const log = createEventStore(tx);
@@ -134,7 +134,13 @@ export function createDeliveryStore(db: Db): DeliveryStore {
       const rows = await db
         .select({ customerId: erasureNotices.customerId, email: erasureNotices.email })
         .from(erasureNotices)
-        .where(inArray(erasureNotices.customerId, [...customerIds]));
+        // An address someone has registered or been captured with since is theirs: it finds their contact now.
+        .where(
+          and(
+            inArray(erasureNotices.customerId, [...customerIds]),
+            sql`not exists (select 1 from ${customers} where lower(${customers.email}) = lower(${erasureNotices.email}))`,
+          ),
+        );
       return new Map(rows.map((row) => [row.customerId, row.email]));
     },
 

@@ -92,6 +92,19 @@ describe('SCIM specifics', () => {
     expect(peer.user({ externalId: person.customerId })).toBeUndefined();
   });
 
+  it("never deletes by userName: a delete whose user is gone leaves another user with that address alone", async () => {
+    const erased = newPerson();
+    const owner = { ...newPerson(), email: erased.email };
+    const client = clientFor(subject, peer);
+    // The address now belongs to someone else's user; the erased customer's own user was never made.
+    await client.deliver([deliveryOf('upsert', owner, {})]);
+    const mark = peer.requests.length;
+    expect(await client.deliver([deliveryOf('delete', erased)])).toEqual([{ ok: true }]);
+    expect(peer.requests[mark]!.query.get('filter')).toBe(`externalId eq "${erased.customerId}"`);
+    expect(peer.requests.slice(mark).some((r) => r.method === 'DELETE')).toBe(false);
+    expect(peer.user({ externalId: owner.customerId })).toBeDefined();
+  });
+
   it('unsubscribe deactivates, a later upsert re-activates; unsubscribing an unknown user is a no-op', async () => {
     const person = newPerson();
     const client = clientFor(subject, peer);

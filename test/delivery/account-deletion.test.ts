@@ -114,6 +114,41 @@ describe('an account deletion, through HubSpot (which finds contacts by email)',
   });
 });
 
+describe('an account deletion whose address is taken again before its delete goes out', () => {
+  const TOKEN = 'pat-na1-erasure-reuse';
+  let k: ClockedKith;
+  let peer: HubspotPeer;
+  beforeAll(async () => {
+    [k, peer] = await Promise.all([startClockedKith(DELIVERY_ENV, { ownDatabase: true }), startHubspotPeer({ token: TOKEN })]);
+  });
+  afterAll(async () => {
+    await k?.close();
+    await peer?.close();
+  });
+  const run = () => k.kith.delivery.runOnce();
+
+  it("never deletes the new owner's contact: the old delete goes without the address", async () => {
+    const { createConnector } = await k.ok(
+      `mutation($i: CreateConnectorInput!) { createConnector(input: $i) { id } }`,
+      { i: { kind: 'HUBSPOT', name: 'CRM', settings: { baseUrl: peer.url, deleteMode: 'gdpr' }, secrets: { accessToken: TOKEN } } },
+      { as: 'admin' },
+    );
+    const setEnabled = (enabled: boolean) =>
+      k.ok(`mutation($id: ID!, $e: Boolean!) { setConnectorEnabled(id: $id, enabled: $e) { id } }`, { id: createConnector.id, e: enabled }, { as: 'admin' });
+    const { email, id, token } = await registered(k);
+    await until(run, () => peer.contact(email) !== undefined);
+    await setEnabled(false);
+    await k.ok(`mutation { deleteMyAccount }`, {}, { token });
+    // Someone registers with the freed address while the deletion still waits for the connector.
+    const { register } = await k.ok(`mutation($i: RegisterInput!) { register(input: $i) { customer { id } } }`, { i: { email, password: PASSWORD } });
+    expect(register.customer.id).not.toBe(id);
+    await setEnabled(true);
+    for (let i = 0; i < 3; i += 1) await run();
+    expect(peer.requests.filter((r) => r.path.endsWith('/gdpr-delete')).map((r) => r.body)).not.toContainEqual({ objectId: email, idProperty: 'email' });
+    expect(peer.contact(email)).toBeDefined();
+  });
+});
+
 describe('an account deletion without connectors', () => {
   let k: ClockedKith;
   beforeAll(async () => {

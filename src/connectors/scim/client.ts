@@ -4,7 +4,7 @@ import { callHttp, joinUrl, successStatus, type HttpDeps, type HttpRequest } fro
 import { deliverInOrder } from '../transport/ordered-delivery.js';
 import type { ScimSecrets, ScimSettings } from './config.js';
 import { scimFailure } from './errors.js';
-import { createBody, deactivateBody, lookupFilter, updateBody } from './mapping.js';
+import { byUserName, createBody, deactivateBody, lookupFilter, updateBody } from './mapping.js';
 
 const SCIM_JSON = 'application/scim+json';
 
@@ -49,7 +49,7 @@ export function createScimClient(deps: HttpDeps & { settings: ScimSettings; secr
     const users = resources.filter((r): r is RemoteUser => typeof (r as RemoteUser | null)?.id === 'string');
     const user =
       users.find((u) => u.externalId === delivery.customerId) ??
-      users.find((u) => typeof u.userName === 'string' && u.userName.toLowerCase() === delivery.email?.toLowerCase());
+      (byUserName(delivery) ? users.find((u) => typeof u.userName === 'string' && u.userName.toLowerCase() === delivery.email.toLowerCase()) : undefined);
     return { user };
   }
 

@@ -83,10 +83,13 @@ function literal(value: string): string {
 }
 
 /**
- * Finds the customer's user by the id Kith set, or by userName (the email) for users made before; by the id
- * alone once the account is erased and its email gone.
+ * Finds the customer's user by the id Kith set, or by userName (the email) for users made before. A delete
+ * finds it by the id alone: an erased customer's address may belong to someone else by now.
  */
 export function lookupFilter(delivery: Delivery): string {
   const byId = `externalId eq ${literal(delivery.customerId)}`;
-  return delivery.email === null ? byId : `${byId} or userName eq ${literal(delivery.email)}`;
+  return byUserName(delivery) ? `${byId} or userName eq ${literal(delivery.email)}` : byId;
 }
+
+/** Whether the user may be found by userName: an upsert with an email (users made before externalId was set). */
+export const byUserName = (delivery: Delivery): delivery is Delivery & { email: string } => delivery.action !== 'delete' && delivery.email !== null;

@@ -101,7 +101,8 @@ export interface DeliveryStore {
   record(claimToken: string, outcomes: readonly RecordedOutcome[], at: Date): Promise<void>;
   /**
    * The emails of erased customers, kept apart for the deletes of connectors that find contacts by email;
-   * customers without one are absent.
+   * customers without one are absent, and so are those whose address a live customer holds again (a delete
+   * by it would reach the new owner's contact: it goes without an email, and a kind that needs one says so).
    */
   erasedEmails(customerIds: readonly string[]): Promise<Map<string, string>>;
   /** Drops the erased emails no connector still needs: every one has sent the deletion (or never will). */
