@@ -51,7 +51,11 @@ export function describeForLog(error: unknown): unknown {
 function shownStacktrace(error: unknown, stacktrace: unknown): unknown {
   const failed = error as Error & { query?: unknown; cause?: { code?: unknown } };
   if (!(error instanceof Error) || typeof failed.query !== 'string') return stacktrace;
-  const frames = (error.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at '));
+  // The frames follow the message, which holds the parameters (any of which may contain a line that looks
+  // like a frame): cut the message off by its length, never by its lines.
+  const header = `${error.name}: ${error.message}`;
+  const stack = error.stack ?? '';
+  const frames = stack.startsWith(header) ? stack.slice(header.length).split('\n').filter((line) => line.trimStart().startsWith('at ')) : [];
   return [`${error.name}: a query failed (code ${String(failed.cause?.code ?? 'unknown')}; its text is in the log)`, ...frames];
 }
 

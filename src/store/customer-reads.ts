@@ -73,7 +73,10 @@ const parseConsents = (raw: ConsentTuple[] | string): ConsentTuple[] => (typeof 
 export async function toCustomersWithConsents(rows: readonly CustomerWithConsentsRow[], purposes: PurposeSource): Promise<CustomerWithConsents[]> {
   const lists = rows.map((row) => parseConsents(row.consents));
   let catalog = purposesByKey(await purposes(false));
-  if (lists.some((list) => list.some(([key]) => !catalog.has(key)))) catalog = purposesByKey(await purposes(true));
+  // A consent to a purpose the cached catalog does not know, or to a newer version of it, was decided on a
+  // purpose changed a moment ago by another process: this read takes the catalog from the database.
+  const stale = (list: ConsentTuple[]) => list.some(([key, version]) => (catalog.get(key)?.version ?? 0) < version);
+  if (lists.some(stale)) catalog = purposesByKey(await purposes(true));
   return rows.map((row, i) => {
     const customer = customerOf(row);
     return {

@@ -1,11 +1,11 @@
-import { and, count, desc, eq, isNull, max, min, sql } from 'drizzle-orm';
+import { and, count, desc, eq, isNotNull, isNull, max, min, sql } from 'drizzle-orm';
 import type { ChangeEventType } from '../domain/events/change-event.js';
 import type { PersonalDataStore } from '../domain/privacy/personal-data-store.js';
 import { toCustomer } from './customer-store.js';
 import type { Db } from './database.js';
 import type { PrincipalWritten } from './principal-changes.js';
 import { sessionColumns } from './session-store.js';
-import { connectors, credentials, customers, erasureNotices, events, passkeys, recoveryCodes, scimUsers, sessions, totpFactors, webauthnChallenges } from './tables/index.js';
+import { connectors, credentials, customers, deliveries, erasureNotices, events, passkeys, recoveryCodes, scimUsers, sessions, totpFactors, webauthnChallenges } from './tables/index.js';
 
 /** A session's columns for the export: the domain's, and why it ended. */
 const sessionRecordColumns = { ...sessionColumns, revokeReason: sessions.revokeReason };
@@ -76,6 +76,8 @@ export function createPersonalDataStore(db: Db, announced: PrincipalWritten = ()
       const keys = await removeAll(passkeys, customerId);
       const ended = await removeAll(sessions, customerId);
       const scimRecord = (await removeAll(scimUsers, customerId)) > 0;
+      // A target's error text about this customer's deliveries may quote what it was sent (the email, names).
+      await db.update(deliveries).set({ lastError: null }).where(and(eq(deliveries.customerId, customerId), isNotNull(deliveries.lastError)));
       // The address goes to an erasure notice while a connector may need it to delete the contact.
       await db.execute(sql`insert into ${erasureNotices} (customer_id, email, erased_at)
         select ${customers.id}, ${customers.email}, ${at.toISOString()}::timestamptz from ${customers}

@@ -58,8 +58,11 @@ export function preparingClient(client: Sql, policy: PreparationPolicy): Sql {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === 'unsafe') {
-        return (text: string, params?: never[], options?: { prepare?: boolean }) =>
-          target.unsafe(text, params, policy.shouldPrepare(text) ? { ...options, prepare: true } : options);
+        return (text: string, params?: never[], options?: { prepare?: boolean }) => {
+          // unsafe(text, options) is postgres.js's other form: its statements have no parameters to prepare.
+          if (!Array.isArray(params)) return target.unsafe(text, params as never);
+          return target.unsafe(text, params, policy.shouldPrepare(text) ? { ...options, prepare: true } : options);
+        };
       }
       if (property === 'begin' || property === 'savepoint') {
         const open = Reflect.get(target, property, receiver) as (...args: unknown[]) => Promise<unknown>;

@@ -48,6 +48,13 @@ describe('toCustomersWithConsents', () => {
     expect(a!.consents[0]!.purpose).toEqual(purpose('loyalty'));
   });
 
+  it('reads the catalog again, fresh, when a consent was decided on a newer version than the cached one', async () => {
+    const purposes = source([purpose('analytics', 1)], [purpose('analytics', 2)]);
+    const [a] = await toCustomersWithConsents([row('a', [['analytics', 2, 'GRANTED', 'FORM', 0, null, 0]])], purposes.read);
+    expect(purposes.calls).toEqual({ cached: 1, fresh: 1 });
+    expect(a!.consents[0]!.purpose.version).toBe(2);
+  });
+
   it('fails loudly when not even the fresh catalog holds the purpose', async () => {
     const purposes = source([], []);
     await expect(toCustomersWithConsents([row('a', [['gone', 1, 'GRANTED', 'FORM', 0, null, 0]])], purposes.read)).rejects.toThrow(/purpose gone/);

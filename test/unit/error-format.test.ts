@@ -55,6 +55,15 @@ describe('createErrorFormatter', () => {
     expect(JSON.stringify(shown)).not.toMatch(/ada@example\.com|argon2id|params/);
   });
 
+  it('keeps a parameter that looks like a stack frame out of a failed query\'s development stack trace', () => {
+    const error = failedQuery({ code: 'P0001' });
+    const message = 'Failed query: insert into customers ...\nparams: Ada\n    at secret ada@example.com';
+    Object.assign(error, { message, stack: `Error: ${message}\n    at insertWithStep (customer-store.ts:1:1)` });
+    const stacktrace = format(error, false).formatted.extensions?.stacktrace as string[];
+    expect(stacktrace.slice(1)).toEqual(['    at insertWithStep (customer-store.ts:1:1)']);
+    expect(JSON.stringify(stacktrace)).not.toMatch(/ada@example\.com|secret/);
+  });
+
   it('passes client errors GraphQL itself raised', () => {
     const formatter = createErrorFormatter({ production: true, logUnexpected: () => {} });
     const validation = { message: 'Cannot query field "x".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };

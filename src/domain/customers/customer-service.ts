@@ -111,14 +111,19 @@ export function createCustomerService(deps: CustomerServiceDeps) {
    */
   async function writeJourneyStep(tx: Stores, step: JourneyStep): Promise<StepResult> {
     // Insert first: a new email costs one statement, an existing one falls through to the locked merge.
+    // The holder of the email may be erased (its email cleared) between the conflict and the lock: then the
+    // address is free again, and the insert is tried anew.
     const creation = planCreation(step);
-    const inserted = await tx.customers.insertIfAbsent(creation.customer);
-    if (inserted) return { ...creation, customer: inserted };
+    let existing: Customer | null = null;
+    for (let attempt = 1; existing === null; attempt += 1) {
+      const inserted = await tx.customers.insertIfAbsent(creation.customer);
+      if (inserted) return { ...creation, customer: inserted };
+      existing = await tx.customers.lockByEmail(step.email);
+      if (existing === null && attempt === 3) throw new Error('the email was taken and freed three times in a row');
+    }
     const at = clock.now();
     const actor = actorLabel(step.actor);
     const grant = { status: 'GRANTED' as const, source: step.consentSource, actor, at };
-    const existing = await tx.customers.lockByEmail(step.email);
-    if (!existing) throw new Error('customer vanished between insert conflict and lock');
 
     step.onExisting(existing);
     // Anyone can type any email into a public form, so into an existing account a form may add only what
