@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, lt, ne, type SQL, sql } from 'drizzle-orm';
 import type { Customer, CustomerStatus } from '../domain/customers/customer.js';
 import type { CustomerPosition, CustomerQuery, CustomerStore } from '../domain/customers/customer-store.js';
-import { customerWithConsentsColumns, type PurposeSource, toCustomersWithConsents } from './customer-reads.js';
+import { customerWithConsentsColumns, type PurposeSource, rawReader, toCustomersWithConsents } from './customer-reads.js';
 import { prepareByIds } from './by-ids.js';
 import { type Db, executedRows } from './database.js';
 import { consentWrites } from './consent-store.js';
@@ -32,15 +32,15 @@ export function prepareCustomerReads(db: Db) {
   const withConsents = () => db.select(customerWithConsentsColumns).from(customers);
   return {
     byIds: prepareByIds(customers.id, 'kith_customers_by_ids', (where, name) => plain().where(where).prepare(name)),
-    byIdsWithConsents: prepareByIds(customers.id, 'kith_customers_by_ids_with_consents', (where, name) => withConsents().where(where).prepare(name)),
+    byIdsWithConsents: prepareByIds(customers.id, 'kith_customers_by_ids_with_consents', (where, name) => rawReader(db, withConsents().where(where), name)),
     page: plain().where(notDeleted).orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page'),
     pageAfter: plain().where(and(notDeleted, afterWhere)).orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page_after'),
-    pageWithConsents: withConsents().where(notDeleted).orderBy(...order).limit(sql.placeholder('limit')).prepare('kith_customers_page_with_consents'),
-    pageAfterWithConsents: withConsents()
-      .where(and(notDeleted, afterWhere))
-      .orderBy(...order)
-      .limit(sql.placeholder('limit'))
-      .prepare('kith_customers_page_after_with_consents'),
+    pageWithConsents: rawReader(db, withConsents().where(notDeleted).orderBy(...order).limit(sql.placeholder('limit')), 'kith_customers_page_with_consents'),
+    pageAfterWithConsents: rawReader(
+      db,
+      withConsents().where(and(notDeleted, afterWhere)).orderBy(...order).limit(sql.placeholder('limit')),
+      'kith_customers_page_after_with_consents',
+    ),
   };
 }
 
@@ -99,7 +99,7 @@ export function createCustomerStore(
 
     async findByIdsWithConsents(ids) {
       if (ids.length === 0) return [];
-      if (!prepared) return withPurposes(await db.select(customerWithConsentsColumns).from(customers).where(inArray(customers.id, [...ids])));
+      if (!prepared) return withPurposes(await rawReader(db, db.select(customerWithConsentsColumns).from(customers).where(inArray(customers.id, [...ids]))).execute());
       const rows = await prepared.byIdsWithConsents(ids);
       return withPurposes(rows);
     },
@@ -173,13 +173,8 @@ export function createCustomerStore(
           : await prepared.pageWithConsents.execute({ limit });
         return withPurposes(rows);
       }
-      const rows = await db
-        .select(customerWithConsentsColumns)
-        .from(customers)
-        .where(searchConditions(query, after))
-        .orderBy(...order)
-        .limit(limit);
-      return withPurposes(rows);
+      const select = db.select(customerWithConsentsColumns).from(customers).where(searchConditions(query, after)).orderBy(...order).limit(limit);
+      return withPurposes(await rawReader(db, select).execute());
     },
 
     async anyHasAttribute(name) {

@@ -5,7 +5,25 @@ import { toCustomersWithConsents } from '../../src/store/customer-reads.js';
 
 const at = new Date('2026-11-25T06:00:00.123Z');
 const purpose = (key: string, version = 1): ConsentPurpose => ({ key, title: key, description: `about ${key}`, version, createdAt: at, updatedAt: at });
-const row = (id: string, consents: unknown) => ({ ...newCustomer({ id, email: `${id}@example.com`, status: 'LIGHT', at }), consents }) as never;
+/** A row as the driver gives it: column names, timestamps as (double) epoch milliseconds. */
+const row = (id: string, consents: unknown, attributes: unknown = {}) =>
+  ({
+    id,
+    status: 'LIGHT',
+    email: `${id}@example.com`,
+    email_verified: false,
+    phone_number: null,
+    phone_number_verified: false,
+    given_name: null,
+    family_name: null,
+    locale: null,
+    attributes,
+    anonymous_ids: [],
+    created_ms: at.getTime() + 0.0001,
+    updated_ms: at.getTime() - 0.0001,
+    version: 1,
+    consents,
+  }) as never;
 
 /** A purpose source that counts how often each kind of read was asked for. */
 function source(cached: ConsentPurpose[], fresh: ConsentPurpose[]) {
@@ -26,18 +44,18 @@ describe('toCustomersWithConsents', () => {
     const rows = [
       row('a', [['analytics', 1, 'GRANTED', 'FORM', ms, null, ms]]),
       // Both drivers parse json; a string is accepted too. date_part's doubles are rounded to the millisecond.
-      row('b', JSON.stringify([['analytics', 1, 'WITHDRAWN', 'APP', ms - 0.0002, ms + 0.9999, ms + 1000.4]])),
+      row('b', JSON.stringify([['analytics', 1, 'WITHDRAWN', 'APP', ms - 0.0002, ms + 0.9999, ms + 1000.4]]), JSON.stringify({ company: 'Acme' })),
       row('c', []),
     ];
     const [a, b, c] = await toCustomersWithConsents(rows, purposes.read);
     expect(purposes.calls).toEqual({ cached: 1, fresh: 0 });
-    expect(a!.customer.id).toBe('a');
-    expect(a!.customer).not.toHaveProperty('consents');
+    expect(a!.customer).toEqual(newCustomer({ id: 'a', email: 'a@example.com', status: 'LIGHT', at }));
     expect(a!.consents).toEqual([
       { customerId: 'a', purpose: purpose('analytics'), purposeVersion: 1, status: 'GRANTED', source: 'FORM', grantedAt: at, withdrawnAt: null, updatedAt: at },
     ]);
     expect(b!.consents[0]).toMatchObject({ customerId: 'b', status: 'WITHDRAWN', source: 'APP', grantedAt: at, withdrawnAt: new Date(ms + 1), updatedAt: new Date(ms + 1000) });
     expect(b!.consents[0]!.purpose).toBe(a!.consents[0]!.purpose);
+    expect(b!.customer.attributes).toEqual({ company: 'Acme' });
     expect(c!.consents).toEqual([]);
   });
 
