@@ -109,11 +109,10 @@ export function createCustomerService(deps: CustomerServiceDeps) {
    * existing one under its row lock; record consents; return the events to append. Concurrent writers of
    * the same new email serialise on the unique index: one inserts, the other finds the row and merges.
    */
-  async function writeJourneyStep(tx: Stores, step: JourneyStep): Promise<StepResult> {
+  async function writeJourneyStep(tx: Stores, step: JourneyStep, creation: StepResult = planCreation(step)): Promise<StepResult> {
     // Insert first: a new email costs one statement, an existing one falls through to the locked merge.
     // The holder of the email may be erased (its email cleared) between the conflict and the lock: then the
     // address is free again, and the insert is tried anew.
-    const creation = planCreation(step);
     let existing: Customer | null = null;
     for (let attempt = 1; existing === null; attempt += 1) {
       const inserted = await tx.customers.insertIfAbsent(creation.customer);
@@ -187,7 +186,8 @@ export function createCustomerService(deps: CustomerServiceDeps) {
         return { customer: creation.customer, created: true };
       }
       return uow.transaction(async (tx) => {
-        const result = await writeJourneyStep(tx, step);
+        // The creation planned above was not written: the transaction tries it again before it merges.
+        const result = await writeJourneyStep(tx, step, creation);
         await recordStep(tx, result.consentChanges, result.events);
         return { customer: result.customer, created: result.created };
       });
