@@ -1,5 +1,5 @@
 import { createAccessTokens } from './auth/access-tokens.js';
-import { createSigningKeys } from './auth/signing-keys.js';
+import { createSigningKeys, publishedAfterRetirement } from './auth/signing-keys.js';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { systemClock } from './domain/clock.js';
 import { DomainError } from './domain/errors.js';
@@ -38,7 +38,7 @@ export async function runCli(
     case 'rotate': {
       const previous = await keys.ensureActive();
       const next = await keys.rotate();
-      return `Active signing key: ${next} (replaces ${previous}, published for ${tokenLifetimeSeconds} s more).`;
+      return `Active signing key: ${next} (replaces ${previous}, published for ${publishedAfterRetirement(tokenLifetimeSeconds)} s more).`;
     }
     case 'list': {
       await keys.ensureActive();

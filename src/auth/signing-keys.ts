@@ -9,6 +9,12 @@ type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 /** The signing algorithm of every Kith token: Ed25519 (EdDSA), small keys and fast, constant-time signatures. */
 export const SIGNING_ALG = 'EdDSA';
 
+/**
+ * How long a process signs with the active key it last read before reading it again: a rotation by any
+ * process takes effect everywhere within this time, so a retired key stays published this much longer.
+ */
+export const ACTIVE_KEY_REREAD_SECONDS = 10;
+
 export class KeyEncryptionError extends Error {
   override name = 'KeyEncryptionError';
 }
@@ -22,6 +28,12 @@ export interface SigningKeysOptions {
   tokenLifetimeSeconds: number;
 }
 
+/**
+ * How long a retired key stays in the JWKS: other processes may sign with it until they read the active key
+ * again, and each token it signs lives `tokenLifetimeSeconds`.
+ */
+export const publishedAfterRetirement = (tokenLifetimeSeconds: number) => tokenLifetimeSeconds + ACTIVE_KEY_REREAD_SECONDS;
+
 export type SigningKeys = ReturnType<typeof createSigningKeys>;
 
 /**
@@ -34,6 +46,8 @@ export function createSigningKeys(options: SigningKeysOptions) {
   const sealer = createSecretSealer(options.encryptionSecret, 'kith signing-key encryption v1');
   /** Decrypted private keys by kid; a process decrypts each key once. */
   const privateKeys = new Map<string, PrivateKey>();
+  /** The active key as last read, and when. */
+  let lastRead: { key: StoredSigningKey; at: number } | null = null;
 
   async function generate(): Promise<StoredSigningKey> {
     const { publicKey, privateKey } = await generateKeyPair('Ed25519', { extractable: true });
@@ -78,9 +92,12 @@ export function createSigningKeys(options: SigningKeysOptions) {
       return key.kid;
     },
 
-    /** The key to sign with now, read from the database so a rotation by any process takes effect at once. */
+    /** The key to sign with now: read again from the database every ACTIVE_KEY_REREAD_SECONDS. */
     async signingKey(): Promise<{ kid: string; key: PrivateKey }> {
-      const key = await active();
+      const now = clock.now().getTime();
+      const age = lastRead ? now - lastRead.at : Number.POSITIVE_INFINITY;
+      if (!lastRead || age < 0 || age >= ACTIVE_KEY_REREAD_SECONDS * 1000) lastRead = { key: await active(), at: now };
+      const { key } = lastRead;
       return { kid: key.kid, key: await decrypt(key) };
     },
 
@@ -88,7 +105,8 @@ export function createSigningKeys(options: SigningKeysOptions) {
     async rotate(): Promise<string> {
       const next = await generate();
       const at = clock.now();
-      await store.rotate(next, at, new Date(at.getTime() + options.tokenLifetimeSeconds * 1000));
+      await store.rotate(next, at, new Date(at.getTime() + publishedAfterRetirement(options.tokenLifetimeSeconds) * 1000));
+      lastRead = null;
       return next.kid;
     },
 

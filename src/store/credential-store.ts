@@ -1,11 +1,48 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { CredentialStore } from '../domain/credentials/credential-store.js';
 import type { Db } from './database.js';
-import { credentials } from './tables/index.js';
+import { prepareFailureCount } from './password-lockout.js';
+import { credentials, customers } from './tables/index.js';
 
-export function createCredentialStore(db: Db): CredentialStore {
+const isPassword = eq(credentials.kind, 'password');
+const lockoutColumns = { table: credentials, failedAttempts: credentials.failedAttempts, lockouts: credentials.lockouts, lockedUntil: credentials.lockedUntil };
+
+/** The sign-in path's statements, prepared once per database: it runs them on every attempt. */
+export function prepareCredentialStatements(db: Db) {
   return {
+    countFailure: prepareFailureCount(
+      db,
+      lockoutColumns,
+      { where: sql`${credentials.customerId} = ${sql.placeholder('id')}::uuid and ${isPassword}`, returning: sql`${credentials.secretHash} as hash` },
+      'kith_customer_password_failure',
+    ),
+    countSignInFailure: prepareFailureCount(
+      db,
+      lockoutColumns,
+      {
+        from: sql`${customers}`,
+        where: sql`lower(${customers.email}) = lower(${sql.placeholder('email')}) and ${customers.status} = 'REGISTERED'
+          and ${credentials.customerId} = ${customers.id} and ${isPassword}`,
+        returning: sql`${customers.id} as customer_id, ${credentials.secretHash} as hash`,
+      },
+      'kith_sign_in_failure',
+    ),
+  };
+}
+
+export function createCredentialStore(db: Db, prepared?: ReturnType<typeof prepareCredentialStatements>): CredentialStore {
+  let prepared_ = prepared;
+  const statements = () => (prepared_ ??= prepareCredentialStatements(db));
+  return {
+    async countFailure(customerId, policy, now) {
+      const [row] = await statements().countFailure.execute(policy, now, { id: customerId });
+      return row ? String(row.hash) : null;
+    },
+    async countSignInFailure(email, policy, now) {
+      const [row] = await statements().countSignInFailure.execute(policy, now, { email });
+      return row ? { customerId: String(row.customer_id), hash: String(row.hash) } : null;
+    },
     async setPassword(customerId, passwordHash, at) {
       await db
         .insert(credentials)

@@ -2,6 +2,7 @@ import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { ServiceClient, ServiceClientStore } from '../domain/principals/service-client.js';
 import type { StaffMember, StaffRole, StaffStore } from '../domain/principals/staff.js';
 import type { Db } from './database.js';
+import { prepareFailureCount } from './password-lockout.js';
 import type { PrincipalWritten } from './principal-changes.js';
 import { serviceClients, staffMembers } from './tables/index.js';
 
@@ -36,12 +37,22 @@ export function preparePrincipalReads(db: Db) {
   return {
     staff: db.select(staffColumns).from(staffMembers).where(eq(staffMembers.id, sql.placeholder('id'))).prepare('kith_staff_by_id'),
     client: db.select(clientColumns).from(serviceClients).where(eq(serviceClients.clientId, sql.placeholder('clientId'))).prepare('kith_client_by_client_id'),
+    countFailure: prepareFailureCount(
+      db,
+      { table: staffMembers, failedAttempts: staffMembers.failedAttempts, lockouts: staffMembers.lockouts, lockedUntil: staffMembers.lockedUntil },
+      { where: sql`${staffMembers.id} = ${sql.placeholder('id')}::uuid`, returning: sql`${staffMembers.passwordHash} as hash` },
+      'kith_staff_password_failure',
+    ),
   };
 }
 
 /** `announced` runs after a write that can end a token (see src/store/principal-changes.ts). */
 export function createStaffStore(db: Db, prepared?: ReturnType<typeof preparePrincipalReads>, announced: PrincipalWritten = () => {}): StaffStore {
   return {
+    async countFailure(id, policy, now) {
+      const [row] = await (prepared ?? preparePrincipalReads(db)).countFailure.execute(policy, now, { id });
+      return row ? String(row.hash) : null;
+    },
     async insert(member, passwordHash) {
       const rows = await db.insert(staffMembers).values({ ...member, passwordHash }).onConflictDoNothing().returning({ id: staffMembers.id });
       return rows.length === 1;
@@ -65,14 +76,6 @@ export function createStaffStore(db: Db, prepared?: ReturnType<typeof preparePri
         .from(staffMembers)
         .where(and(eq(staffMembers.role, 'ADMIN'), isNull(staffMembers.disabledAt), exceptId ? ne(staffMembers.id, exceptId) : undefined));
       return row?.n ?? 0;
-    },
-    async lockPassword(id) {
-      const [row] = await db
-        .select({ hash: staffMembers.passwordHash, failedAttempts: staffMembers.failedAttempts, lockouts: staffMembers.lockouts, lockedUntil: staffMembers.lockedUntil })
-        .from(staffMembers)
-        .where(eq(staffMembers.id, id))
-        .for('update');
-      return row ?? null;
     },
     async saveLockout(id, state) {
       await db.update(staffMembers).set(state).where(eq(staffMembers.id, id));

@@ -34,8 +34,17 @@ export function prepareSessionReads(db: Db) {
 /** `announced` runs after a write that can end a token (see src/store/principal-changes.ts). */
 export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareSessionReads>, announced: PrincipalWritten = () => {}): SessionStore {
   return {
-    async create(session: Session, refreshHash: string) {
-      await db.insert(sessions).values({ ...session, refreshHash });
+    async createAfterPassword(session: Session, refreshHash: string) {
+      // Begins by inserting, so each connection prepares it once (src/store/statement-preparation.ts).
+      const s = session;
+      await db.execute(sql`with created as (
+          insert into sessions (id, customer_id, created_at, last_used_at, auth_time, acr, amr, user_agent, ip, refresh_hash)
+          values (${s.id}::uuid, ${s.customerId}::uuid, ${s.createdAt.toISOString()}::timestamptz, ${s.lastUsedAt.toISOString()}::timestamptz,
+            ${s.authTime.toISOString()}::timestamptz, ${s.acr}, ${sql.param(s.amr)}::text[], ${s.userAgent}, ${s.ip}, ${refreshHash})
+          returning customer_id
+        )
+        update credentials set failed_attempts = 0, lockouts = 0, locked_until = null
+        where customer_id = (select customer_id from created) and kind = 'password'`);
     },
     async findActive(id) {
       const reads = prepared ?? prepareSessionReads(db);

@@ -1,7 +1,7 @@
 import type { Stores, UnitOfWork } from '../domain/stores.js';
 import { type CatalogCache, createCatalogStore, prepareCatalogReads } from './catalog-store.js';
 import { createConsentStore, prepareConsentReads } from './consent-store.js';
-import { createCredentialStore } from './credential-store.js';
+import { createCredentialStore, prepareCredentialStatements } from './credential-store.js';
 import { createCustomerStore, prepareCustomerReads } from './customer-store.js';
 import type { Database, Db } from './database.js';
 import { createEventStore } from './event-store.js';
@@ -20,7 +20,7 @@ function storesFor(db: Db, prepared: ReturnType<typeof prepareReads> | undefined
   const purposes = (fresh: boolean) => (fresh ? uncachedCatalog : catalog).listPurposes();
   return {
     customers: createCustomerStore(db, purposes, prepared?.customers, announced),
-    credentials: createCredentialStore(db),
+    credentials: createCredentialStore(db, prepared?.credentials),
     consents: createConsentStore(db, prepared?.consents),
     catalog,
     events: createEventStore(db),
@@ -41,6 +41,7 @@ function prepareReads(db: Db) {
     consents: prepareConsentReads(db),
     catalog: prepareCatalogReads(db),
     sessions: prepareSessionReads(db),
+    credentials: prepareCredentialStatements(db),
     principals: preparePrincipalReads(db),
   };
 }

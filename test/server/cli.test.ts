@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { ACTIVE_KEY_REREAD_SECONDS } from '../../src/auth/signing-keys.js';
 import { runCli, UsageError } from '../../src/cli.js';
 import { loadConfig } from '../../src/config/config.js';
 import { KEY_ENCRYPTION_KEY, startClockedKith, startKith, type TestKith } from '../support/kith.js';
@@ -18,9 +19,12 @@ describe('npm run kith', () => {
     const k = own;
     const before = (await k.kith.signingKeys.signingKey()).kid;
     const output = await runCli(['keys', 'rotate'], { config: config(), database: k.database });
+    // A running process reads the active key again within ACTIVE_KEY_REREAD_SECONDS.
+    expect((await k.kith.signingKeys.signingKey()).kid).toBe(before);
+    k.advance(ACTIVE_KEY_REREAD_SECONDS * 1000);
     const after = (await k.kith.signingKeys.signingKey()).kid;
     expect(after).not.toBe(before);
-    expect(output).toBe(`Active signing key: ${after} (replaces ${before}, published for 28800 s more).`);
+    expect(output).toBe(`Active signing key: ${after} (replaces ${before}, published for ${28_800 + ACTIVE_KEY_REREAD_SECONDS} s more).`);
     const response = await fetch(k.url.replace(/\/graphql$/, '/.well-known/jwks.json'));
     const { keys } = (await response.json()) as { keys: { kid: string }[] };
     expect(keys.map((key) => key.kid)).toEqual(expect.arrayContaining([before, after]));

@@ -1,7 +1,7 @@
 import { compactDecrypt, createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { createSigningKeys, KeyEncryptionError } from '../../src/auth/signing-keys.js';
+import { ACTIVE_KEY_REREAD_SECONDS, createSigningKeys, KeyEncryptionError } from '../../src/auth/signing-keys.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createKith } from '../../src/server/app.js';
@@ -26,6 +26,19 @@ async function jwks(): Promise<{ keys: Record<string, unknown>[] }> {
   expect(response.status).toBe(200);
   expect(response.headers.get('cache-control')).toBe('public, max-age=300');
   return (await response.json()) as { keys: Record<string, unknown>[] };
+}
+
+/**
+ * A database of its own, with a clock the test moves: rotating with a 10-minute lifetime would unpublish,
+ * early, the key every other test file's servers sign with (on PostgreSQL every worker shares the test database).
+ */
+async function ownKeyDatabase() {
+  const own = await openDatabase({ dataDir: 'memory://' });
+  await own.migrate();
+  onTestFinished(() => own.close());
+  let at = Date.now();
+  const clock: Clock = { now: () => new Date(at) };
+  return { own, clock, advance: (ms: number) => (at += ms) };
 }
 
 const sign = async (keys: ReturnType<typeof keysAt>) => {
@@ -86,13 +99,7 @@ describe('signing keys', () => {
   });
 
   it('rotates without invalidating tokens already signed, until they expire', async () => {
-    // Its own database: rotating with a 10-minute lifetime would unpublish, early, the key every other test
-    // file's servers sign with (on PostgreSQL every worker shares the test database).
-    const own = await openDatabase({ dataDir: 'memory://' });
-    await own.migrate();
-    onTestFinished(() => own.close());
-    let at = Date.now();
-    const clock: Clock = { now: () => new Date(at) };
+    const { own, clock, advance } = await ownKeyDatabase();
     const keys = keysAt(clock, KEY_ENCRYPTION_KEY, own);
     await keys.ensureActive();
     const oldToken = await sign(keys);
@@ -106,9 +113,25 @@ describe('signing keys', () => {
     await expect(jwtVerify(oldToken, published, { algorithms: ['EdDSA'] })).resolves.toBeDefined();
     await expect(jwtVerify(newToken, published, { algorithms: ['EdDSA'] })).resolves.toBeDefined();
 
-    at += (TTL + 1) * 1000;
+    // Another process may sign with the old key until it reads the active key again; those tokens live TTL.
+    advance((TTL + 1) * 1000);
+    expect((await keys.jwks()).keys.map((key) => key.kid)).toContain(oldKid);
+    advance(ACTIVE_KEY_REREAD_SECONDS * 1000);
     const later = (await keys.jwks()).keys.map((key) => key.kid);
     expect(later).toContain(newKid);
     expect(later).not.toContain(oldKid);
+  });
+
+  it("signs with another process's new key once it reads the active key again", async () => {
+    const { own, clock, advance } = await ownKeyDatabase();
+    const [one, other] = [keysAt(clock, KEY_ENCRYPTION_KEY, own), keysAt(clock, KEY_ENCRYPTION_KEY, own)];
+    const first = await one.ensureActive();
+    expect(decodeProtectedHeader(await sign(one)).kid).toBe(first);
+    const next = await other.rotate();
+    expect(decodeProtectedHeader(await sign(other)).kid).toBe(next);
+    advance(ACTIVE_KEY_REREAD_SECONDS * 1000 - 1);
+    expect(decodeProtectedHeader(await sign(one)).kid).toBe(first);
+    advance(1);
+    expect(decodeProtectedHeader(await sign(one)).kid).toBe(next);
   });
 });

@@ -1,15 +1,20 @@
-import type { LockoutState } from '../sessions/lockout.js';
+import type { LockoutPolicy, LockoutState } from '../sessions/lockout.js';
+import type { LockablePasswords } from './password-attempts.js';
 
 /** Persistence of credential secrets. Only hashes are stored; nothing here ever reaches GraphQL. */
-export interface CredentialStore {
+export interface CredentialStore extends LockablePasswords {
+  /**
+   * countFailure for the password of the REGISTERED customer with this email (case-insensitive), found in
+   * the same statement: their id and hash when the attempt was counted; null when there is no such
+   * customer or password, or it is locked.
+   */
+  countSignInFailure(email: string, policy: LockoutPolicy, now: Date): Promise<{ customerId: string; hash: string } | null>;
   /** Creates or replaces the customer's password hash. */
   setPassword(customerId: string, passwordHash: string, at: Date): Promise<void>;
   /** The customer's password hash, or null when they have none. */
   findPasswordHash(customerId: string): Promise<string | null>;
   /** The password hash with its lockout state, locked until the transaction ends; null without a password. */
   lockPassword(customerId: string): Promise<({ hash: string } & LockoutState) | null>;
-  /** Stores the lockout state of the customer's password. */
-  saveLockout(customerId: string, state: LockoutState): Promise<void>;
 }
 
 /** Password hashing, run off the event loop. */

@@ -1,13 +1,17 @@
 import type { Clock } from '../clock.js';
 import { badInput } from '../errors.js';
-import { afterFailure, afterSuccess, isLocked, type LockoutPolicy, type LockoutState } from '../sessions/lockout.js';
+import { afterSuccess, type LockoutPolicy, type LockoutState } from '../sessions/lockout.js';
 import type { Stores, UnitOfWork } from '../stores.js';
 import type { PasswordHasher } from './credential-store.js';
 
 /** A store of password hashes with their lockout state: customers' credentials, staff members. */
 export interface LockablePasswords {
-  /** The hash and lockout state, locked until the transaction ends; null when there is none. */
-  lockPassword(id: string): Promise<({ hash: string } & LockoutState) | null>;
+  /**
+   * Counts one failed attempt on the password of `id` unless it is locked at `now`, in one statement, with
+   * the rule of afterFailure (src/domain/sessions/lockout.ts): concurrent attempts are counted one after
+   * another. Answers the hash when the attempt was counted; null when the password is locked or there is none.
+   */
+  countFailure(id: string, policy: LockoutPolicy, now: Date): Promise<string | null>;
   saveLockout(id: string, state: LockoutState): Promise<void>;
 }
 
@@ -16,16 +20,16 @@ export function checkPasswordLength(password: string, field = 'password'): void 
   if (password.length === 0 || password.length > 1024) throw badInput(`${field} must have 1 to 1024 characters.`, field);
 }
 
-/** Locks no row and updates none, but sends the same statements as a real attempt. */
+/** Matches no row: a refused attempt still sends the statement a real one sends. */
 const NOBODY = '00000000-0000-0000-0000-000000000000';
 
 export type PasswordAttempts = ReturnType<typeof createPasswordAttempts>;
 
 /**
  * Checks passwords under a lockout. Each attempt is counted as a failure before the password is checked,
- * under the row lock, so concurrent guesses cannot all pass the lockout check; a success clears it
- * afterwards. Every path runs the same statements and the same argon2 work (an unknown account is checked
- * against a dummy hash), so neither the answer nor its timing tells whether the account exists.
+ * so concurrent guesses cannot all pass the lockout check; a success clears it afterwards. Every path sends
+ * the same statements and does the same argon2 work (an unknown or locked account is checked against a
+ * dummy hash), so neither the answer nor its timing tells whether the account exists.
  */
 export function createPasswordAttempts(deps: {
   uow: UnitOfWork;
@@ -35,24 +39,26 @@ export function createPasswordAttempts(deps: {
   newId: () => string;
   passwords: (stores: Stores) => LockablePasswords;
 }) {
-  const { uow, clock } = deps;
+  const store = deps.passwords(deps.uow.read);
   // Made at start, so the first unknown account costs no more than later ones.
   const dummyHash = deps.hasher.hash(`kith-dummy-${deps.newId()}`);
 
+  /**
+   * Whether `password` (as typed; compared in NFKC form) matches `hash`, the hash of an attempt already
+   * counted; a null hash (nobody, or locked) is checked against the dummy hash and never matches.
+   */
+  async function matches(hash: string | null, password: string): Promise<boolean> {
+    const verified = await deps.hasher.verify(hash ?? (await dummyHash), password.normalize('NFKC'));
+    return hash !== null && verified;
+  }
+
   return {
-    /** Whether `password` (as typed; compared in NFKC form) is the password of `id`; null is nobody. */
+    matches,
+    /** Counts the attempt on `id` (null is nobody), checks the password, and a right one clears the lockout. */
     async verify(id: string | null, password: string): Promise<boolean> {
-      const attempt = await uow.transaction(async (tx) => {
-        const store = deps.passwords(tx);
-        const state = await store.lockPassword(id ?? NOBODY);
-        const now = clock.now();
-        const usable = state !== null && id !== null && !isLocked(state, now);
-        await store.saveLockout(usable ? id : NOBODY, usable ? afterFailure(state, deps.lockout, now) : afterSuccess());
-        return usable ? { hash: state.hash } : null;
-      });
-      const verified = await deps.hasher.verify(attempt?.hash ?? (await dummyHash), password.normalize('NFKC'));
-      if (!attempt || !verified || id === null) return false;
-      await deps.passwords(uow.read).saveLockout(id, afterSuccess());
+      const hash = await store.countFailure(id ?? NOBODY, deps.lockout, deps.clock.now());
+      if (!(await matches(hash, password)) || id === null) return false;
+      await store.saveLockout(id, afterSuccess());
       return true;
     },
   };

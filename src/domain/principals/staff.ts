@@ -1,4 +1,4 @@
-import type { LockoutState } from '../sessions/lockout.js';
+import type { LockablePasswords } from '../credentials/password-attempts.js';
 
 /** Support agents read profiles and help customers; administrators also manage clients, catalogs and staff. */
 export type StaffRole = 'AGENT' | 'ADMIN';
@@ -18,7 +18,7 @@ export interface StaffMember {
 }
 
 /** Persistence of staff members. Password hashes stay in the store and the sign-in path. */
-export interface StaffStore {
+export interface StaffStore extends LockablePasswords {
   /** False when a member already has this email (case-insensitive). */
   insert(member: StaffMember, passwordHash: string): Promise<boolean>;
   findById(id: string): Promise<StaffMember | null>;
@@ -26,9 +26,6 @@ export interface StaffStore {
   list(): Promise<StaffMember[]>;
   /** Active administrators other than `exceptId`. */
   countActiveAdmins(exceptId?: string): Promise<number>;
-  /** The member's password hash and lockout state, locked until the transaction ends. */
-  lockPassword(id: string): Promise<({ hash: string } & LockoutState) | null>;
-  saveLockout(id: string, state: LockoutState): Promise<void>;
   /** Applies the changes; returns the member as it now is, or null when there is none. */
   update(id: string, changes: Partial<Pick<StaffMember, 'role' | 'disabledAt' | 'name'>> & { bumpTokenVersion?: boolean }, at: Date): Promise<StaffMember | null>;
   /** Replaces the password hash, clears the lockout and bumps the token version (ending every token). */

@@ -59,7 +59,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       revokedAt: null,
     };
     const refreshToken = deps.refreshTokens.generate(session.id);
-    await uow.read.sessions.create(session, deps.refreshTokens.hash(refreshToken));
+    await uow.read.sessions.createAfterPassword(session, deps.refreshTokens.hash(refreshToken));
     return { ...(await issue(session)), refreshToken, session };
   }
 
@@ -113,19 +113,17 @@ export function createSessionService(deps: SessionServiceDeps) {
     async signIn(command: SignInCommand): Promise<SessionTokens> {
       checkPasswordLength(command.password);
       const email = normaliseEmail(command.email);
-      // Every attempt counts, whatever it turns out to be, so guessing across accounts or from many
-      // requests hits a shared limit before any password is checked. The account is looked up meanwhile
-      // (one round trip for both); nothing is done with it unless the limits allow the attempt.
-      const [, [customer]] = await Promise.all([
-        consumeAttempts('sign-in', [
-          { limiter: deps.signInLimits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
-          { limiter: deps.signInLimits.perAccount, key: email.toLowerCase() },
-        ]),
-        uow.read.customers.findByEmail(email),
+      // Every attempt counts against the limits, whatever it turns out to be, so guessing across accounts or
+      // from many requests hits a shared limit before any password is checked. An attempt the limits allow
+      // is then counted against the account's lockout, in the statement that finds the account.
+      await consumeAttempts('sign-in', [
+        { limiter: deps.signInLimits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
+        { limiter: deps.signInLimits.perAccount, key: email.toLowerCase() },
       ]);
-      const registered = customer?.status === 'REGISTERED' ? customer : null;
-      if (!(await passwords.verify(registered?.id ?? null, command.password)) || !registered) throw wrongCredentials();
-      return open(registered.id, clock.now(), { userAgent: command.userAgent ?? null, ip: command.ip ?? null });
+      const counted = await uow.read.credentials.countSignInFailure(email, deps.lockout, clock.now());
+      if (!(await passwords.matches(counted?.hash ?? null, command.password)) || !counted) throw wrongCredentials();
+      // Opening the session clears the lockout, in the statement that records it.
+      return open(counted.customerId, clock.now(), { userAgent: command.userAgent ?? null, ip: command.ip ?? null });
     },
 
     /**

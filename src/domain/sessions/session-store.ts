@@ -2,7 +2,11 @@ import type { Session } from './session.js';
 
 /** Persistence of sessions. Refresh tokens are only ever stored, compared and kept as hashes. */
 export interface SessionStore {
-  create(session: Session, refreshHash: string): Promise<void>;
+  /**
+   * Records a session opened by a right password and clears that password's lockout, in one statement
+   * (the attempt was counted as a failure before the password was checked).
+   */
+  createAfterPassword(session: Session, refreshHash: string): Promise<void>;
   /** The session, if it is not revoked and its customer is REGISTERED; null otherwise. */
   findActive(id: string): Promise<Session | null>;
   /** The session with its current refresh hash and its customer's status, locked until the transaction ends. */
