@@ -1,16 +1,21 @@
-import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AttemptLimiter } from '../domain/sessions/attempt-limiter.js';
-import type { Db } from './database.js';
-import { rateLimits } from './tables/index.js';
+import type { Database } from './database.js';
 
 /**
- * rate-limiter-flexible over drizzle: one atomic upsert per attempt in the shared rate_limits table, so
- * every Kith process on the database counts against the same limit.
+ * rate-limiter-flexible's RateLimiterPostgres: one atomic upsert per attempt in the shared rate_limits table
+ * (made by a migration: src/store/tables/rate-limits.ts), so every Kith process on the database counts
+ * against the same limit. Its statement is a fixed text, so the pool prepares it; RateLimiterDrizzle built
+ * its upsert with drizzle on every attempt, a tenth of a sign-in's main thread. It takes a node-postgres
+ * pool, of which it uses only `query({ text, values })`: Kith hands it that method over its own pool.
  */
-export function createAttemptLimiter(db: Db, options: { name: string; points: number; durationSeconds: number }): AttemptLimiter {
-  const limiter = new RateLimiterDrizzle({
-    storeClient: db,
-    schema: rateLimits,
+export function createAttemptLimiter(database: Database, options: { name: string; points: number; durationSeconds: number }): AttemptLimiter {
+  const limiter = new RateLimiterPostgres({
+    storeClient: { query: async (query: { text: string; values?: unknown[] }) => ({ rows: await database.query(query.text, query.values ?? []) }) },
+    storeType: 'pool',
+    tableName: 'rate_limits',
+    tableCreated: true,
+    clearExpiredByTimeout: true,
     keyPrefix: `kith:${options.name}`,
     points: options.points,
     duration: options.durationSeconds,

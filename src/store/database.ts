@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'drizzle-orm/logger';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -34,6 +34,11 @@ export interface Database {
   readonly migrated: () => boolean;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
+  /**
+   * Runs one statement with its parameters on the pool (not in a transaction), for a library that brings
+   * its own SQL (rate-limiter-flexible's RateLimiterPostgres); counted in statementCount.
+   */
+  query(text: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>;
   /** LISTENs on `channel` on a connection of its own (PostgreSQL) or the embedded database (PGlite). */
   listen(channel: string, handlers: NotificationHandlers, name?: string): Promise<Listener>;
   close(): Promise<void>;
@@ -59,6 +64,17 @@ export function executedRows(result: unknown): Record<string, unknown>[] {
   return Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows;
 }
 
+const dialect = new PgDialect();
+
+/**
+ * A hand-written statement whose values are all placeholders (sql.placeholder), built once and prepared
+ * (`name`): what drizzle's builders do with `.prepare()`, for SQL they cannot express. Runs on `db`.
+ */
+export function preparedStatement(db: Db, query: SQL, name: string) {
+  const prepared = db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false);
+  return { execute: async (values: Record<string, unknown>) => executedRows(await prepared.execute(values)) };
+}
+
 /** Statement texts a process prepares on PostgreSQL: from their second run on, at most 256 (see statement-preparation.ts). */
 const PREPARATION = { threshold: 2, maxTexts: 256 };
 
@@ -78,7 +94,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.databaseUrl) {
     const url = options.databaseUrl;
     const client = postgres(url, { max: options.poolSize ?? 10, onnotice: () => {} });
-    const db = drizzlePostgres(preparingClient(client, createPreparationPolicy(PREPARATION)), { schema: tables, logger }) as unknown as Db;
+    const preparing = preparingClient(client, createPreparationPolicy(PREPARATION));
+    const db = drizzlePostgres(preparing, { schema: tables, logger }) as unknown as Db;
     return {
       db,
       driver: 'postgres',
@@ -100,6 +117,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       async ping() {
         await client`select 1`;
       },
+      async query(text, params) {
+        statements += 1;
+        return [...(await preparing.unsafe(text, params as never[]))];
+      },
       listen: (channel, handlers, name) => listenOnPostgres(url, channel, handlers, name),
       async close() {
         await client.end({ timeout: 5 });
@@ -120,6 +141,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
     async ping() {
       await db.execute(sql`select 1`);
+    },
+    async query(text, params) {
+      statements += 1;
+      return (await client.query<Record<string, unknown>>(text, [...params])).rows;
     },
     async listen(channel, handlers) {
       // PGlite delivers a notification as soon as the statement that committed it returns.

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { PgDialect, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { LockoutPolicy } from '../domain/sessions/lockout.js';
-import { type Db, executedRows } from './database.js';
+import { type Db, preparedStatement } from './database.js';
 
 /** Where a table keeps a password's lockout state. */
 export interface LockoutColumns {
@@ -14,7 +14,6 @@ export interface LockoutColumns {
 /** Doublings of the lock counted at most: beyond them every lock is maxLockSeconds anyway (and 2^n stays finite). */
 const MAX_DOUBLINGS = 60;
 
-const dialect = new PgDialect();
 const param = (name: string) => sql.placeholder(name);
 
 /**
@@ -47,15 +46,16 @@ const policyValues = (policy: LockoutPolicy, now: Date) => ({
  */
 export function prepareFailureCount(db: Db, columns: LockoutColumns, parts: { from?: SQL; where: SQL; returning: SQL }, name: string) {
   const { lockedUntil } = columns;
+  // The count commits without waiting for its WAL flush (set_config(..., true) lasts until this statement's
+  // transaction ends): a crash of PostgreSQL can lose the counts of its last fraction of a second, as it
+  // loses rate_limits, and each attempt is spared an fsync. A success's session insert commits durably.
   const query = sql`update ${columns.table} set ${failureCounted(columns)}
-    ${parts.from ? sql`from ${parts.from}` : sql``}
+    from (select set_config('synchronous_commit', 'off', true)) as relaxed_commit${parts.from ? sql`, ${parts.from}` : sql``}
     where ${parts.where} and (${lockedUntil} is null or ${lockedUntil} <= ${param('now')}::timestamptz)
     returning ${parts.returning}`;
-  const prepared = db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false);
+  const prepared = preparedStatement(db, query, name);
   return {
     /** The rows counted: none when the password is locked or there is none. */
-    async execute(policy: LockoutPolicy, now: Date, values: Record<string, unknown>): Promise<Record<string, unknown>[]> {
-      return executedRows(await prepared.execute({ ...values, ...policyValues(policy, now) }));
-    },
+    execute: (policy: LockoutPolicy, now: Date, values: Record<string, unknown>) => prepared.execute({ ...values, ...policyValues(policy, now) }),
   };
 }

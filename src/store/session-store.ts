@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Session } from '../domain/sessions/session.js';
 import type { SessionStore } from '../domain/sessions/session-store.js';
-import type { Db } from './database.js';
+import { type Db, preparedStatement } from './database.js';
 import type { PrincipalWritten } from './principal-changes.js';
 import { customers, sessions } from './tables/index.js';
 
@@ -19,7 +19,9 @@ export const sessionColumns = {
   revokedAt: sessions.revokedAt,
 };
 
-/** Checked on every authenticated request, so prepared once per database. */
+const p = (name: string) => sql.placeholder(name);
+
+/** Checked on every authenticated request (and recorded on every sign-in), so prepared once per database. */
 export function prepareSessionReads(db: Db) {
   return {
     active: db
@@ -28,6 +30,18 @@ export function prepareSessionReads(db: Db) {
       .innerJoin(customers, eq(customers.id, sessions.customerId))
       .where(and(eq(sessions.id, sql.placeholder('id')), isNull(sessions.revokedAt), eq(customers.status, 'REGISTERED')))
       .prepare('kith_session_active'),
+    openAfterPassword: preparedStatement(
+      db,
+      sql`with created as (
+          insert into sessions (id, customer_id, created_at, last_used_at, auth_time, acr, amr, user_agent, ip, refresh_hash)
+          values (${p('id')}::uuid, ${p('customerId')}::uuid, ${p('createdAt')}::timestamptz, ${p('lastUsedAt')}::timestamptz,
+            ${p('authTime')}::timestamptz, ${p('acr')}, ${p('amr')}::text[], ${p('userAgent')}, ${p('ip')}, ${p('refreshHash')})
+          returning customer_id
+        )
+        update credentials set failed_attempts = 0, lockouts = 0, locked_until = null
+        where customer_id = (select customer_id from created) and kind = 'password'`,
+      'kith_session_after_password',
+    ),
   };
 }
 
@@ -35,16 +49,19 @@ export function prepareSessionReads(db: Db) {
 export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareSessionReads>, announced: PrincipalWritten = () => {}): SessionStore {
   return {
     async createAfterPassword(session: Session, refreshHash: string) {
-      // Begins by inserting, so each connection prepares it once (src/store/statement-preparation.ts).
       const s = session;
-      await db.execute(sql`with created as (
-          insert into sessions (id, customer_id, created_at, last_used_at, auth_time, acr, amr, user_agent, ip, refresh_hash)
-          values (${s.id}::uuid, ${s.customerId}::uuid, ${s.createdAt.toISOString()}::timestamptz, ${s.lastUsedAt.toISOString()}::timestamptz,
-            ${s.authTime.toISOString()}::timestamptz, ${s.acr}, ${sql.param(s.amr)}::text[], ${s.userAgent}, ${s.ip}, ${refreshHash})
-          returning customer_id
-        )
-        update credentials set failed_attempts = 0, lockouts = 0, locked_until = null
-        where customer_id = (select customer_id from created) and kind = 'password'`);
+      await (prepared ?? prepareSessionReads(db)).openAfterPassword.execute({
+        id: s.id,
+        customerId: s.customerId,
+        createdAt: s.createdAt.toISOString(),
+        lastUsedAt: s.lastUsedAt.toISOString(),
+        authTime: s.authTime.toISOString(),
+        acr: s.acr,
+        amr: s.amr,
+        userAgent: s.userAgent,
+        ip: s.ip,
+        refreshHash,
+      });
     },
     async findActive(id) {
       const reads = prepared ?? prepareSessionReads(db);
