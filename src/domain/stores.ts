@@ -32,5 +32,10 @@ export interface Stores {
 export interface UnitOfWork {
   /** Stores outside any transaction, for reads. */
   readonly read: Stores;
-  transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>;
+  /**
+   * `snapshot`: every read of the work sees the database as of its first statement (REPEATABLE READ),
+   * so parts read one after another agree even while others write; otherwise each statement sees what was
+   * committed before it began (READ COMMITTED).
+   */
+  transaction<T>(work: (tx: Stores) => Promise<T>, options?: { snapshot?: boolean }): Promise<T>;
 }

@@ -63,14 +63,16 @@ export function createUnitOfWork(database: Database, options: UnitOfWorkOptions 
   return {
     // Outside a transaction a write has committed when its statement returns.
     read: storesFor(db, prepareReads(db), settle, options.catalogCache),
-    async transaction(work) {
+    async transaction(work, options) {
       let announced = false;
-      const result = await db.transaction((tx) =>
-        work(
-          storesFor(tx as unknown as Db, undefined, () => {
-            announced = true;
-          }),
-        ),
+      const result = await db.transaction(
+        (tx) =>
+          work(
+            storesFor(tx as unknown as Db, undefined, () => {
+              announced = true;
+            }),
+          ),
+        options?.snapshot ? { isolationLevel: 'repeatable read' } : undefined,
       );
       if (announced) await settle();
       return result;

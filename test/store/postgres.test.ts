@@ -8,7 +8,9 @@ import { systemClock } from '../../src/domain/clock.js';
 import { createKith, type Kith } from '../../src/server/app.js';
 import { openDatabase } from '../../src/store/database.js';
 import { createSigningKeyStore } from '../../src/store/signing-key-store.js';
-import { KEY_ENCRYPTION_KEY, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
+import { customers } from '../../src/store/tables/index.js';
+import { createUnitOfWork } from '../../src/store/unit-of-work.js';
+import { KEY_ENCRYPTION_KEY, startKith, testDatabase, type TestKith, uniqueEmail } from '../support/kith.js';
 
 const url = process.env.DATABASE_URL;
 
@@ -49,6 +51,24 @@ describe.runIf(url)('on PostgreSQL', () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
     }
+  });
+
+  it('a snapshot transaction reads one snapshot: a customer committed by another connection meanwhile stays unseen', async () => {
+    const database = await testDatabase();
+    const uow = createUnitOfWork(database);
+    const readTwice = (snapshot: boolean) => {
+      const email = uniqueEmail();
+      return uow.transaction(async (tx) => {
+        const before = await tx.customers.findByEmail(email);
+        const at = new Date();
+        await database.db.insert(customers).values({ id: randomUUID(), status: 'LIGHT', email, createdAt: at, updatedAt: at });
+        const after = await tx.customers.findByEmail(email);
+        return [before.length, after.length];
+      }, { snapshot });
+    };
+    expect(await readTwice(true)).toEqual([0, 0]);
+    // The default, READ COMMITTED: the second read sees the committed row.
+    expect(await readTwice(false)).toEqual([0, 1]);
   });
 
   describe('several Kith processes on one database', () => {

@@ -130,8 +130,9 @@ export function createDataExport(deps: { uow: UnitOfWork; clock: Clock; stepUp: 
   const { uow, clock } = deps;
   return {
     /**
-     * Reads everything Kith holds about the signed-in customer in one transaction, so the parts agree, and
-     * appends a customer.exported event to it. Needs a recent step-up.
+     * Reads everything Kith holds about the signed-in customer in one transaction on one snapshot, so the
+     * parts agree even while the customer or others write, and appends a customer.exported event to it.
+     * Needs a recent step-up.
      */
     async exportOwn(auth: Authentication, actor: Actor): Promise<{ generatedAt: Date; document: ExportDocument }> {
       await deps.stepUp.require(auth);
@@ -153,7 +154,7 @@ export function createDataExport(deps: { uow: UnitOfWork; clock: Clock; stepUp: 
         await tx.events.append([{ customerId: id, type: 'customer.exported', changedFields: [], actor: actorLabel(actor), occurredAt: generatedAt }]);
         const sources = { customer, password, consents, consentHistory, sessions, factors, passkeys, scim, changeEvents };
         return { generatedAt, document: exportDocument(sources, generatedAt) };
-      });
+      }, { snapshot: true });
     },
   };
 }
