@@ -30,16 +30,23 @@ export function prepareSessionReads(db: Db) {
       .innerJoin(customers, eq(customers.id, sessions.customerId))
       .where(and(eq(sessions.id, sql.placeholder('id')), isNull(sessions.revokedAt), eq(customers.status, 'REGISTERED')))
       .prepare('kith_session_active'),
+    // The customer's row is share-locked and must still be REGISTERED: an erasure or a disabling holds that
+    // row's lock until it commits, so a sign-in racing one waits for it and then opens no session (rather
+    // than leave one behind, with its IP and user agent, for a tombstone or a disabled account).
     openAfterPassword: preparedStatement(
       db,
       sql`with created as (
           insert into sessions (id, customer_id, created_at, last_used_at, auth_time, acr, amr, user_agent, ip, refresh_hash)
-          values (${p('id')}::uuid, ${p('customerId')}::uuid, ${p('createdAt')}::timestamptz, ${p('lastUsedAt')}::timestamptz,
-            ${p('authTime')}::timestamptz, ${p('acr')}, ${p('amr')}::text[], ${p('userAgent')}, ${p('ip')}, ${p('refreshHash')})
+          select ${p('id')}::uuid, customers.id, ${p('createdAt')}::timestamptz, ${p('lastUsedAt')}::timestamptz,
+            ${p('authTime')}::timestamptz, ${p('acr')}, ${p('amr')}::text[], ${p('userAgent')}, ${p('ip')}, ${p('refreshHash')}
+          from customers where customers.id = ${p('customerId')}::uuid and customers.status = 'REGISTERED' for share
           returning customer_id
+        ),
+        cleared as (
+          update credentials set failed_attempts = 0, lockouts = 0, locked_until = null
+          where customer_id = (select customer_id from created) and kind = 'password'
         )
-        update credentials set failed_attempts = 0, lockouts = 0, locked_until = null
-        where customer_id = (select customer_id from created) and kind = 'password'`,
+        select count(*)::int as created from created`,
       'kith_session_after_password',
     ),
   };
@@ -50,7 +57,7 @@ export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareS
   return {
     async createAfterPassword(session: Session, refreshHash: string) {
       const s = session;
-      await (prepared ?? prepareSessionReads(db)).openAfterPassword.execute({
+      const [row] = await (prepared ?? prepareSessionReads(db)).openAfterPassword.execute({
         id: s.id,
         customerId: s.customerId,
         createdAt: s.createdAt.toISOString(),
@@ -62,6 +69,7 @@ export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareS
         ip: s.ip,
         refreshHash,
       });
+      return Number(row?.created) === 1;
     },
     async findActive(id) {
       const reads = prepared ?? prepareSessionReads(db);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { systemClock } from '../../src/domain/clock.js';
 import { createKith, type Kith } from '../../src/server/app.js';
 import { openDatabase } from '../../src/store/database.js';
 import { createSigningKeyStore } from '../../src/store/signing-key-store.js';
-import { customers } from '../../src/store/tables/index.js';
+import { credentials, customers, sessions } from '../../src/store/tables/index.js';
 import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import { KEY_ENCRYPTION_KEY, startKith, testDatabase, type TestKith, uniqueEmail } from '../support/kith.js';
 
@@ -69,6 +70,46 @@ describe.runIf(url)('on PostgreSQL', () => {
     expect(await readTwice(true)).toEqual([0, 0]);
     // The default, READ COMMITTED: the second read sees the committed row.
     expect(await readTwice(false)).toEqual([0, 1]);
+  });
+
+  it('a sign-in racing a disabling waits for it, then opens no session; otherwise it opens one and clears the lockout', async () => {
+    const database = await testDatabase();
+    const { sessions: store } = createUnitOfWork(database).read;
+    const at = new Date();
+    const customer = async () => {
+      const id = randomUUID();
+      await database.db.insert(customers).values({ id, status: 'REGISTERED', email: uniqueEmail(), createdAt: at, updatedAt: at });
+      await database.db.insert(credentials).values({ id: randomUUID(), customerId: id, kind: 'password', secretHash: 'h', failedAttempts: 1, createdAt: at, updatedAt: at });
+      return id;
+    };
+    const session = (customerId: string) => ({
+      id: randomUUID(), customerId, createdAt: at, lastUsedAt: at, authTime: at, acr: 'pwd', amr: ['pwd'], userAgent: 'test', ip: '192.0.2.1', revokedAt: null,
+    });
+    const sessionsOf = async (customerId: string) => (await database.db.select().from(sessions).where(eq(sessions.customerId, customerId))).length;
+
+    const open = await customer();
+    expect(await store.createAfterPassword(session(open), `refresh-${randomUUID()}`)).toBe(true);
+    expect(await sessionsOf(open)).toBe(1);
+    const [cleared] = await database.db.select().from(credentials).where(eq(credentials.customerId, open));
+    expect(cleared!.failedAttempts).toBe(0);
+
+    const raced = await customer();
+    const other = postgres(url!, { max: 1, onnotice: () => {} });
+    let settled = false;
+    let pending: Promise<boolean> | null = null;
+    try {
+      await other.begin(async (tx) => {
+        await tx`select id from customers where id = ${raced} for update`;
+        await tx`update customers set status = 'DISABLED' where id = ${raced}`;
+        pending = store.createAfterPassword(session(raced), `refresh-${randomUUID()}`).finally(() => (settled = true));
+        await new Promise((resume) => setTimeout(resume, 300));
+        expect(settled).toBe(false);
+      });
+      expect(await pending!).toBe(false);
+      expect(await sessionsOf(raced)).toBe(0);
+    } finally {
+      await other.end();
+    }
   });
 
   describe('several Kith processes on one database', () => {

@@ -59,7 +59,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       revokedAt: null,
     };
     const refreshToken = deps.refreshTokens.generate(session.id);
-    await uow.read.sessions.createAfterPassword(session, deps.refreshTokens.hash(refreshToken));
+    if (!(await uow.read.sessions.createAfterPassword(session, deps.refreshTokens.hash(refreshToken)))) throw wrongCredentials();
     return { ...(await issue(session)), refreshToken, session };
   }
 
