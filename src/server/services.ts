@@ -74,8 +74,8 @@ export function createServices(deps: {
   // One limiter per kind of key: sign-ins count per email (staff emails apart), step-ups per customer,
   // each with its own budget; the lockout behind them is per account and shared by sign-in and step-up.
   const signInLimits = {
-    perIp: createAttemptLimiter(deps.database, { name: 'signin-ip', points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
-    perAccount: createAttemptLimiter(deps.database, { name: 'signin-account', points: deps.config.signInAttemptsPerAccountPerMinute, durationSeconds: 60 }),
+    perIp: createAttemptLimiter(deps.database, { name: 'signin-ip', secret: deps.config.keyEncryptionKey, points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
+    perAccount: createAttemptLimiter(deps.database, { name: 'signin-account', secret: deps.config.keyEncryptionKey, points: deps.config.signInAttemptsPerAccountPerMinute, durationSeconds: 60 }),
   };
   const { perAccount } = signInLimits;
   const sessions = createSessionService({
@@ -144,7 +144,7 @@ export function createServices(deps: {
       newId: randomUUID,
       secrets: clientSecrets,
       tokens: deps.accessTokens.clientIssuer,
-      perIp: createAttemptLimiter(deps.database, { name: 'token-ip', points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
+      perIp: createAttemptLimiter(deps.database, { name: 'token-ip', secret: deps.config.keyEncryptionKey, points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
     }),
     emailChange: createEmailChange({ uow, clock, stepUp }),
     secondFactors,

@@ -1,3 +1,4 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AttemptLimiter } from '../domain/sessions/attempt-limiter.js';
 import type { Database } from './database.js';
@@ -8,8 +9,17 @@ import type { Database } from './database.js';
  * against the same limit. Its statement is a fixed text, so the pool prepares it; RateLimiterDrizzle built
  * its upsert with drizzle on every attempt, a tenth of a sign-in's main thread. It takes a node-postgres
  * pool, of which it uses only `query({ text, values })`: Kith hands it that method over its own pool.
+ *
+ * The table never holds a key in clear (an email or an IP address is personal data, and the rows outlive
+ * an erasure by up to an hour before the library's cleanup): each key is stored as its HMAC-SHA-256 under
+ * a key derived from `secret` (KITH_KEY_ENCRYPTION_KEY, the same on every process, so they still share counts).
  */
-export function createAttemptLimiter(database: Database, options: { name: string; points: number; durationSeconds: number }): AttemptLimiter {
+export function createAttemptLimiter(
+  database: Database,
+  options: { name: string; points: number; durationSeconds: number; secret: string },
+): AttemptLimiter {
+  const hmacKey = Buffer.from(hkdfSync('sha256', options.secret, 'kith', 'kith rate-limit keys v1', 32));
+  const pseudonym = (key: string) => createHmac('sha256', hmacKey).update(key).digest('base64url');
   const limiter = new RateLimiterPostgres({
     storeClient: { query: async (query: { text: string; values?: unknown[] }) => ({ rows: await database.query(query.text, query.values ?? []) }) },
     storeType: 'pool',
@@ -23,7 +33,7 @@ export function createAttemptLimiter(database: Database, options: { name: string
   return {
     async consume(key) {
       try {
-        await limiter.consume(key);
+        await limiter.consume(pseudonym(key));
         return null;
       } catch (rejection) {
         // consume() rejects with a RateLimiterRes when over the limit, with an Error when the store fails.

@@ -42,4 +42,19 @@ describe('sign-in rate limits', () => {
     expect(limited.body.errors[0].extensions.code).toBe('RATE_LIMITED');
     expect((await attempt(uniqueEmail(), 'any passphrase here', someIp())).status).toBe(200);
   });
+
+  it('stores no email or IP address in clear: each counter is keyed by an HMAC of them', async () => {
+    const [email, ip] = [uniqueEmail(), someIp()];
+    expect((await attempt(email, 'any passphrase here', ip)).status).toBe(200);
+    // Every counter in the table, other tests' too (on PostgreSQL they share it).
+    const keys = await counterKeys();
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    expect(keys.filter((key) => key.includes(email.toLowerCase()) || key.includes(ip))).toEqual([]);
+    for (const key of keys) expect(key).toMatch(/^kith:[a-z-]+:[A-Za-z0-9_-]{43}$/);
+  });
 });
+
+async function counterKeys(): Promise<string[]> {
+  const rows = await k.database.query('select key from rate_limits', []);
+  return rows.map((row) => String(row.key));
+}
