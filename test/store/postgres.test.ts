@@ -9,7 +9,7 @@ import { systemClock } from '../../src/domain/clock.js';
 import { createKith, type Kith } from '../../src/server/app.js';
 import { openDatabase } from '../../src/store/database.js';
 import { createSigningKeyStore } from '../../src/store/signing-key-store.js';
-import { credentials, customers, sessions } from '../../src/store/tables/index.js';
+import { credentials, customers, sessions, totpFactors } from '../../src/store/tables/index.js';
 import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import { KEY_ENCRYPTION_KEY, startKith, testDatabase, type TestKith, uniqueEmail } from '../support/kith.js';
 
@@ -20,6 +20,28 @@ function sibling(name: string): string {
   const u = new URL(url!);
   u.pathname = `/${name}`;
   return u.toString();
+}
+
+/**
+ * Runs `work` while another connection holds the customer's row lock and has changed it (`set`, SQL) without
+ * committing, as an erasure or a disabling does; checks that `work` waits, commits, and returns its answer.
+ */
+async function whileChanging<T>(customerId: string, set: string, work: () => Promise<T>): Promise<T> {
+  const other = postgres(url!, { max: 1, onnotice: () => {} });
+  let settled = false;
+  let pending: Promise<T> | null = null;
+  try {
+    await other.begin(async (tx) => {
+      await tx`select id from customers where id = ${customerId} for update`;
+      await tx.unsafe(`update customers set ${set} where id = $1`, [customerId]);
+      pending = work().finally(() => (settled = true));
+      await new Promise((resume) => setTimeout(resume, 300));
+      expect(settled).toBe(false);
+    });
+    return await pending!;
+  } finally {
+    await other.end();
+  }
 }
 
 describe.runIf(url)('on PostgreSQL', () => {
@@ -94,22 +116,24 @@ describe.runIf(url)('on PostgreSQL', () => {
     expect(cleared!.failedAttempts).toBe(0);
 
     const raced = await customer();
-    const other = postgres(url!, { max: 1, onnotice: () => {} });
-    let settled = false;
-    let pending: Promise<boolean> | null = null;
-    try {
-      await other.begin(async (tx) => {
-        await tx`select id from customers where id = ${raced} for update`;
-        await tx`update customers set status = 'DISABLED' where id = ${raced}`;
-        pending = store.createAfterPassword(session(raced), `refresh-${randomUUID()}`).finally(() => (settled = true));
-        await new Promise((resume) => setTimeout(resume, 300));
-        expect(settled).toBe(false);
-      });
-      expect(await pending!).toBe(false);
-      expect(await sessionsOf(raced)).toBe(0);
-    } finally {
-      await other.end();
-    }
+    expect(await whileChanging(raced, `status = 'DISABLED'`, () => store.createAfterPassword(session(raced), `refresh-${randomUUID()}`))).toBe(false);
+    expect(await sessionsOf(raced)).toBe(0);
+  });
+
+  it('a TOTP enrolment racing an erasure waits for it, then is refused and stores no seed', async () => {
+    const { kith, database } = await startKith();
+    const id = randomUUID();
+    const at = new Date();
+    await database.db.insert(customers).values({ id, status: 'REGISTERED', email: uniqueEmail(), createdAt: at, updatedAt: at });
+    const auth = { customerId: id, sessionId: randomUUID(), authTime: new Date(), acr: 'pwd', amr: ['pwd'] };
+    const answer = await whileChanging(id, `status = 'DELETED', email = null`, () =>
+      kith.services.totp.enroll(auth).then(
+        () => 'enrolled',
+        (error: unknown) => (error as { code?: string }).code,
+      ),
+    );
+    expect(answer).toBe('CONFLICT');
+    expect(await database.db.select().from(totpFactors).where(eq(totpFactors.customerId, id))).toEqual([]);
   });
 
   describe('several Kith processes on one database', () => {

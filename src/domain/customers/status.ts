@@ -1,7 +1,19 @@
+import { conflict } from '../errors.js';
 import type { Stores } from '../stores.js';
-import type { CustomerStatus } from './customer.js';
+import type { Customer, CustomerStatus } from './customer.js';
 
 /** The status an enabled account has: REGISTERED once it has a password, LIGHT before. */
 export async function enabledStatus(tx: Stores, customerId: string): Promise<CustomerStatus> {
   return (await tx.credentials.findPasswordHash(customerId)) ? 'REGISTERED' : 'LIGHT';
+}
+
+/**
+ * Locks the customer's row until the transaction ends and requires an active registered account (CONFLICT
+ * otherwise). An erasure or a disabling holds this lock while it runs, so a write that must not outlive
+ * one (a second factor, a passkey) waits for it and is then refused, rather than leave data on a tombstone.
+ */
+export async function lockRegistered(tx: Stores, customerId: string): Promise<Customer & { email: string }> {
+  const customer = await tx.customers.lockById(customerId);
+  if (!customer || customer.status !== 'REGISTERED' || customer.email === null) throw conflict('Only an active registered account can add a second factor.');
+  return { ...customer, email: customer.email };
 }

@@ -1,4 +1,5 @@
 import type { Actor } from '../actor.js';
+import { lockRegistered } from '../customers/status.js';
 import type { Clock } from '../clock.js';
 import { badInput, conflict, notFound } from '../errors.js';
 import { accountAttemptKey, type AttemptLimiter, consumeAttempts } from '../sessions/attempt-limiter.js';
@@ -82,13 +83,15 @@ export function createTotpService(deps: TotpServiceDeps) {
      */
     async enroll(auth: Authentication): Promise<TotpProvisioning> {
       await deps.stepUp.require(auth);
-      const [customer] = await uow.read.customers.findByIds([auth.customerId]);
-      if (!customer || customer.status !== 'REGISTERED' || customer.email === null) throw conflict('Only an active registered account can add a second factor.');
       const secret = deps.algorithm.newSecret();
       const sealed = await deps.sealer.seal(secret, sealContext(auth.customerId));
-      const saved = await uow.read.factors.savePendingTotp(auth.customerId, sealed, clock.now());
-      if (!saved) throw conflict('TOTP is already enabled: remove it (removeTotp) before enrolling again.');
-      return deps.algorithm.provisioning(secret, { issuer: deps.issuer, label: customer.email }, deps.params);
+      const email = await uow.transaction(async (tx) => {
+        const customer = await lockRegistered(tx, auth.customerId);
+        const saved = await tx.factors.savePendingTotp(auth.customerId, sealed, clock.now());
+        if (!saved) throw conflict('TOTP is already enabled: remove it (removeTotp) before enrolling again.');
+        return customer.email;
+      });
+      return deps.algorithm.provisioning(secret, { issuer: deps.issuer, label: email }, deps.params);
     },
 
     /**

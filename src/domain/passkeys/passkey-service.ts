@@ -1,4 +1,5 @@
 import { type Actor, actorLabel } from '../actor.js';
+import { lockRegistered } from '../customers/status.js';
 import type { Clock } from '../clock.js';
 import { badInput, conflict, notFound } from '../errors.js';
 import { checkId } from '../input-bounds.js';
@@ -113,6 +114,7 @@ export function createPasskeyService(deps: PasskeyServiceDeps) {
         lastUsedAt: null,
       };
       await uow.transaction(async (tx) => {
+        await lockRegistered(tx, auth.customerId);
         if ((await tx.passkeys.listKeysOf(auth.customerId)).length >= MAX_PASSKEYS) throw conflict(`An account may have at most ${MAX_PASSKEYS} passkeys.`);
         await tx.passkeys.create(passkey);
         await appendChange(tx, auth.customerId, actor, at);
