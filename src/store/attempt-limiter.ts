@@ -4,14 +4,14 @@ import type { AttemptLimiter } from '../domain/sessions/attempt-limiter.js';
 import type { Database } from './database.js';
 
 /**
- * rate-limiter-flexible's RateLimiterPostgres: one atomic upsert per attempt in the shared rate_limits table
- * (made by a migration: src/store/tables/rate-limits.ts), so every Kith process on the database counts
+ * rate-limiter-flexible's RateLimiterPostgres: one atomic upsert per attempt in the shared
+ * rate_limit_counters table (made by a migration: src/store/tables/rate-limits.ts), so every Kith process on the database counts
  * against the same limit. Its statement is a fixed text, so the pool prepares it; RateLimiterDrizzle built
  * its upsert with drizzle on every attempt, a tenth of a sign-in's main thread. It takes a node-postgres
  * pool, of which it uses only `query({ text, values })`: Kith hands it that method over its own pool.
  *
- * The table never holds a key in clear (an email or an IP address is personal data, and the rows outlive
- * an erasure by up to an hour before the library's cleanup): each key is stored as its HMAC-SHA-256 under
+ * The table never holds a key in clear (an email or an IP address is personal data, and a row stays about an
+ * hour after it expires, until the library's cleanup): each key is stored as its HMAC-SHA-256 under
  * a key derived from `secret` (KITH_KEY_ENCRYPTION_KEY, the same on every process, so they still share counts).
  */
 export function createAttemptLimiter(
@@ -21,9 +21,10 @@ export function createAttemptLimiter(
   const hmacKey = Buffer.from(hkdfSync('sha256', options.secret, 'kith', 'kith rate-limit keys v1', 32));
   const pseudonym = (key: string) => createHmac('sha256', hmacKey).update(key).digest('base64url');
   const limiter = new RateLimiterPostgres({
-    storeClient: { query: async (query: { text: string; values?: unknown[] }) => ({ rows: await database.query(query.text, query.values ?? []) }) },
+    // What it reads of node-postgres's result: rows, and rowCount (get() and delete() test it).
+    storeClient: { query: (query: { text: string; values?: unknown[] }) => database.query(query.text, query.values ?? []) },
     storeType: 'pool',
-    tableName: 'rate_limits',
+    tableName: 'rate_limit_counters',
     tableCreated: true,
     clearExpiredByTimeout: true,
     keyPrefix: `kith:${options.name}`,

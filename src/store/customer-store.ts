@@ -88,7 +88,7 @@ export function createCustomerStore(
   announced: PrincipalWritten = () => {},
 ): CustomerStore {
   const withPurposes = (rows: Parameters<typeof toCustomersWithConsents>[0]) => toCustomersWithConsents(rows, purposes);
-  const lockWhere = (where: SQL) => db.select().from(customers).where(where).for('update');
+  const lockWhere = (where: SQL, strength: 'update' | 'share' = 'update') => db.select().from(customers).where(where).for(strength);
   return {
     async findByIds(ids) {
       if (ids.length === 0) return [];
@@ -110,6 +110,11 @@ export function createCustomerStore(
 
     async lockByEmail(email) {
       const [row] = await lockWhere(emailIs(email));
+      return row ? toCustomer(row) : null;
+    },
+
+    async shareLockById(id) {
+      const [row] = await lockWhere(eq(customers.id, id), 'share');
       return row ? toCustomer(row) : null;
     },
 

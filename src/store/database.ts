@@ -38,7 +38,7 @@ export interface Database {
    * Runs one statement with its parameters on the pool (not in a transaction), for a library that brings
    * its own SQL (rate-limiter-flexible's RateLimiterPostgres); counted in statementCount.
    */
-  query(text: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  query(text: string, params: readonly unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number }>;
   /** LISTENs on `channel` on a connection of its own (PostgreSQL) or the embedded database (PGlite). */
   listen(channel: string, handlers: NotificationHandlers, name?: string): Promise<Listener>;
   close(): Promise<void>;
@@ -119,7 +119,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       },
       async query(text, params) {
         statements += 1;
-        return [...(await preparing.unsafe(text, params as never[]))];
+        const result = await preparing.unsafe(text, params as never[]);
+        return { rows: [...result], rowCount: result.count };
       },
       listen: (channel, handlers, name) => listenOnPostgres(url, channel, handlers, name),
       async close() {
@@ -144,7 +145,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
     async query(text, params) {
       statements += 1;
-      return (await client.query<Record<string, unknown>>(text, [...params])).rows;
+      const { rows, affectedRows } = await client.query<Record<string, unknown>>(text, [...params]);
+      return { rows, rowCount: affectedRows ?? rows.length };
     },
     async listen(channel, handlers) {
       // PGlite delivers a notification as soon as the statement that committed it returns.

@@ -48,7 +48,7 @@ export function prepareFailureCount(db: Db, columns: LockoutColumns, parts: { fr
   const { lockedUntil } = columns;
   // The count commits without waiting for its WAL flush (set_config(..., true) lasts until this statement's
   // transaction ends): a crash of PostgreSQL can lose the counts of its last fraction of a second, as it
-  // loses rate_limits, and each attempt is spared an fsync. A success's session insert commits durably.
+  // loses the rate-limit counters, and each attempt is spared an fsync. A success's session insert commits durably.
   const query = sql`update ${columns.table} set ${failureCounted(columns)}
     from (select set_config('synchronous_commit', 'off', true)) as relaxed_commit${parts.from ? sql`, ${parts.from}` : sql``}
     where ${parts.where} and (${lockedUntil} is null or ${lockedUntil} <= ${param('now')}::timestamptz)

@@ -30,16 +30,19 @@ export function prepareSessionReads(db: Db) {
       .innerJoin(customers, eq(customers.id, sessions.customerId))
       .where(and(eq(sessions.id, sql.placeholder('id')), isNull(sessions.revokedAt), eq(customers.status, 'REGISTERED')))
       .prepare('kith_session_active'),
-    // The customer's row is share-locked and must still be REGISTERED: an erasure or a disabling holds that
-    // row's lock until it commits, so a sign-in racing one waits for it and then opens no session (rather
-    // than leave one behind, with its IP and user agent, for a tombstone or a disabled account).
+    // The customer's row and its password's are share-locked, and must still be REGISTERED and hold the hash
+    // the password was checked against: an erasure, a disabling or a password change holds one of those
+    // locks until it commits, so a sign-in racing one waits for it and then opens no session (rather than
+    // leave one on a tombstone or a disabled account, or one a password change did not end).
     openAfterPassword: preparedStatement(
       db,
       sql`with created as (
           insert into sessions (id, customer_id, created_at, last_used_at, auth_time, acr, amr, user_agent, ip, refresh_hash)
           select ${p('id')}::uuid, customers.id, ${p('createdAt')}::timestamptz, ${p('lastUsedAt')}::timestamptz,
             ${p('authTime')}::timestamptz, ${p('acr')}, ${p('amr')}::text[], ${p('userAgent')}, ${p('ip')}, ${p('refreshHash')}
-          from customers where customers.id = ${p('customerId')}::uuid and customers.status = 'REGISTERED' for share
+          from customers join credentials on credentials.customer_id = customers.id and credentials.kind = 'password'
+          where customers.id = ${p('customerId')}::uuid and customers.status = 'REGISTERED' and credentials.secret_hash = ${p('passwordHash')}
+          for share
           returning customer_id
         ),
         cleared as (
@@ -55,7 +58,7 @@ export function prepareSessionReads(db: Db) {
 /** `announced` runs after a write that can end a token (see src/store/principal-changes.ts). */
 export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareSessionReads>, announced: PrincipalWritten = () => {}): SessionStore {
   return {
-    async createAfterPassword(session: Session, refreshHash: string) {
+    async createAfterPassword(session: Session, refreshHash: string, passwordHash: string) {
       const s = session;
       const [row] = await (prepared ?? prepareSessionReads(db)).openAfterPassword.execute({
         id: s.id,
@@ -68,6 +71,7 @@ export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareS
         userAgent: s.userAgent,
         ip: s.ip,
         refreshHash,
+        passwordHash,
       });
       return Number(row?.created) === 1;
     },

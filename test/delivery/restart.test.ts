@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/database.js';
 import { deliveries } from '../../src/store/tables/index.js';
 import { startClockedKith } from '../support/kith.js';
 import { startSink } from './sink.js';
@@ -17,7 +18,12 @@ describe('a Kith stopped mid-delivery', () => {
   });
 
   it('leaves its claims to expire, and the next Kith on the database delivers everything', async () => {
-    const first = await startClockedKith(ENV);
+    // A database of its own for both servers: the second one's clock moves past the lease, and its passes
+    // would take over the claims of any other test's connector on a shared database.
+    const database = await openDatabase({ dataDir: 'memory://' });
+    await database.migrate();
+    closers.push(() => database.close());
+    const first = await startClockedKith(ENV, { database });
     closers.push(() => first.close());
     const sink = await startSink(SIGNING_SECRET);
     closers.push(() => sink.close());
@@ -40,7 +46,7 @@ describe('a Kith stopped mid-delivery', () => {
     expect(rows.every((r) => r.status === 'pending' && r.attempts === 0)).toBe(true);
     expect(rows.filter((r) => r.lockedUntil !== null)).toHaveLength(1);
 
-    const second = await startClockedKith(ENV);
+    const second = await startClockedKith(ENV, { database });
     closers.push(() => second.close());
     closers.push(() => disable(second, connector.id));
     await second.kith.delivery.runOnce();

@@ -55,6 +55,6 @@ describe('sign-in rate limits', () => {
 });
 
 async function counterKeys(): Promise<string[]> {
-  const rows = await k.database.query('select key from rate_limits', []);
+  const { rows } = await k.database.query('select key from rate_limit_counters', []);
   return rows.map((row) => String(row.key));
 }

@@ -127,6 +127,8 @@ describe('signing keys', () => {
     const [one, other] = [keysAt(clock, KEY_ENCRYPTION_KEY, own), keysAt(clock, KEY_ENCRYPTION_KEY, own)];
     const first = await one.ensureActive();
     expect(decodeProtectedHeader(await sign(one)).kid).toBe(first);
+    expect(decodeProtectedHeader(await sign(other)).kid).toBe(first);
+    // The process that rotates signs with the new key at once.
     const next = await other.rotate();
     expect(decodeProtectedHeader(await sign(other)).kid).toBe(next);
     advance(ACTIVE_KEY_REREAD_SECONDS * 1000 - 1);

@@ -23,17 +23,19 @@ function sibling(name: string): string {
 }
 
 /**
- * Runs `work` while another connection holds the customer's row lock and has changed it (`set`, SQL) without
- * committing, as an erasure or a disabling does; checks that `work` waits, commits, and returns its answer.
+ * Runs `work` while another connection holds the lock of the customer's row (or their password's) and has
+ * changed it (`set`, SQL) without committing, as an erasure, a disabling or a password change does; checks
+ * that `work` waits, commits, and returns its answer.
  */
-async function whileChanging<T>(customerId: string, set: string, work: () => Promise<T>): Promise<T> {
+async function whileChanging<T>(customerId: string, set: string, work: () => Promise<T>, table: 'customers' | 'credentials' = 'customers'): Promise<T> {
   const other = postgres(url!, { max: 1, onnotice: () => {} });
   let settled = false;
   let pending: Promise<T> | null = null;
   try {
     await other.begin(async (tx) => {
-      await tx`select id from customers where id = ${customerId} for update`;
-      await tx.unsafe(`update customers set ${set} where id = $1`, [customerId]);
+      const row = table === 'customers' ? 'id' : 'customer_id';
+      await tx.unsafe(`select 1 from ${table} where ${row} = $1 for update`, [customerId]);
+      await tx.unsafe(`update ${table} set ${set} where ${row} = $1`, [customerId]);
       pending = work().finally(() => (settled = true));
       await new Promise((resume) => setTimeout(resume, 300));
       expect(settled).toBe(false);
@@ -94,7 +96,7 @@ describe.runIf(url)('on PostgreSQL', () => {
     expect(await readTwice(false)).toEqual([0, 1]);
   });
 
-  it('a sign-in racing a disabling waits for it, then opens no session; otherwise it opens one and clears the lockout', async () => {
+  it('a sign-in racing a disabling or a password change waits for it, then opens no session; otherwise it opens one and clears the lockout', async () => {
     const database = await testDatabase();
     const { sessions: store } = createUnitOfWork(database).read;
     const at = new Date();
@@ -110,14 +112,19 @@ describe.runIf(url)('on PostgreSQL', () => {
     const sessionsOf = async (customerId: string) => (await database.db.select().from(sessions).where(eq(sessions.customerId, customerId))).length;
 
     const open = await customer();
-    expect(await store.createAfterPassword(session(open), `refresh-${randomUUID()}`)).toBe(true);
+    expect(await store.createAfterPassword(session(open), `refresh-${randomUUID()}`, 'h')).toBe(true);
     expect(await sessionsOf(open)).toBe(1);
     const [cleared] = await database.db.select().from(credentials).where(eq(credentials.customerId, open));
     expect(cleared!.failedAttempts).toBe(0);
 
     const raced = await customer();
-    expect(await whileChanging(raced, `status = 'DISABLED'`, () => store.createAfterPassword(session(raced), `refresh-${randomUUID()}`))).toBe(false);
+    expect(await whileChanging(raced, `status = 'DISABLED'`, () => store.createAfterPassword(session(raced), `refresh-${randomUUID()}`, 'h'))).toBe(false);
     expect(await sessionsOf(raced)).toBe(0);
+    // A password change committed while the old password was being checked: its "end every other session" holds.
+    const changed = await customer();
+    const racing = () => store.createAfterPassword(session(changed), `refresh-${randomUUID()}`, 'h');
+    expect(await whileChanging(changed, `secret_hash = 'the new hash'`, racing, 'credentials')).toBe(false);
+    expect(await sessionsOf(changed)).toBe(0);
   });
 
   it('a TOTP enrolment racing an erasure waits for it, then is refused and stores no seed', async () => {

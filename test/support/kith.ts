@@ -98,14 +98,16 @@ export function startKith(env: Record<string, string> = {}): Promise<TestKith> {
 /** A Kith of its own whose clock the test moves forward; close it in afterAll. */
 export async function startClockedKith(
   env: Record<string, string> = {},
-  options: { ownDatabase?: boolean } = {},
+  options: { ownDatabase?: boolean; database?: Database } = {},
 ): Promise<TestKith & { advance(ms: number): void; close(): Promise<void> }> {
   let at = Date.now();
   // A database of its own (PGlite in memory) for tests that change what every server shares: the signing
-  // keys, the last administrator. The worker's database may be one PostgreSQL database for all workers.
+  // keys, the last administrator, and delivery passes (they work through every connector of their database,
+  // and a clock moved on would take over other tests' claims). The worker's database may be one PostgreSQL
+  // database for all workers. `database`: one the test opened itself, which it closes.
   const own = options.ownDatabase ? await openDatabase({ dataDir: 'memory://' }) : undefined;
   if (own) await own.migrate();
-  const served = await serve(env, { now: () => new Date(at) }, own);
+  const served = await serve(env, { now: () => new Date(at) }, own ?? options.database);
   return {
     ...served,
     advance: (ms) => void (at += ms),

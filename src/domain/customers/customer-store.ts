@@ -45,6 +45,11 @@ export interface CustomerStore {
   lockByEmail(email: string): Promise<Customer | null>;
   /** The customer with this id, locked for update until the transaction ends. */
   lockById(id: string): Promise<Customer | null>;
+  /**
+   * Share-locks the customer until the transaction ends: it waits for a writer holding lockById (an
+   * erasure, a disabling) but, unlike lockById, not for the foreign-key checks of rows being added for them.
+   */
+  shareLockById(id: string): Promise<Customer | null>;
   /** Inserts a customer unless one with the same email exists; returns null in that case. */
   insertIfAbsent(customer: Customer): Promise<Customer | null>;
   /**

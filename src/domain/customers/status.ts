@@ -8,12 +8,14 @@ export async function enabledStatus(tx: Stores, customerId: string): Promise<Cus
 }
 
 /**
- * Locks the customer's row until the transaction ends and requires an active registered account (CONFLICT
- * otherwise). An erasure or a disabling holds this lock while it runs, so a write that must not outlive
- * one (a second factor, a passkey) waits for it and is then refused, rather than leave data on a tombstone.
+ * Share-locks the customer's row until the transaction ends and requires an active registered account
+ * (CONFLICT otherwise, naming `action`). An erasure or a disabling holds the row's lock while it runs, so a
+ * write that must not outlive one (a second factor, a passkey) waits for it and is then refused, rather
+ * than leave data on a tombstone. A share lock, so that it never waits for (or deadlocks with) a
+ * concurrent request adding rows for the customer, such as recovery codes.
  */
-export async function lockRegistered(tx: Stores, customerId: string): Promise<Customer & { email: string }> {
-  const customer = await tx.customers.lockById(customerId);
-  if (!customer || customer.status !== 'REGISTERED' || customer.email === null) throw conflict('Only an active registered account can add a second factor.');
+export async function lockRegistered(tx: Stores, customerId: string, action: string): Promise<Customer & { email: string }> {
+  const customer = await tx.customers.shareLockById(customerId);
+  if (!customer || customer.status !== 'REGISTERED' || customer.email === null) throw conflict(`Only an active registered account can ${action}.`);
   return { ...customer, email: customer.email };
 }

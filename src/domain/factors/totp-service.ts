@@ -86,7 +86,7 @@ export function createTotpService(deps: TotpServiceDeps) {
       const secret = deps.algorithm.newSecret();
       const sealed = await deps.sealer.seal(secret, sealContext(auth.customerId));
       const email = await uow.transaction(async (tx) => {
-        const customer = await lockRegistered(tx, auth.customerId);
+        const customer = await lockRegistered(tx, auth.customerId, 'add a second factor');
         const saved = await tx.factors.savePendingTotp(auth.customerId, sealed, clock.now());
         if (!saved) throw conflict('TOTP is already enabled: remove it (removeTotp) before enrolling again.');
         return customer.email;

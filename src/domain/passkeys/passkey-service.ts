@@ -114,7 +114,7 @@ export function createPasskeyService(deps: PasskeyServiceDeps) {
         lastUsedAt: null,
       };
       await uow.transaction(async (tx) => {
-        await lockRegistered(tx, auth.customerId);
+        await lockRegistered(tx, auth.customerId, 'add a passkey');
         if ((await tx.passkeys.listKeysOf(auth.customerId)).length >= MAX_PASSKEYS) throw conflict(`An account may have at most ${MAX_PASSKEYS} passkeys.`);
         await tx.passkeys.create(passkey);
         await appendChange(tx, auth.customerId, actor, at);

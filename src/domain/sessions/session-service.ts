@@ -45,7 +45,8 @@ export function createSessionService(deps: SessionServiceDeps) {
   const { uow, clock } = deps;
   const passwords = createPasswordAttempts({ ...deps, passwords: (stores) => stores.credentials });
 
-  async function open(customerId: string, at: Date, meta: { userAgent: string | null; ip: string | null }): Promise<SessionTokens> {
+  /** Opens the session of a sign-in whose password was checked against `passwordHash`. */
+  async function open(customerId: string, passwordHash: string, at: Date, meta: { userAgent: string | null; ip: string | null }): Promise<SessionTokens> {
     const session: Session = {
       id: deps.newId(),
       customerId,
@@ -59,7 +60,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       revokedAt: null,
     };
     const refreshToken = deps.refreshTokens.generate(session.id);
-    if (!(await uow.read.sessions.createAfterPassword(session, deps.refreshTokens.hash(refreshToken)))) throw wrongCredentials();
+    if (!(await uow.read.sessions.createAfterPassword(session, deps.refreshTokens.hash(refreshToken), passwordHash))) throw wrongCredentials();
     return { ...(await issue(session)), refreshToken, session };
   }
 
@@ -123,7 +124,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       const counted = await uow.read.credentials.countSignInFailure(email, deps.lockout, clock.now());
       if (!(await passwords.matches(counted?.hash ?? null, command.password)) || !counted) throw wrongCredentials();
       // Opening the session clears the lockout, in the statement that records it.
-      return open(counted.customerId, clock.now(), { userAgent: command.userAgent ?? null, ip: command.ip ?? null });
+      return open(counted.customerId, counted.hash, clock.now(), { userAgent: command.userAgent ?? null, ip: command.ip ?? null });
     },
 
     /**

@@ -5,9 +5,10 @@ export interface SessionStore {
   /**
    * Records a session opened by a right password and clears that password's lockout, in one statement
    * (the attempt was counted as a failure before the password was checked). False, with nothing written,
-   * when the customer is no longer REGISTERED (erased or disabled meanwhile: it waits for such a change).
+   * when the customer is no longer REGISTERED or their password no longer `passwordHash`, the hash it was
+   * checked against (erased, disabled or changed meanwhile: it waits for such a change to commit).
    */
-  createAfterPassword(session: Session, refreshHash: string): Promise<boolean>;
+  createAfterPassword(session: Session, refreshHash: string, passwordHash: string): Promise<boolean>;
   /** The session, if it is not revoked and its customer is REGISTERED; null otherwise. */
   findActive(id: string): Promise<Session | null>;
   /** The session with its current refresh hash and its customer's status, locked until the transaction ends. */
