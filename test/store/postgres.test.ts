@@ -9,7 +9,7 @@ import { systemClock } from '../../src/domain/clock.js';
 import { createKith, type Kith } from '../../src/server/app.js';
 import { openDatabase } from '../../src/store/database.js';
 import { createSigningKeyStore } from '../../src/store/signing-key-store.js';
-import { credentials, customers, sessions, totpFactors } from '../../src/store/tables/index.js';
+import { credentials, customers, recoveryCodes, sessions, totpFactors } from '../../src/store/tables/index.js';
 import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import { KEY_ENCRYPTION_KEY, startKith, testDatabase, type TestKith, uniqueEmail } from '../support/kith.js';
 
@@ -141,6 +141,23 @@ describe.runIf(url)('on PostgreSQL', () => {
     );
     expect(answer).toBe('CONFLICT');
     expect(await database.db.select().from(totpFactors).where(eq(totpFactors.customerId, id))).toEqual([]);
+  });
+
+  it('new recovery codes racing an erasure wait for it, then are refused and none are stored', async () => {
+    const { kith, database } = await startKith();
+    const id = randomUUID();
+    const at = new Date();
+    await database.db.insert(customers).values({ id, status: 'REGISTERED', email: uniqueEmail(), createdAt: at, updatedAt: at });
+    await database.db.insert(totpFactors).values({ customerId: id, sealedSecret: 'sealed', confirmedAt: at, createdAt: at, updatedAt: at });
+    const auth = { customerId: id, sessionId: randomUUID(), authTime: new Date(), acr: 'mfa', amr: ['otp'] };
+    const answer = await whileChanging(id, `status = 'DELETED', email = null`, () =>
+      kith.services.recoveryCodes.regenerate(auth, { kind: 'customer', id }).then(
+        () => 'regenerated',
+        (error: unknown) => (error as { code?: string }).code,
+      ),
+    );
+    expect(answer).toBe('CONFLICT');
+    expect(await database.db.select().from(recoveryCodes).where(eq(recoveryCodes.customerId, id))).toEqual([]);
   });
 
   describe('several Kith processes on one database', () => {

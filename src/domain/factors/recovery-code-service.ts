@@ -1,4 +1,5 @@
 import type { Actor } from '../actor.js';
+import { lockRegistered } from '../customers/status.js';
 import type { Clock } from '../clock.js';
 import { badInput, conflict } from '../errors.js';
 import { accountAttemptKey, type AttemptLimiter, consumeAttempts } from '../sessions/attempt-limiter.js';
@@ -45,6 +46,8 @@ export function createRecoveryCodeService(deps: {
       await deps.stepUp.require(auth);
       const { codes, hashes } = newRecoveryCodes(deps.codec);
       await uow.transaction(async (tx) => {
+        // The customer first, as an erasure locks them (then the factor): no deadlock, and no codes after it.
+        await lockRegistered(tx, auth.customerId, 'have recovery codes');
         const totp = await tx.factors.lockTotp(auth.customerId);
         if (!totp?.confirmed) throw conflict('Recovery codes come with a second factor: enable TOTP first.');
         const at = clock.now();

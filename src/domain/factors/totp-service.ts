@@ -64,6 +64,8 @@ export function createTotpService(deps: TotpServiceDeps) {
     await consumeAttempts('verification', [{ limiter: deps.perAccount, key: accountAttemptKey(customerId) }]);
     const code = normaliseTotpCode(rawCode);
     const accepted = await uow.transaction(async (tx) => {
+      // A confirmation adds recovery codes: the customer first, as an erasure locks them (then the factor).
+      if (expect === 'pending') await lockRegistered(tx, customerId, 'add a second factor');
       const totp = await tx.factors.lockTotp(customerId);
       if (expect === 'pending' && (!totp || totp.confirmed)) {
         throw conflict(totp ? 'TOTP is already confirmed.' : 'There is no TOTP enrolment to confirm: call enrollTotp first.');
