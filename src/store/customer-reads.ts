@@ -2,7 +2,7 @@ import { getTableColumns, type Query, sql } from 'drizzle-orm';
 import type { Consent, ConsentPurpose, ConsentSource, ConsentStatus } from '../domain/consents/consent.js';
 import type { Customer } from '../domain/customers/customer.js';
 import type { CustomerWithConsents } from '../domain/customers/customer-store.js';
-import { type Db, executedRows } from './database.js';
+import { type Db, rawStatement } from './database.js';
 import { consents, customers } from './tables/index.js';
 
 /**
@@ -65,8 +65,8 @@ interface CustomerWithConsentsRow {
  * read's main thread; toCustomersWithConsents maps these rows by hand instead.
  */
 export function rawReader(db: Db, select: { toSQL(): Query }, name?: string) {
-  const prepared = db._.session.prepareQuery(select.toSQL(), undefined, name, false);
-  return { execute: async (values?: Record<string, unknown>) => executedRows(await prepared.execute(values)) as unknown as CustomerWithConsentsRow[] };
+  const statement = rawStatement(db, select, name);
+  return { execute: async (values?: Record<string, unknown>) => (await statement.execute(values)) as unknown as CustomerWithConsentsRow[] };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { type SQL, sql } from 'drizzle-orm';
+import { type Query, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'drizzle-orm/logger';
 import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -67,12 +67,14 @@ export function executedRows(result: unknown): Record<string, unknown>[] {
 const dialect = new PgDialect();
 
 /**
- * A hand-written statement whose values are all placeholders (sql.placeholder), built once and prepared
- * (`name`): what drizzle's builders do with `.prepare()`, for SQL they cannot express. Runs on `db`.
+ * A statement that answers raw rows, without drizzle's row mapping: a builder's query (its toSQL()), or
+ * hand-written SQL for what the builders cannot express, its values placeholders (sql.placeholder). Built
+ * once, run on `db`, and prepared when `name` is given, as drizzle's `.prepare(name)` does.
  */
-export function preparedStatement(db: Db, query: SQL, name: string) {
-  const prepared = db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false);
-  return { execute: async (values: Record<string, unknown>) => executedRows(await prepared.execute(values)) };
+export function rawStatement(db: Db, query: SQL | { toSQL(): Query }, name?: string) {
+  const built = 'toSQL' in query ? query.toSQL() : dialect.sqlToQuery(query);
+  const prepared = db._.session.prepareQuery(built, undefined, name, false);
+  return { execute: async (values?: Record<string, unknown>) => executedRows(await prepared.execute(values)) };
 }
 
 /** Statement texts a process prepares on PostgreSQL: from their second run on, at most 256 (see statement-preparation.ts). */

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { LockoutPolicy } from '../domain/sessions/lockout.js';
-import { type Db, preparedStatement } from './database.js';
+import { type Db, rawStatement } from './database.js';
 
 /** Where a table keeps a password's lockout state. */
 export interface LockoutColumns {
@@ -53,7 +53,7 @@ export function prepareFailureCount(db: Db, columns: LockoutColumns, parts: { fr
     from (select set_config('synchronous_commit', 'off', true)) as relaxed_commit${parts.from ? sql`, ${parts.from}` : sql``}
     where ${parts.where} and (${lockedUntil} is null or ${lockedUntil} <= ${param('now')}::timestamptz)
     returning ${parts.returning}`;
-  const prepared = preparedStatement(db, query, name);
+  const prepared = rawStatement(db, query, name);
   return {
     /** The rows counted: none when the password is locked or there is none. */
     execute: (policy: LockoutPolicy, now: Date, values: Record<string, unknown>) => prepared.execute({ ...values, ...policyValues(policy, now) }),

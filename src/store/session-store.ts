@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Session } from '../domain/sessions/session.js';
 import type { SessionStore } from '../domain/sessions/session-store.js';
-import { type Db, preparedStatement } from './database.js';
+import { type Db, rawStatement } from './database.js';
 import type { PrincipalWritten } from './principal-changes.js';
 import { customers, sessions } from './tables/index.js';
 
@@ -34,7 +34,7 @@ export function prepareSessionReads(db: Db) {
     // the password was checked against: an erasure, a disabling or a password change holds one of those
     // locks until it commits, so a sign-in racing one waits for it and then opens no session (rather than
     // leave one on a tombstone or a disabled account, or one a password change did not end).
-    openAfterPassword: preparedStatement(
+    openAfterPassword: rawStatement(
       db,
       sql`with created as (
           insert into sessions (id, customer_id, created_at, last_used_at, auth_time, acr, amr, user_agent, ip, refresh_hash)
