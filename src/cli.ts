@@ -11,6 +11,9 @@ export const CLI_USAGE = `Usage: npm run kith -- <command>
   admin create --email <email> [--name <name>]
                 create an administrator (the bootstrap path); the password comes from
                 KITH_ADMIN_PASSWORD or, when that is unset, from the first line of standard input
+  admin reset-totp --email <email>
+                remove a staff member's TOTP (a lost phone) and end their tokens: for the last
+                administrator, whom no other can reset with resetStaffTotp
   keys rotate   make a new signing key active; the old one stays published until its tokens expire
   keys list     print the published keys (kid, created, retired, expires)`;
 
@@ -32,7 +35,7 @@ export async function runCli(
     tokenLifetimeSeconds,
   });
   const [area, command, ...rest] = args;
-  if (area === 'admin' && command === 'create') return createAdmin(rest, { ...deps, keys });
+  if (area === 'admin' && (command === 'create' || command === 'reset-totp')) return adminCommand(command, rest, { ...deps, keys });
   if (area !== 'keys' || rest.length > 0) throw new UsageError(CLI_USAGE);
   switch (command) {
     case 'rotate': {
@@ -52,20 +55,25 @@ export async function runCli(
   }
 }
 
-/** `admin create --email <email> [--name <name>]`: an administrator, whether or not others exist. */
-async function createAdmin(
+/**
+ * `admin create --email <email> [--name <name>]`: an administrator, whether or not others exist.
+ * `admin reset-totp --email <email>`: removes a staff member's TOTP and ends their tokens.
+ */
+async function adminCommand(
+  command: 'create' | 'reset-totp',
   args: readonly string[],
   deps: { config: Config; database: Database; keys: ReturnType<typeof createSigningKeys>; readPassword?: () => Promise<string> },
 ): Promise<string> {
+  const flags = command === 'create' ? ['--email', '--name'] : ['--email'];
   const options = new Map<string, string>();
   for (let i = 0; i < args.length; i += 2) {
     const [flag, value] = [args[i]!, args[i + 1]];
-    if (!['--email', '--name'].includes(flag) || value === undefined || options.has(flag)) throw new UsageError(CLI_USAGE);
+    if (!flags.includes(flag) || value === undefined || options.has(flag)) throw new UsageError(CLI_USAGE);
     options.set(flag, value);
   }
   const email = options.get('--email');
   if (!email) throw new UsageError(CLI_USAGE);
-  const password = process.env.KITH_ADMIN_PASSWORD || (await (deps.readPassword ?? readFirstLine)());
+  const password = command === 'create' ? process.env.KITH_ADMIN_PASSWORD || (await (deps.readPassword ?? readFirstLine)()) : '';
   const { config, database } = deps;
   await deps.keys.ensureActive();
   const accessTokens = createAccessTokens({
@@ -78,8 +86,14 @@ async function createAdmin(
   });
   const services = createServices({ config, database, clock: systemClock, accessTokens });
   try {
-    const admin = await services.staff.create({ email, name: options.get('--name') ?? 'Administrator', role: 'ADMIN', password });
-    return `Administrator ${admin.email} created (id ${admin.id}): sign in with the staffSignIn mutation.`;
+    if (command === 'create') {
+      const admin = await services.staff.create({ email, name: options.get('--name') ?? 'Administrator', role: 'ADMIN', password });
+      return `Administrator ${admin.email} created (id ${admin.id}): sign in with the staffSignIn mutation.`;
+    }
+    const member = (await services.staff.list()).find((m) => m.email.toLowerCase() === email.toLowerCase());
+    if (!member) throw new UsageError(`No staff member has the email ${email}.`);
+    await services.staff.resetTotp(member.id);
+    return `TOTP of ${member.email} removed and their tokens ended: they sign in with the password alone until they enrol again.`;
   } catch (error) {
     if (error instanceof DomainError) throw new UsageError(error.message);
     throw error;

@@ -4,6 +4,7 @@ import type { Clock } from '../domain/clock.js';
 import type { ClientTokenIssuer } from '../domain/principals/service-client.js';
 import type { StaffTokenIssuer } from '../domain/principals/staff.js';
 import type { AccessTokenIssuer } from '../domain/sessions/session.js';
+import { MFA_ACR, PASSWORD_ACR } from '../domain/sessions/step-up.js';
 import { SIGNING_ALG, type SigningKeys } from './signing-keys.js';
 
 /** What a verified customer access token says. */
@@ -22,6 +23,8 @@ export interface StaffClaims {
   staffId: string;
   /** The staff member's token version at issue: a bump (sign-out, disabling) ends the token. */
   tokenVersion: number;
+  /** Whether the sign-in behind it included a TOTP code (acr `mfa`). */
+  mfa: boolean;
 }
 
 /** A client-credentials token (RFC 9068: sub and client_id are the client, scope the granted scopes). */
@@ -115,7 +118,11 @@ export function createAccessTokens(options: AccessTokenOptions) {
   };
   const staffIssuer: StaffTokenIssuer = {
     issue: (claims) =>
-      sign(claims.staffId, { kith_kind: 'staff', ver: claims.tokenVersion, role: claims.role, auth_time: seconds(claims.authTime), acr: 'pwd', amr: ['pwd'] }, options.staffTtlSeconds),
+      sign(
+        claims.staffId,
+        { kith_kind: 'staff', ver: claims.tokenVersion, role: claims.role, auth_time: seconds(claims.authTime), ...(claims.mfa ? { acr: MFA_ACR, amr: ['pwd', 'otp'] } : { acr: PASSWORD_ACR, amr: ['pwd'] }) },
+        options.staffTtlSeconds,
+      ),
   };
   const clientIssuer: ClientTokenIssuer = {
     issue: (claims) => sign(claims.clientId, { kith_kind: 'client', ver: claims.tokenVersion, client_id: claims.clientId, scope: claims.scopes.join(' ') }, options.ttlSeconds),
@@ -162,7 +169,7 @@ export function createAccessTokens(options: AccessTokenOptions) {
     switch (claims.kith_kind) {
       case 'staff':
         if (!Number.isInteger(ver) || iat + options.staffTtlSeconds < (claims.exp ?? 0)) throw malformed();
-        return { kind: 'staff', staffId: sub, tokenVersion: ver as number };
+        return { kind: 'staff', staffId: sub, tokenVersion: ver as number, mfa: claims.acr === MFA_ACR };
       case 'client': {
         if (typeof claims.scope !== 'string' || claims.client_id !== sub || !Number.isInteger(ver) || iat + options.ttlSeconds < (claims.exp ?? 0)) throw malformed();
         return { kind: 'client', clientId: sub, scopes: claims.scope.split(' ').filter(Boolean), tokenVersion: ver as number };

@@ -1,6 +1,6 @@
 import { allow, deny, race, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { actsOnSelf, forbiddenError, hasScope, isAdmin, isAnyone, isCustomer, isSelfStaff, isStaff, isStaffOrSelf, mayReadCustomer } from './rules.js';
+import { actsOnSelf, forbiddenError, hasScope, isAdmin, isAnyone, isCustomer, isSelfStaff, isStaff, isStaffMember, isStaffOrSelf, mayReadCustomer } from './rules.js';
 
 /**
  * Who may read and call what, field by field. Anything not named here is denied (fallbackRule: deny),
@@ -32,9 +32,13 @@ export const permissionMap = {
     refresh: isAnyone,
     staffSignIn: isAnyone,
     signOut: isCustomer,
-    staffSignOut: isStaff,
+    staffSignOut: isStaffMember,
     changeStaffPassword: isStaff,
     resetStaffPassword: isAdmin,
+    enrollStaffTotp: isStaffMember,
+    confirmStaffTotp: isStaffMember,
+    removeStaffTotp: isStaff,
+    resetStaffTotp: isAdmin,
     revokeSession: race(isStaff, isCustomer),
     revokeOtherSessions: isCustomer,
     stepUp: isCustomer,
@@ -105,7 +109,7 @@ export const permissionMap = {
   ConsentRecord: allow,
   Session: race(isStaff, isCustomer),
   StepUpPayload: isCustomer,
-  TotpEnrollment: isCustomer,
+  TotpEnrollment: race(isCustomer, isStaffMember),
   ConfirmTotpPayload: isCustomer,
   RecoveryCodesPayload: isCustomer,
   ChangeEmailPayload: isCustomer,

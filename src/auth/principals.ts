@@ -49,7 +49,7 @@ export function viewerOf(claims: AccessClaims, facts: PrincipalFacts): Viewer | 
       return { role: 'CUSTOMER', customerId: claims.customerId, sessionId: claims.sessionId, authTime: claims.authTime, acr: claims.acr, amr: claims.amr };
     case 'staff':
       if (facts.kind !== 'staff' || facts.tokenVersion !== claims.tokenVersion) return null;
-      return { role: facts.role, staffId: facts.staffId };
+      return { role: facts.role, staffId: facts.staffId, mfa: claims.mfa };
     case 'client': {
       if (facts.kind !== 'client' || facts.tokenVersion !== claims.tokenVersion) return null;
       const scopes = facts.scopes.filter((s): s is Scope => (claims.scopes as readonly string[]).includes(s));

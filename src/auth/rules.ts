@@ -12,6 +12,8 @@ export interface RuleContext {
   signedInAs?: string;
   /** Set by staffSignIn: the staff member who just proved who they are. */
   staffSignedInAs?: string;
+  /** KITH_STAFF_MFA=required: a staff token without a TOTP proof (acr `mfa`) may only enrol one. */
+  staffMfaRequired?: boolean;
   /** A customer's current consents, batched per request (the GraphQL context's loader). */
   loaders?: { consents: { load(customerId: string): Promise<Consent[]> } };
 }
@@ -26,14 +28,26 @@ const SIGN_IN_REQUIRED = new GraphQLError('Authentication required: send Authori
   extensions: Object.freeze({ code: 'UNAUTHENTICATED' }),
 });
 
+const TOTP_REQUIRED = new GraphQLError(
+  'Staff must sign in with a TOTP code here (KITH_STAFF_MFA=required): enrol one with enrollStaffTotp and confirmStaffTotp.',
+  { extensions: Object.freeze({ code: 'FORBIDDEN' }) },
+);
+
 export const forbiddenError = () => FORBIDDEN;
 
-/** The public is told to authenticate (UNAUTHENTICATED), anyone signed in that they may not (FORBIDDEN). */
+/**
+ * The public is told to authenticate (UNAUTHENTICATED), a staff member who still needs a TOTP to enrol
+ * one, anyone else signed in that they may not (FORBIDDEN).
+ */
 const refuse = (viewer: Viewer) => (viewer.role === 'PUBLIC' ? SIGN_IN_REQUIRED : FORBIDDEN);
+const refuseIn = (ctx: RuleContext) => (isStaffViewer(ctx.viewer) && !actsAsStaff(ctx) ? TOTP_REQUIRED : refuse(ctx.viewer));
 
 // Who-you-are rules are cached per request by name ('contextual'): the viewer does not change within one.
 
 const isStaffViewer = (viewer: Viewer): viewer is Extract<Viewer, { role: 'AGENT' | 'ADMIN' }> => viewer.role === 'AGENT' || viewer.role === 'ADMIN';
+
+/** A staff token that may act as staff: with a TOTP proof when KITH_STAFF_MFA=required. */
+const actsAsStaff = (ctx: RuleContext): boolean => isStaffViewer(ctx.viewer) && (ctx.viewer.mfa || !ctx.staffMfaRequired);
 
 /** Whether the customer `parent` is the one asking, or the one a signIn or refresh in this request authenticated. */
 const isSelfOf = (parent: { id?: string } | undefined, ctx: RuleContext) =>
@@ -53,10 +67,13 @@ async function clientMayRead(parent: { id?: string } | undefined, ctx: RuleConte
 export const isCustomer = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => ctx.viewer.role === 'CUSTOMER' || refuse(ctx.viewer));
 
 /** A support agent or an administrator: administrators can do all an agent can. */
-export const isStaff = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => isStaffViewer(ctx.viewer) || refuse(ctx.viewer));
+export const isStaff = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => actsAsStaff(ctx) || refuseIn(ctx));
 
 /** An administrator: manages clients, catalogs and staff. */
-export const isAdmin = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => ctx.viewer.role === 'ADMIN' || refuse(ctx.viewer));
+export const isAdmin = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => (ctx.viewer.role === 'ADMIN' && actsAsStaff(ctx)) || refuseIn(ctx));
+
+/** Any staff token, with or without a TOTP proof: signing out and enrolling the TOTP that KITH_STAFF_MFA may require. */
+export const isStaffMember = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => isStaffViewer(ctx.viewer) || refuse(ctx.viewer));
 
 const scopeRule = (scope: Scope) =>
   rule(`scope:${scope}`, { cache: 'contextual' })(
@@ -98,7 +115,7 @@ export const isStaffOrSelf = race(isStaff, isSelf);
 export const mayReadCustomer = rule('mayReadCustomer', {
   cache: (parent: { id?: string }, _args: unknown, ctx: RuleContext) => (isStaffViewer(ctx.viewer) ? 'staff' : `customer:${parent?.id}`),
 })(async (parent: { id?: string }, _args, ctx: RuleContext) => {
-  return isStaffViewer(ctx.viewer) || isSelfOf(parent, ctx) || (await clientMayRead(parent, ctx)) || refuse(ctx.viewer);
+  return actsAsStaff(ctx) || isSelfOf(parent, ctx) || (await clientMayRead(parent, ctx)) || refuseIn(ctx);
 });
 
 /** Anyone, signed in or not: capture, register, sign-in and the public catalogs. */

@@ -7,7 +7,7 @@ import type { AccessClaims } from './access-tokens.js';
 export type Viewer =
   | { role: 'PUBLIC' }
   | { role: 'CUSTOMER'; customerId: string; sessionId: string; authTime: Date; acr: string; amr: string[] }
-  | { role: 'AGENT' | 'ADMIN'; staffId: string }
+  | { role: 'AGENT' | 'ADMIN'; staffId: string; mfa: boolean }
   | { role: 'SERVICE_CLIENT'; id: string; clientId: string; scopes: readonly Scope[]; purposeKey: string | null };
 
 export type ViewerRole = Viewer['role'];

@@ -30,6 +30,11 @@ export interface Config {
   readonly stepUpWindowSeconds: number;
   /** The issuer authenticator apps show next to a TOTP code. */
   readonly totpIssuer: string;
+  /**
+   * KITH_STAFF_MFA=required: a staff token from a sign-in without a TOTP code may only enrol one (and sign
+   * out); optional (the default) lets each member choose.
+   */
+  readonly staffMfaRequired: boolean;
   /** `iss` of Kith's tokens: its public base URL. */
   readonly issuer: string;
   /** `aud` of Kith's access tokens. */
@@ -141,6 +146,12 @@ function webauthn(env: Env, issuer: string): Config['webauthn'] {
   return Object.freeze({ rpId: rpId.toLowerCase(), rpName: env.KITH_WEBAUTHN_RP_NAME || 'Kith', origins: Object.freeze(origins) });
 }
 
+function staffMfa(raw: string | undefined): boolean {
+  const value = raw || 'optional';
+  if (value !== 'optional' && value !== 'required') throw new ConfigError(`KITH_STAFF_MFA must be optional or required, got "${value}".`);
+  return value === 'required';
+}
+
 function delivery(env: Env): DeliveryConfig {
   const worker = env.KITH_DELIVERY_WORKER || (env.NODE_ENV === 'test' ? 'off' : 'on');
   if (worker !== 'on' && worker !== 'off') throw new ConfigError(`KITH_DELIVERY_WORKER must be on or off, got "${worker}".`);
@@ -196,6 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
     issuer,
     audience: env.KITH_AUDIENCE || 'kith',
     totpIssuer: totpIssuer(env.KITH_TOTP_ISSUER),
+    staffMfaRequired: staffMfa(env.KITH_STAFF_MFA),
     webauthn: webauthn(env, issuer),
     signInAttemptsPerIpPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_IP', 30, 1, 1_000_000),
     signInAttemptsPerAccountPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT', 10, 1, 1_000_000),

@@ -15,4 +15,6 @@ export interface GraphQLContext {
   signedInAs?: string;
   /** Set by staffSignIn: the staff member this request just authenticated. */
   staffSignedInAs?: string;
+  /** KITH_STAFF_MFA=required: staff tokens without a TOTP proof may only enrol one. */
+  staffMfaRequired: boolean;
 }

@@ -161,7 +161,14 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
           throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
         }
         const userAgent = request.headers['user-agent'] ?? null;
-        return { viewer, actor: actorOf(viewer), services, loaders: createLoaders(services), request: { ip: request.ip, userAgent } };
+        return {
+          viewer,
+          actor: actorOf(viewer),
+          services,
+          loaders: createLoaders(services),
+          request: { ip: request.ip, userAgent },
+          staffMfaRequired: config.staffMfaRequired,
+        };
       },
     });
 

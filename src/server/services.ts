@@ -18,6 +18,7 @@ import { createServiceClientService } from '../domain/principals/client-service.
 import type { ClientTokenIssuer } from '../domain/principals/service-client.js';
 import type { StaffTokenIssuer } from '../domain/principals/staff.js';
 import { createStaffService } from '../domain/principals/staff-service.js';
+import { createStaffTotp } from '../domain/principals/staff-totp.js';
 import type { AccessTokenIssuer } from '../domain/sessions/session.js';
 import { createSessionService } from '../domain/sessions/session-service.js';
 import { createStepUpGuard } from '../domain/sessions/step-up.js';
@@ -137,6 +138,15 @@ export function createServices(deps: {
       lockout: DEFAULT_LOCKOUT,
       tokens: deps.accessTokens.staffIssuer,
       signInLimits,
+      totp: createStaffTotp({
+        uow,
+        clock,
+        sealer: createSecretSealer(deps.config.keyEncryptionKey, 'kith staff-totp-secret encryption v1'),
+        algorithm: otpauthTotp,
+        params: KITH_TOTP,
+        lockout: DEFAULT_LOCKOUT,
+        issuer: deps.config.totpIssuer,
+      }),
     }),
     clients: createServiceClientService({
       uow,

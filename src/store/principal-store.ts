@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { ServiceClient, ServiceClientStore } from '../domain/principals/service-client.js';
 import type { StaffMember, StaffRole, StaffStore } from '../domain/principals/staff.js';
 import type { Db } from './database.js';
@@ -13,9 +13,13 @@ const staffColumns = {
   role: staffMembers.role,
   tokenVersion: staffMembers.tokenVersion,
   disabledAt: staffMembers.disabledAt,
+  totpEnabled: sql<boolean>`${staffMembers.totpConfirmedAt} is not null`.as('totp_enabled'),
   createdAt: staffMembers.createdAt,
   updatedAt: staffMembers.updatedAt,
 };
+
+/** A member's TOTP columns as they are when there is none. */
+const noTotp = { totpSealedSecret: null, totpConfirmedAt: null, totpLastStep: null, totpFailedAttempts: 0, totpLockouts: 0, totpLockedUntil: null };
 
 const clientColumns = {
   id: serviceClients.id,
@@ -53,7 +57,7 @@ export function createStaffStore(db: Db, prepared?: ReturnType<typeof preparePri
       const [row] = await (prepared ?? preparePrincipalReads(db)).countFailure.execute(policy, now, { id });
       return row ? String(row.hash) : null;
     },
-    async insert(member, passwordHash) {
+    async insert({ totpEnabled: _, ...member }, passwordHash) {
       const rows = await db.insert(staffMembers).values({ ...member, passwordHash }).onConflictDoNothing().returning({ id: staffMembers.id });
       return rows.length === 1;
     },
@@ -98,6 +102,54 @@ export function createStaffStore(db: Db, prepared?: ReturnType<typeof preparePri
     async lockAll() {
       // A transaction-scoped advisory lock: concurrent role changes cannot both remove "another" admin.
       await db.execute(sql`select pg_advisory_xact_lock(hashtext('kith_staff_admins'))`);
+    },
+    async lockTotp(id) {
+      const [row] = await db
+        .select({
+          sealedSecret: staffMembers.totpSealedSecret,
+          confirmedAt: staffMembers.totpConfirmedAt,
+          lastStep: staffMembers.totpLastStep,
+          failedAttempts: staffMembers.totpFailedAttempts,
+          lockouts: staffMembers.totpLockouts,
+          lockedUntil: staffMembers.totpLockedUntil,
+        })
+        .from(staffMembers)
+        .where(eq(staffMembers.id, id))
+        .for('update');
+      if (!row?.sealedSecret) return null;
+      const { sealedSecret, confirmedAt, ...state } = row;
+      return { sealedSecret, confirmed: confirmedAt !== null, ...state };
+    },
+    async savePendingTotp(id, sealedSecret, at) {
+      // One statement: a concurrent confirmation either commits first (and nothing is written) or waits.
+      const rows = await db
+        .update(staffMembers)
+        .set({ ...noTotp, totpSealedSecret: sealedSecret, updatedAt: at })
+        .where(and(eq(staffMembers.id, id), isNull(staffMembers.totpConfirmedAt)))
+        .returning({ id: staffMembers.id });
+      return rows.length > 0;
+    },
+    async saveTotpState(id, state, at) {
+      await db
+        .update(staffMembers)
+        .set({
+          totpLastStep: state.lastStep,
+          totpFailedAttempts: state.failedAttempts,
+          totpLockouts: state.lockouts,
+          totpLockedUntil: state.lockedUntil,
+          totpConfirmedAt: state.confirmed ? sql`coalesce(${staffMembers.totpConfirmedAt}, ${at.toISOString()}::timestamptz)` : null,
+          updatedAt: at,
+        })
+        .where(eq(staffMembers.id, id));
+    },
+    async removeTotp(id, at) {
+      const [row] = await db
+        .update(staffMembers)
+        .set({ ...noTotp, tokenVersion: sql`${staffMembers.tokenVersion} + 1`, updatedAt: at })
+        .where(and(eq(staffMembers.id, id), isNotNull(staffMembers.totpSealedSecret)))
+        .returning(staffColumns);
+      if (row) await announced();
+      return row ? asStaff(row) : null;
     },
   };
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClockedKith, startKith, signedInCustomer, uniqueEmail } from '../support/kith.js';
 import { recoveryCodes, totpFactors } from '../../src/store/tables/index.js';
 import { changeEventsOnce } from '../support/change-log.js';
+import { issuedAtMs, totpApp } from '../support/totp.js';
 import { REGISTER } from './operations.js';
 
 const PASSWORD = 'a passphrase for signing in';
@@ -18,32 +19,17 @@ const REGENERATE = `mutation { regenerateRecoveryCodes { recoveryCodes } }`;
 const FACTORS = `{ me { totpEnabled recoveryCodesRemaining stepUpMethods } }`;
 
 let k: Awaited<ReturnType<typeof startClockedKith>>;
-/** The server's clock, which only moves when the test moves it: read from a token's iat, then tracked. */
-let serverMs = 0;
-function advance(ms: number): void {
-  k.advance(ms);
-  serverMs += ms;
-}
+const app = totpApp(() => k);
+const { codeOf, wrongCodeOf, advance } = app;
 
 beforeAll(async () => {
   k = await startClockedKith();
   const email = uniqueEmail();
   await k.ok(REGISTER, { input: { email, password: PASSWORD } });
-  serverMs = (decodeJwt((await k.ok(SIGN_IN, { input: { email, password: PASSWORD } })).signIn.accessToken).iat as number) * 1000;
+  app.setNow(issuedAtMs((await k.ok(SIGN_IN, { input: { email, password: PASSWORD } })).signIn.accessToken));
 });
 afterAll(() => k.close());
 
-/** The code an authenticator app shows for this key, `steps` periods from the server's now. */
-const codeOf = (sharedKey: string, steps = 0) => TOTP.generate({ secret: Secret.fromBase32(sharedKey), timestamp: serverMs + steps * 30_000 });
-
-/** A 6-digit code that is none of the codes of the window around now. */
-function wrongCodeOf(sharedKey: string): string {
-  const near = new Set([-1, 0, 1].map((steps) => codeOf(sharedKey, steps)));
-  for (let n = 0; ; n += 1) {
-    const code = String(n).padStart(6, '0');
-    if (!near.has(code)) return code;
-  }
-}
 
 const errorOf = (result: { errors?: { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions;
 
@@ -127,7 +113,7 @@ describe('step-up with TOTP', () => {
 
     const byTotp = (await k.ok(STEP_UP, { input: { totp: codeOf(sharedKey) } }, { token: byPassword.accessToken })).stepUp;
     expect(byTotp).toMatchObject({ acr: 'mfa', authenticationMethods: ['pwd', 'otp'] });
-    expect(decodeJwt(byTotp.accessToken)).toMatchObject({ sub: id, acr: 'mfa', amr: ['pwd', 'otp'], auth_time: Math.floor(serverMs / 1000) });
+    expect(decodeJwt(byTotp.accessToken)).toMatchObject({ sub: id, acr: 'mfa', amr: ['pwd', 'otp'], auth_time: Math.floor(app.now() / 1000) });
     expect((await k.ok(CHANGE_PASSWORD, { p: 'a brand new passphrase' }, { token: byTotp.accessToken })).changePassword).toBe(true);
   });
 

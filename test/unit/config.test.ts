@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       issuer: 'http://localhost:4000',
       audience: 'kith',
       totpIssuer: 'Kith',
+      staffMfaRequired: false,
       webauthn: { rpId: 'localhost', rpName: 'Kith', origins: ['http://localhost:4000'] },
       signInAttemptsPerIpPerMinute: 30,
       signInAttemptsPerAccountPerMinute: 10,
@@ -146,6 +147,12 @@ describe('loadConfig', () => {
     for (const bad of ['Acme:Shop', ' Acme', 'x'.repeat(65)]) {
       expect(configErrorOf({ KITH_TOTP_ISSUER: bad }).message).toMatch(/^KITH_TOTP_ISSUER must be 1 to 64 characters without a colon/);
     }
+  });
+
+  it('takes KITH_STAFF_MFA as optional or required, nothing else', () => {
+    expect(loadConfig({ KITH_STAFF_MFA: 'required' }).staffMfaRequired).toBe(true);
+    expect(loadConfig({ KITH_STAFF_MFA: 'optional' }).staffMfaRequired).toBe(false);
+    expect(configErrorOf({ KITH_STAFF_MFA: 'yes' }).message).toBe('KITH_STAFF_MFA must be optional or required, got "yes".');
   });
 
   it('returns a frozen object, nested settings included', () => {

@@ -67,8 +67,8 @@ describe('createViewerResolver', () => {
 describe('actorOf', () => {
   it('maps each viewer to its actor', () => {
     expect(actorOf({ role: 'PUBLIC' })).toEqual({ kind: 'public' });
-    expect(actorOf({ role: 'ADMIN', staffId: 's' })).toEqual({ kind: 'staff', id: 's', role: 'ADMIN' });
-    expect(actorOf({ role: 'AGENT', staffId: 's' })).toEqual({ kind: 'staff', id: 's', role: 'AGENT' });
+    expect(actorOf({ role: 'ADMIN', staffId: 's', mfa: false })).toEqual({ kind: 'staff', id: 's', role: 'ADMIN' });
+    expect(actorOf({ role: 'AGENT', staffId: 's', mfa: false })).toEqual({ kind: 'staff', id: 's', role: 'AGENT' });
     expect(actorOf({ role: 'SERVICE_CLIENT', id: 'u', clientId: 'kc_x', scopes: [], purposeKey: null })).toEqual({ kind: 'client', id: 'kc_x' });
     expect(actorOf({ role: 'CUSTOMER', ...customerClaims })).toEqual({ kind: 'customer', id: 'c1' });
   });

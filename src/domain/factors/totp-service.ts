@@ -3,26 +3,19 @@ import { lockRegistered } from '../customers/status.js';
 import type { Clock } from '../clock.js';
 import { badInput, conflict, notFound } from '../errors.js';
 import { accountAttemptKey, type AttemptLimiter, consumeAttempts } from '../sessions/attempt-limiter.js';
-import { afterFailure, afterSuccess, isLocked, type LockoutPolicy } from '../sessions/lockout.js';
 import type { Authentication, StepUpGuard } from '../sessions/step-up.js';
 import type { Stores, UnitOfWork } from '../stores.js';
 import type { StoredTotp } from './factor-store.js';
 import { newRecoveryCodes, type RecoveryCodeCodec } from './recovery-code-rules.js';
-import type { SecretSealer } from './secret-sealer.js';
 import { credentialsChanged } from './second-factors.js';
-import { normaliseTotpCode, type TotpAlgorithm, type TotpParameters, type TotpProvisioning, verifyTotp } from './totp-rules.js';
+import { attemptTotp, type TotpCheck } from './totp-attempt.js';
+import { normaliseTotpCode, type TotpProvisioning } from './totp-rules.js';
 
-export interface TotpServiceDeps {
+export interface TotpServiceDeps extends TotpCheck {
   uow: UnitOfWork;
   clock: Clock;
   stepUp: StepUpGuard;
-  /** Seals the seed under its own key, derived from KITH_KEY_ENCRYPTION_KEY. */
-  sealer: SecretSealer;
-  algorithm: TotpAlgorithm;
-  params: TotpParameters;
   recoveryCodes: RecoveryCodeCodec;
-  /** Failures in a row lock the factor, as wrong passwords lock the password. */
-  lockout: LockoutPolicy;
   /** The per-account limiter every sign-in and step-up of the customer counts against. */
   perAccount: AttemptLimiter;
   /** The issuer an authenticator app shows next to the code. */
@@ -44,18 +37,11 @@ export function createTotpService(deps: TotpServiceDeps) {
   const { uow, clock } = deps;
   const sealContext = (customerId: string) => `totp:${customerId}`;
 
-  /**
-   * Checks a code against the customer's TOTP, locked so that two requests with one code serialise: the
-   * first records its step, the second finds it used. Saves the outcome (the step, or one more failure
-   * towards the lockout) and returns the accepted step or null. A locked factor accepts nothing.
-   */
+  /** Checks a code against the customer's TOTP, locked by the caller, and saves the outcome (attemptTotp). */
   async function attempt(tx: Stores, customerId: string, totp: StoredTotp, code: string): Promise<number | null> {
     const at = clock.now();
-    if (isLocked(totp, at)) return null;
-    const secret = await deps.sealer.open(totp.sealedSecret, sealContext(customerId));
-    const step = verifyTotp({ secret, code, at, lastStep: totp.lastStep, params: deps.params, algorithm: deps.algorithm });
-    const lockout = step === null ? afterFailure(totp, deps.lockout, at) : afterSuccess();
-    await tx.factors.saveTotpState(customerId, { confirmed: totp.confirmed || step !== null, lastStep: step ?? totp.lastStep, ...lockout }, at);
+    const { step, state } = await attemptTotp(deps, totp, code, sealContext(customerId), at);
+    if (state) await tx.factors.saveTotpState(customerId, state, at);
     return step;
   }
 

@@ -2,12 +2,13 @@ import type { Clock } from '../clock.js';
 import type { PasswordHasher } from '../credentials/credential-store.js';
 import type { PasswordPolicy } from '../credentials/password-policy.js';
 import { normaliseEmail } from '../customers/email.js';
-import { badInput, conflict, DomainError, notFound, unauthenticated } from '../errors.js';
+import { badInput, conflict, DomainError, notFound, stepUpRequired, unauthenticated } from '../errors.js';
 import { type AttemptLimiter, clientKeyOf, consumeAttempts } from '../sessions/attempt-limiter.js';
 import { checkPasswordLength, createPasswordAttempts } from '../credentials/password-attempts.js';
 import type { LockoutPolicy } from '../sessions/lockout.js';
 import type { UnitOfWork } from '../stores.js';
 import type { StaffMember, StaffRole, StaffTokenIssuer } from './staff.js';
+import type { StaffTotp } from './staff-totp.js';
 
 export interface NewStaffMember {
   email: string;
@@ -25,10 +26,13 @@ export interface StaffServiceDeps {
   lockout: LockoutPolicy;
   tokens: StaffTokenIssuer;
   signInLimits: { perIp: AttemptLimiter; perAccount: AttemptLimiter };
+  totp: StaffTotp;
 }
 
 const wrongCredentials = () => unauthenticated('The email or password is wrong, or the account is locked for a while.');
 const lastAdmin = () => conflict('This is the last active administrator: make another one first.');
+const wrongCode = () => 'The code is wrong, already used, or too many wrong codes locked it for a while.';
+const noTotp = () => notFound('This staff member has no TOTP.');
 
 export type StaffService = ReturnType<typeof createStaffService>;
 
@@ -54,7 +58,7 @@ export function createStaffService(deps: StaffServiceDeps) {
     if (await uow.read.staff.findByEmail(email)) throw conflict('A staff member has this email.', 'email');
     const passwordHash = await deps.hasher.hash(input.password.normalize('NFKC'));
     const at = clock.now();
-    const member: StaffMember = { id: deps.newId(), email, name, role: input.role, tokenVersion: 0, disabledAt: null, createdAt: at, updatedAt: at };
+    const member: StaffMember = { id: deps.newId(), email, name, role: input.role, tokenVersion: 0, disabledAt: null, totpEnabled: false, createdAt: at, updatedAt: at };
     if (!(await uow.read.staff.insert(member, passwordHash))) throw conflict('A staff member has this email.', 'email');
     return member;
   }
@@ -69,6 +73,24 @@ export function createStaffService(deps: StaffServiceDeps) {
       const updated = await tx.staff.update(id, changes, clock.now());
       return updated!;
     });
+  }
+
+  /** The member's current password, proved again under the lockout and the per-account limit. */
+  async function reauthenticate(id: string, currentPassword: string): Promise<StaffMember> {
+    checkPasswordLength(currentPassword, 'currentPassword');
+    const member = await uow.read.staff.findById(id);
+    if (!member || member.disabledAt) throw unauthenticated('This staff member cannot sign in.');
+    await consumeAttempts('sign-in', [{ limiter: deps.signInLimits.perAccount, key: `staff:${member.email.toLowerCase()}` }]);
+    if (!(await passwords.verify(member.id, currentPassword))) {
+      throw badInput('The current password is wrong, or too many wrong attempts locked it for a while.', 'currentPassword');
+    }
+    return member;
+  }
+
+  /** A new token for the member as they are now; `mfa` when this proof included their TOTP. */
+  async function tokenFor(member: StaffMember, mfa: boolean) {
+    const { token, expiresIn } = await deps.tokens.issue({ staffId: member.id, role: member.role, tokenVersion: member.tokenVersion, authTime: clock.now(), mfa });
+    return { accessToken: token, expiresIn, member };
   }
 
   async function setPassword(member: StaffMember, newPassword: string): Promise<StaffMember> {
@@ -98,8 +120,12 @@ export function createStaffService(deps: StaffServiceDeps) {
       }
     },
 
-    /** Password sign-in for staff, with the customers' limits and lockout, and one answer for every failure. */
-    async signIn(command: { email: string; password: string; ip?: string | null }) {
+    /**
+     * Sign-in for staff, with the customers' limits and lockout, and one answer for every wrong email or
+     * password. A member with a TOTP also needs its code: without one, after the right password, the answer
+     * is STEP_UP_REQUIRED naming `totp`; a wrong code is UNAUTHENTICATED and counts towards the TOTP's lockout.
+     */
+    async signIn(command: { email: string; password: string; totp?: string | null; ip?: string | null }) {
       checkPasswordLength(command.password);
       const email = normaliseEmail(command.email);
       await consumeAttempts('sign-in', [
@@ -109,8 +135,10 @@ export function createStaffService(deps: StaffServiceDeps) {
       const member = await uow.read.staff.findByEmail(email);
       const active = member && !member.disabledAt ? member : null;
       if (!(await passwords.verify(active?.id ?? null, command.password)) || !active) throw wrongCredentials();
-      const { token, expiresIn } = await deps.tokens.issue({ staffId: active.id, role: active.role, tokenVersion: active.tokenVersion, authTime: clock.now() });
-      return { accessToken: token, expiresIn, member: active };
+      if (!active.totpEnabled) return tokenFor(active, false);
+      if (command.totp == null) throw stepUpRequired('This staff member signs in with a TOTP code too: send it as `totp`.', ['totp']);
+      if (!(await deps.totp.verify(active.id, command.totp))) throw unauthenticated(wrongCode());
+      return tokenFor(active, true);
     },
 
     /** Ends every token of this staff member at once. */
@@ -120,19 +148,40 @@ export function createStaffService(deps: StaffServiceDeps) {
 
     /**
      * A staff member changes their own password, proving the current one (under the lockout and the
-     * per-account limit); every token they hold ends, and a new one is returned for this client.
+     * per-account limit); every token they hold ends, and a new one, as strong as `mfa` says the current
+     * one is, is returned for this client.
      */
-    async changePassword(id: string, currentPassword: string, newPassword: string) {
-      checkPasswordLength(currentPassword, 'currentPassword');
+    async changePassword(id: string, currentPassword: string, newPassword: string, mfa: boolean) {
+      const member = await reauthenticate(id, currentPassword);
+      return tokenFor(await setPassword(member, newPassword), mfa);
+    },
+
+    /** Starts a TOTP enrolment for the member, who proves their password again; the seed stays pending until confirmed. */
+    async enrollTotp(id: string, currentPassword: string) {
+      return deps.totp.enroll(await reauthenticate(id, currentPassword));
+    },
+
+    /** Turns the pending TOTP on with its first code; every other token ends, and a new one (acr `mfa`) is returned. */
+    async confirmTotp(id: string, code: string) {
+      if (!(await deps.totp.confirm(id, code))) throw badInput(wrongCode(), 'code');
       const member = await uow.read.staff.findById(id);
       if (!member || member.disabledAt) throw unauthenticated('This staff member cannot sign in.');
-      await consumeAttempts('sign-in', [{ limiter: deps.signInLimits.perAccount, key: `staff:${member.email.toLowerCase()}` }]);
-      if (!(await passwords.verify(member.id, currentPassword))) {
-        throw badInput('The current password is wrong, or too many wrong attempts locked it for a while.', 'currentPassword');
-      }
-      const updated = await setPassword(member, newPassword);
-      const { token, expiresIn } = await deps.tokens.issue({ staffId: updated.id, role: updated.role, tokenVersion: updated.tokenVersion, authTime: clock.now() });
-      return { accessToken: token, expiresIn, member: updated };
+      return tokenFor(member, true);
+    },
+
+    /** The member removes their own TOTP, proving their password again; every token ends and a new one is returned. */
+    async removeTotp(id: string, currentPassword: string) {
+      await reauthenticate(id, currentPassword);
+      const member = await uow.read.staff.removeTotp(id, clock.now());
+      if (!member) throw noTotp();
+      return tokenFor(member, false);
+    },
+
+    /** An administrator removes another member's TOTP (a lost device); every token of theirs ends. */
+    async resetTotp(id: string): Promise<StaffMember> {
+      const member = await uow.read.staff.removeTotp(id, clock.now());
+      if (!member) throw (await uow.read.staff.findById(id)) ? noTotp() : notFound(`No staff member has id ${id}.`);
+      return member;
     },
 
     /** An administrator sets another member's password (a reset); every token of theirs ends. */

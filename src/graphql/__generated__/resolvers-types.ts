@@ -610,6 +610,12 @@ export type Mutation = {
    */
   changeStaffPassword: StaffSessionPayload;
   /**
+   * Turns the pending TOTP on with a first code. From then on every `staffSignIn` needs a code; every token
+   * the member holds ends, and the payload carries a new one (acr `mfa`) for this client. A wrong code is
+   * BAD_USER_INPUT on `code` and counts towards the TOTP's lockout. Staff only.
+   */
+  confirmStaffTotp: StaffSessionPayload;
+  /**
    * Turns the pending TOTP on with a first code from the app, and returns the recovery codes. A wrong code
    * is BAD_USER_INPUT on `code` and counts towards the factor's lockout. Needs a recent step-up. Customers only.
    */
@@ -647,6 +653,12 @@ export type Mutation = {
   /** Re-enables a disabled account, back to LIGHT or REGISTERED. Operator only. */
   enableCustomer: CustomerPayload;
   /**
+   * Starts a TOTP enrolment for the signed-in staff member, who proves their password again. The key stays
+   * pending until `confirmStaffTotp`; enrolling again replaces a pending one. CONFLICT once a TOTP is on
+   * (remove it first). Staff only.
+   */
+  enrollStaffTotp: TotpEnrollment;
+  /**
    * Starts adding a TOTP authenticator: returns the key, pending until `confirmTotp` gets a first code.
    * Enrolling again replaces a pending key; CONFLICT while a confirmed TOTP exists. Needs a recent step-up.
    * Customers only.
@@ -681,6 +693,11 @@ export type Mutation = {
    * recent step-up. Customers only.
    */
   removePasskey: Scalars['Boolean']['output'];
+  /**
+   * Removes the signed-in member's TOTP, proving their password again. Every token they hold ends; the
+   * payload carries a new one for this client. Staff only.
+   */
+  removeStaffTotp: StaffSessionPayload;
   /** Removes the TOTP and every recovery code. Needs a recent step-up. Customers only. */
   removeTotp: Scalars['Boolean']['output'];
   /** Renames one of the customer's passkeys. Customers only. */
@@ -689,6 +706,11 @@ export type Mutation = {
   replayDeadLetters: Scalars['Int']['output'];
   /** Sets another staff member's password (a reset) and ends all their tokens. Administrators only. */
   resetStaffPassword: StaffMember;
+  /**
+   * Removes another member's TOTP (a lost phone) and ends all their tokens; they sign in with the password
+   * alone until they enrol again. Administrators only.
+   */
+  resetStaffTotp: StaffMember;
   /** Ends every session of the signed-in customer but the current one; returns how many. Customers only. */
   revokeOtherSessions: Scalars['Int']['output'];
   /**
@@ -781,6 +803,12 @@ export type MutationChangeStaffPasswordArgs = {
 
 
 /** The root of every write. */
+export type MutationConfirmStaffTotpArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+/** The root of every write. */
 export type MutationConfirmTotpArgs = {
   code: Scalars['String']['input'];
 };
@@ -835,6 +863,12 @@ export type MutationEnableCustomerArgs = {
 
 
 /** The root of every write. */
+export type MutationEnrollStaffTotpArgs = {
+  currentPassword: Scalars['String']['input'];
+};
+
+
+/** The root of every write. */
 export type MutationFinishPasskeyRegistrationArgs = {
   input: FinishPasskeyRegistrationInput;
 };
@@ -871,6 +905,12 @@ export type MutationRemovePasskeyArgs = {
 
 
 /** The root of every write. */
+export type MutationRemoveStaffTotpArgs = {
+  currentPassword: Scalars['String']['input'];
+};
+
+
+/** The root of every write. */
 export type MutationRenamePasskeyArgs = {
   id: Scalars['ID']['input'];
   name: Scalars['String']['input'];
@@ -887,6 +927,12 @@ export type MutationReplayDeadLettersArgs = {
 export type MutationResetStaffPasswordArgs = {
   id: Scalars['ID']['input'];
   newPassword: Scalars['String']['input'];
+};
+
+
+/** The root of every write. */
+export type MutationResetStaffTotpArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1201,6 +1247,8 @@ export type StaffMember = {
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   role: StaffRole;
+  /** Whether they have a confirmed TOTP, which every sign-in of theirs then needs (`staffSignIn` with `totp`). */
+  totpEnabled: Scalars['Boolean']['output'];
   updatedAt: Scalars['DateTime']['output'];
 };
 
@@ -1223,6 +1271,12 @@ export type StaffSessionPayload = {
 export type StaffSignInInput = {
   email: Scalars['EmailAddress']['input'];
   password: Scalars['String']['input'];
+  /**
+   * The current code of the member's TOTP app (6 digits), needed once they have a TOTP. Without it, after
+   * the right password, the answer is STEP_UP_REQUIRED with `extensions.methods` ["totp"]. Ignored for a
+   * member without a TOTP.
+   */
+  totp?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -1268,11 +1322,12 @@ export type StepUpPayload = {
 
 /**
  * What an authenticator app needs to add Kith's TOTP (SHA-1, 6 digits, 30 seconds). Shown only by
- * `enrollTotp`: Kith keeps the key encrypted and never returns it again.
+ * `enrollTotp` (customers) and `enrollStaffTotp` (staff): Kith keeps the key encrypted and never returns
+ * it again.
  */
 export type TotpEnrollment = {
   __typename?: 'TotpEnrollment';
-  /** The otpauth:// URI: issuer KITH_TOTP_ISSUER, label the customer's email. */
+  /** The otpauth:// URI: issuer KITH_TOTP_ISSUER, label the customer's or staff member's email. */
   otpauthUri: Scalars['String']['output'];
   /** The otpauth:// URI as a QR code: a data: URL of a PNG image, for an <img src>. */
   qrCodeDataUrl: Scalars['String']['output'];
@@ -1772,6 +1827,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   changeEmail?: Resolver<ResolversTypes['ChangeEmailPayload'], ParentType, ContextType, RequireFields<MutationChangeEmailArgs, 'input'>>;
   changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   changeStaffPassword?: Resolver<ResolversTypes['StaffSessionPayload'], ParentType, ContextType, RequireFields<MutationChangeStaffPasswordArgs, 'input'>>;
+  confirmStaffTotp?: Resolver<ResolversTypes['StaffSessionPayload'], ParentType, ContextType, RequireFields<MutationConfirmStaffTotpArgs, 'code'>>;
   confirmTotp?: Resolver<ResolversTypes['ConfirmTotpPayload'], ParentType, ContextType, RequireFields<MutationConfirmTotpArgs, 'code'>>;
   createConnector?: Resolver<ResolversTypes['Connector'], ParentType, ContextType, RequireFields<MutationCreateConnectorArgs, 'input'>>;
   createServiceClient?: Resolver<ResolversTypes['IssuedClient'], ParentType, ContextType, RequireFields<MutationCreateServiceClientArgs, 'input'>>;
@@ -1782,6 +1838,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   deleteMyAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   disableCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationDisableCustomerArgs, 'id'>>;
   enableCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationEnableCustomerArgs, 'id'>>;
+  enrollStaffTotp?: Resolver<ResolversTypes['TotpEnrollment'], ParentType, ContextType, RequireFields<MutationEnrollStaffTotpArgs, 'currentPassword'>>;
   enrollTotp?: Resolver<ResolversTypes['TotpEnrollment'], ParentType, ContextType>;
   exportMyData?: Resolver<ResolversTypes['DataExportPayload'], ParentType, ContextType>;
   finishPasskeyRegistration?: Resolver<ResolversTypes['Passkey'], ParentType, ContextType, RequireFields<MutationFinishPasskeyRegistrationArgs, 'input'>>;
@@ -1791,10 +1848,12 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   register?: Resolver<ResolversTypes['RegisterPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
   removeAttribute?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveAttributeArgs, 'name'>>;
   removePasskey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemovePasskeyArgs, 'id'>>;
+  removeStaffTotp?: Resolver<ResolversTypes['StaffSessionPayload'], ParentType, ContextType, RequireFields<MutationRemoveStaffTotpArgs, 'currentPassword'>>;
   removeTotp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   renamePasskey?: Resolver<ResolversTypes['Passkey'], ParentType, ContextType, RequireFields<MutationRenamePasskeyArgs, 'id' | 'name'>>;
   replayDeadLetters?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationReplayDeadLettersArgs, 'id'>>;
   resetStaffPassword?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationResetStaffPasswordArgs, 'id' | 'newPassword'>>;
+  resetStaffTotp?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationResetStaffTotpArgs, 'id'>>;
   revokeOtherSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   rotateServiceClientSecret?: Resolver<ResolversTypes['IssuedClient'], ParentType, ContextType, RequireFields<MutationRotateServiceClientSecretArgs, 'id'>>;
@@ -1899,6 +1958,7 @@ export type StaffMemberResolvers<ContextType = GraphQLContext, ParentType extend
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['StaffRole'], ParentType, ContextType>;
+  totpEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 

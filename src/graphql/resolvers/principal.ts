@@ -1,11 +1,27 @@
 import { unauthenticated } from '../../domain/errors.js';
 import { checkId } from '../../domain/input-bounds.js';
 import type { Scope } from '../../domain/principals/service-client.js';
+import type { StaffMember } from '../../domain/principals/staff.js';
 import type { ClientScope, Resolvers } from '../__generated__/resolvers-types.js';
+import type { GraphQLContext } from '../context.js';
 
 /** CUSTOMERS_READ <-> customers:read: the GraphQL enum names the OAuth scope strings. */
 export const scopeOf = (value: ClientScope): Scope => value.toLowerCase().replace('_', ':') as Scope;
 export const clientScopeOf = (scope: Scope): ClientScope => scope.toUpperCase().replace(':', '_') as ClientScope;
+
+type StaffViewer = Extract<GraphQLContext['viewer'], { role: 'AGENT' | 'ADMIN' }>;
+
+function signedInStaff(ctx: GraphQLContext): StaffViewer {
+  if (ctx.viewer.role !== 'AGENT' && ctx.viewer.role !== 'ADMIN') throw unauthenticated('Sign in as staff first.');
+  return ctx.viewer;
+}
+
+/** A new staff token for this client; the rest of the operation may read the member it is for (see isSelfStaff). */
+async function staffSession(ctx: GraphQLContext, issued: Promise<{ accessToken: string; expiresIn: number; member: StaffMember }>) {
+  const { accessToken, expiresIn, member } = await issued;
+  ctx.staffSignedInAs = member.id;
+  return { accessToken, expiresIn, tokenType: 'Bearer', staffMember: member };
+}
 
 export const principalResolvers: Resolvers = {
   Query: {
@@ -14,23 +30,20 @@ export const principalResolvers: Resolvers = {
     serviceClient: (_, { id }, { services }) => services.clients.findById(checkId(id, 'id')),
   },
   Mutation: {
-    staffSignIn: async (_, { input }, ctx) => {
-      const { accessToken, expiresIn, member } = await ctx.services.staff.signIn({ ...input, ip: ctx.request.ip });
-      // The rest of this operation may read the member who just signed in (see the isSelfStaff rule).
-      ctx.staffSignedInAs = member.id;
-      return { accessToken, expiresIn, tokenType: 'Bearer', staffMember: member };
-    },
+    staffSignIn: (_, { input }, ctx) => staffSession(ctx, ctx.services.staff.signIn({ ...input, ip: ctx.request.ip })),
     staffSignOut: async (_, __, { viewer, services }) => {
       if (viewer.role !== 'AGENT' && viewer.role !== 'ADMIN') return false;
       await services.staff.signOut(viewer.staffId);
       return true;
     },
-    changeStaffPassword: async (_, { input }, ctx) => {
-      if (ctx.viewer.role !== 'AGENT' && ctx.viewer.role !== 'ADMIN') throw unauthenticated('Sign in as staff first.');
-      const { accessToken, expiresIn, member } = await ctx.services.staff.changePassword(ctx.viewer.staffId, input.currentPassword, input.newPassword);
-      ctx.staffSignedInAs = member.id;
-      return { accessToken, expiresIn, tokenType: 'Bearer', staffMember: member };
+    changeStaffPassword: (_, { input }, ctx) => {
+      const staff = signedInStaff(ctx);
+      return staffSession(ctx, ctx.services.staff.changePassword(staff.staffId, input.currentPassword, input.newPassword, staff.mfa));
     },
+    enrollStaffTotp: (_, { currentPassword }, ctx) => ctx.services.staff.enrollTotp(signedInStaff(ctx).staffId, currentPassword),
+    confirmStaffTotp: (_, { code }, ctx) => staffSession(ctx, ctx.services.staff.confirmTotp(signedInStaff(ctx).staffId, code)),
+    removeStaffTotp: (_, { currentPassword }, ctx) => staffSession(ctx, ctx.services.staff.removeTotp(signedInStaff(ctx).staffId, currentPassword)),
+    resetStaffTotp: (_, { id }, { services }) => services.staff.resetTotp(checkId(id, 'id')),
     resetStaffPassword: (_, { id, newPassword }, { services }) => services.staff.resetPassword(checkId(id, 'id'), newPassword),
     createStaffMember: (_, { input }, { services }) =>
       services.staff.create({ email: input.email, name: input.name, role: input.role, password: input.initialPassword }),

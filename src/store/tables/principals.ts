@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { consentPurposes } from './catalog.js';
 
 /**
- * Support agents and administrators. They sign in with a password (argon2id, lockout as for customers);
- * their tokens are checked against this row on every request, so disabling, a role change or sign-out
- * (token_version) takes effect at once.
+ * Support agents and administrators. They sign in with a password (argon2id, lockout as for customers),
+ * and with a TOTP code once they have one; their tokens are checked against this row on every request, so
+ * disabling, a role change or sign-out (token_version) takes effect at once.
  */
 export const staffMembers = pgTable(
   'staff_members',
@@ -21,6 +21,15 @@ export const staffMembers = pgTable(
     /** Tokens carry the version they were issued at; sign-out and disabling bump it, ending them all. */
     tokenVersion: integer('token_version').notNull().default(0),
     disabledAt: timestamp('disabled_at', { withTimezone: true, precision: 3 }),
+    /** The TOTP seed, sealed (a JWE under a key derived from KITH_KEY_ENCRYPTION_KEY); null without a TOTP. */
+    totpSealedSecret: text('totp_sealed_secret'),
+    /** Null while the TOTP waits for its first code. */
+    totpConfirmedAt: timestamp('totp_confirmed_at', { withTimezone: true, precision: 3 }),
+    /** The time step of the last accepted code: it and every earlier step are refused (no replay). */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    totpFailedAttempts: integer('totp_failed_attempts').notNull().default(0),
+    totpLockouts: integer('totp_lockouts').notNull().default(0),
+    totpLockedUntil: timestamp('totp_locked_until', { withTimezone: true, precision: 3 }),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull(),
   },
