@@ -92,7 +92,7 @@ async function adminCommand(
     }
     const member = (await services.staff.list()).find((m) => m.email.toLowerCase() === email.toLowerCase());
     if (!member) throw new UsageError(`No staff member has the email ${email}.`);
-    await services.staff.resetTotp(member.id);
+    await services.staff.resetTotp(member.id, null);
     return `TOTP of ${member.email} removed and their tokens ended: they sign in with the password alone until they enrol again.`;
   } catch (error) {
     if (error instanceof DomainError) throw new UsageError(error.message);

@@ -12,8 +12,11 @@ export interface RuleContext {
   signedInAs?: string;
   /** Set by staffSignIn: the staff member who just proved who they are. */
   staffSignedInAs?: string;
-  /** KITH_STAFF_MFA=required: a staff token without a TOTP proof (acr `mfa`) may only enrol one. */
-  staffMfaRequired?: boolean;
+  /**
+   * KITH_STAFF_MFA=required and a staff token without a TOTP proof: the staff member, who is served as the
+   * public (the viewer is PUBLIC) except for enrolling a TOTP and signing out (src/auth/viewer.ts).
+   */
+  staffWithoutTotp?: string;
   /** A customer's current consents, batched per request (the GraphQL context's loader). */
   loaders?: { consents: { load(customerId: string): Promise<Consent[]> } };
 }
@@ -36,18 +39,14 @@ const TOTP_REQUIRED = new GraphQLError(
 export const forbiddenError = () => FORBIDDEN;
 
 /**
- * The public is told to authenticate (UNAUTHENTICATED), a staff member who still needs a TOTP to enrol
- * one, anyone else signed in that they may not (FORBIDDEN).
+ * The public is told to authenticate (UNAUTHENTICATED), a staff member whose token lacks the TOTP that
+ * KITH_STAFF_MFA requires to enrol one, anyone else signed in that they may not (FORBIDDEN).
  */
-const refuse = (viewer: Viewer) => (viewer.role === 'PUBLIC' ? SIGN_IN_REQUIRED : FORBIDDEN);
-const refuseIn = (ctx: RuleContext) => (isStaffViewer(ctx.viewer) && !actsAsStaff(ctx) ? TOTP_REQUIRED : refuse(ctx.viewer));
+const refuse = (ctx: RuleContext) => (ctx.staffWithoutTotp !== undefined ? TOTP_REQUIRED : ctx.viewer.role === 'PUBLIC' ? SIGN_IN_REQUIRED : FORBIDDEN);
 
 // Who-you-are rules are cached per request by name ('contextual'): the viewer does not change within one.
 
 const isStaffViewer = (viewer: Viewer): viewer is Extract<Viewer, { role: 'AGENT' | 'ADMIN' }> => viewer.role === 'AGENT' || viewer.role === 'ADMIN';
-
-/** A staff token that may act as staff: with a TOTP proof when KITH_STAFF_MFA=required. */
-const actsAsStaff = (ctx: RuleContext): boolean => isStaffViewer(ctx.viewer) && (ctx.viewer.mfa || !ctx.staffMfaRequired);
 
 /** Whether the customer `parent` is the one asking, or the one a signIn or refresh in this request authenticated. */
 const isSelfOf = (parent: { id?: string } | undefined, ctx: RuleContext) =>
@@ -64,20 +63,22 @@ async function clientMayRead(parent: { id?: string } | undefined, ctx: RuleConte
 }
 
 /** A customer signed in as themselves. */
-export const isCustomer = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => ctx.viewer.role === 'CUSTOMER' || refuse(ctx.viewer));
+export const isCustomer = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => ctx.viewer.role === 'CUSTOMER' || refuse(ctx));
 
 /** A support agent or an administrator: administrators can do all an agent can. */
-export const isStaff = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => actsAsStaff(ctx) || refuseIn(ctx));
+export const isStaff = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => isStaffViewer(ctx.viewer) || refuse(ctx));
 
 /** An administrator: manages clients, catalogs and staff. */
-export const isAdmin = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => (ctx.viewer.role === 'ADMIN' && actsAsStaff(ctx)) || refuseIn(ctx));
+export const isAdmin = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => ctx.viewer.role === 'ADMIN' || refuse(ctx));
 
-/** Any staff token, with or without a TOTP proof: signing out and enrolling the TOTP that KITH_STAFF_MFA may require. */
-export const isStaffMember = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => isStaffViewer(ctx.viewer) || refuse(ctx.viewer));
+/** Any staff token, with or without the TOTP that KITH_STAFF_MFA may require: signing out and enrolling one. */
+export const isStaffMember = rule({ cache: 'contextual' })(
+  (_p, _a, ctx: RuleContext) => isStaffViewer(ctx.viewer) || ctx.staffWithoutTotp !== undefined || refuse(ctx),
+);
 
 const scopeRule = (scope: Scope) =>
   rule(`scope:${scope}`, { cache: 'contextual' })(
-    (_p, _a, ctx: RuleContext) => (ctx.viewer.role === 'SERVICE_CLIENT' && ctx.viewer.scopes.includes(scope)) || refuse(ctx.viewer),
+    (_p, _a, ctx: RuleContext) => (ctx.viewer.role === 'SERVICE_CLIENT' && ctx.viewer.scopes.includes(scope)) || refuse(ctx),
   );
 const scopeRules = Object.fromEntries(scopes.map((scope) => [scope, scopeRule(scope)])) as Record<Scope, ReturnType<typeof scopeRule>>;
 
@@ -95,12 +96,13 @@ export const isSelf = rule({ cache: (parent: { id?: string }) => `self:${parent?
 /** The staff member this object is: their own record, or the one a staffSignIn in this request signed in. */
 export const isSelfStaff = rule({ cache: (parent: { id?: string }) => `self-staff:${parent?.id}` })(
   (parent: { id?: string }, _args, ctx: RuleContext) =>
-    parent?.id !== undefined && (parent.id === ctx.staffSignedInAs || (isStaffViewer(ctx.viewer) && parent.id === ctx.viewer.staffId)),
+    parent?.id !== undefined &&
+    (parent.id === ctx.staffSignedInAs || parent.id === ctx.staffWithoutTotp || (isStaffViewer(ctx.viewer) && parent.id === ctx.viewer.staffId)),
 );
 
 /** A signed-in customer acting on their own account: the `input.customerId` argument is theirs. */
 export const actsOnSelf = rule({ cache: 'no_cache' })((_p, args: { input?: { customerId?: string } }, ctx: RuleContext) =>
-  ctx.viewer.role === 'CUSTOMER' && args.input?.customerId === ctx.viewer.customerId ? true : refuse(ctx.viewer),
+  ctx.viewer.role === 'CUSTOMER' && args.input?.customerId === ctx.viewer.customerId ? true : refuse(ctx),
 );
 
 /** Staff, or the customer themselves: a customer's sessions, factors and history. */
@@ -115,7 +117,7 @@ export const isStaffOrSelf = race(isStaff, isSelf);
 export const mayReadCustomer = rule('mayReadCustomer', {
   cache: (parent: { id?: string }, _args: unknown, ctx: RuleContext) => (isStaffViewer(ctx.viewer) ? 'staff' : `customer:${parent?.id}`),
 })(async (parent: { id?: string }, _args, ctx: RuleContext) => {
-  return actsAsStaff(ctx) || isSelfOf(parent, ctx) || (await clientMayRead(parent, ctx)) || refuseIn(ctx);
+  return isStaffViewer(ctx.viewer) || isSelfOf(parent, ctx) || (await clientMayRead(parent, ctx)) || refuse(ctx);
 });
 
 /** Anyone, signed in or not: capture, register, sign-in and the public catalogs. */

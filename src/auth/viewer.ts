@@ -53,6 +53,16 @@ export function createViewerResolver(options: ViewerResolverOptions) {
   };
 }
 
+/**
+ * KITH_STAFF_MFA=required: a staff token from a sign-in without a TOTP code is served as the public, so
+ * nothing treats it as staff (no rule, no actor check). It names its staff member apart, for the few
+ * things such a token may do: enrol a TOTP, see itself in that mutation's payload, sign out.
+ */
+export function underStaffMfaPolicy(viewer: Viewer, required: boolean): { viewer: Viewer; staffWithoutTotp?: string } {
+  if (!required || (viewer.role !== 'AGENT' && viewer.role !== 'ADMIN') || viewer.mfa) return { viewer };
+  return { viewer: PUBLIC, staffWithoutTotp: viewer.staffId };
+}
+
 export function actorOf(viewer: Viewer): Actor {
   switch (viewer.role) {
     case 'CUSTOMER':

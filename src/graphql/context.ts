@@ -15,6 +15,6 @@ export interface GraphQLContext {
   signedInAs?: string;
   /** Set by staffSignIn: the staff member this request just authenticated. */
   staffSignedInAs?: string;
-  /** KITH_STAFF_MFA=required: staff tokens without a TOTP proof may only enrol one. */
-  staffMfaRequired: boolean;
+  /** KITH_STAFF_MFA=required and a staff token without a TOTP proof: its member, served as the public (auth/viewer.ts). */
+  staffWithoutTotp?: string;
 }

@@ -8,7 +8,7 @@ import { createAccessTokens } from '../auth/access-tokens.js';
 import { createSigningKeys, type SigningKeys } from '../auth/signing-keys.js';
 import { createPrincipalCache } from '../auth/principal-cache.js';
 import { createPrincipalLoader } from '../auth/principals.js';
-import { actorOf, createViewerResolver } from '../auth/viewer.js';
+import { actorOf, createViewerResolver, underStaffMfaPolicy } from '../auth/viewer.js';
 import type { Config } from '../config/config.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { DomainError } from '../domain/errors.js';
@@ -161,13 +161,13 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
           throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
         }
         const userAgent = request.headers['user-agent'] ?? null;
+        const served = underStaffMfaPolicy(viewer, config.staffMfaRequired);
         return {
-          viewer,
-          actor: actorOf(viewer),
+          ...served,
+          actor: actorOf(served.viewer),
           services,
           loaders: createLoaders(services),
           request: { ip: request.ip, userAgent },
-          staffMfaRequired: config.staffMfaRequired,
         };
       },
     });

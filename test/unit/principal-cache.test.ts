@@ -96,8 +96,9 @@ describe('viewerOf', () => {
   });
 
   it('refuses a staff or client token of another version, and narrows scopes to both', () => {
-    expect(viewerOf({ kind: 'staff', staffId: 'st-1', tokenVersion: 1 } as AccessClaims, staff)).toBeNull();
-    expect(viewerOf({ kind: 'staff', staffId: 'st-1', tokenVersion: 2 } as AccessClaims, staff)).toEqual({ role: 'ADMIN', staffId: 'st-1' });
+    expect(viewerOf({ kind: 'staff', staffId: 'st-1', tokenVersion: 1, mfa: true }, staff)).toBeNull();
+    expect(viewerOf({ kind: 'staff', staffId: 'st-1', tokenVersion: 2, mfa: false }, staff)).toEqual({ role: 'ADMIN', staffId: 'st-1', mfa: false });
+    expect(viewerOf({ kind: 'staff', staffId: 'st-1', tokenVersion: 2, mfa: true }, staff)).toEqual({ role: 'ADMIN', staffId: 'st-1', mfa: true });
     const claims = { kind: 'client', clientId: 'kc_1', tokenVersion: 0, scopes: ['segments:read', 'profiles:subscribe'] } as AccessClaims;
     expect(viewerOf(claims, client)).toEqual({ role: 'SERVICE_CLIENT', id: 'row-1', clientId: 'kc_1', scopes: ['segments:read'], purposeKey: 'analytics' });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actorOf, createViewerResolver } from '../../src/auth/viewer.js';
+import { actorOf, createViewerResolver, underStaffMfaPolicy } from '../../src/auth/viewer.js';
 import { expectDomainError } from './domain-error.js';
 
 const BAD_FORMAT = 'The Authorization header must be "Bearer <token>".';
@@ -71,5 +71,17 @@ describe('actorOf', () => {
     expect(actorOf({ role: 'AGENT', staffId: 's', mfa: false })).toEqual({ kind: 'staff', id: 's', role: 'AGENT' });
     expect(actorOf({ role: 'SERVICE_CLIENT', id: 'u', clientId: 'kc_x', scopes: [], purposeKey: null })).toEqual({ kind: 'client', id: 'kc_x' });
     expect(actorOf({ role: 'CUSTOMER', ...customerClaims })).toEqual({ kind: 'customer', id: 'c1' });
+  });
+});
+
+describe('underStaffMfaPolicy', () => {
+  const admin = { role: 'ADMIN', staffId: 's', mfa: false } as const;
+  it('serves a staff token without a TOTP proof as the public when KITH_STAFF_MFA=required, and nothing else', () => {
+    expect(underStaffMfaPolicy(admin, true)).toEqual({ viewer: { role: 'PUBLIC' }, staffWithoutTotp: 's' });
+    expect(underStaffMfaPolicy({ ...admin, role: 'AGENT' }, true)).toEqual({ viewer: { role: 'PUBLIC' }, staffWithoutTotp: 's' });
+    expect(underStaffMfaPolicy({ ...admin, mfa: true }, true)).toEqual({ viewer: { ...admin, mfa: true } });
+    expect(underStaffMfaPolicy(admin, false)).toEqual({ viewer: admin });
+    const customer = { role: 'CUSTOMER', customerId: 'c', sessionId: 'x', authTime: new Date(0), acr: 'pwd', amr: ['pwd'] } as const;
+    expect(underStaffMfaPolicy({ ...customer, amr: ['pwd'] }, true)).toEqual({ viewer: { ...customer, amr: ['pwd'] } });
   });
 });

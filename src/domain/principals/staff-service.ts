@@ -137,8 +137,9 @@ export function createStaffService(deps: StaffServiceDeps) {
       if (!(await passwords.verify(active?.id ?? null, command.password)) || !active) throw wrongCredentials();
       if (!active.totpEnabled) return tokenFor(active, false);
       if (command.totp == null) throw stepUpRequired('This staff member signs in with a TOTP code too: send it as `totp`.', ['totp']);
-      if (!(await deps.totp.verify(active.id, command.totp))) throw unauthenticated(wrongCode());
-      return tokenFor(active, true);
+      const verified = await deps.totp.verify(active.id, command.totp);
+      if (!verified || verified.disabledAt) throw unauthenticated(wrongCode());
+      return tokenFor(verified, true);
     },
 
     /** Ends every token of this staff member at once. */
@@ -163,9 +164,9 @@ export function createStaffService(deps: StaffServiceDeps) {
 
     /** Turns the pending TOTP on with its first code; every other token ends, and a new one (acr `mfa`) is returned. */
     async confirmTotp(id: string, code: string) {
-      if (!(await deps.totp.confirm(id, code))) throw badInput(wrongCode(), 'code');
-      const member = await uow.read.staff.findById(id);
-      if (!member || member.disabledAt) throw unauthenticated('This staff member cannot sign in.');
+      const member = await deps.totp.confirm(id, code);
+      if (!member) throw badInput(wrongCode(), 'code');
+      if (member.disabledAt) throw unauthenticated('This staff member cannot sign in.');
       return tokenFor(member, true);
     },
 
@@ -177,8 +178,12 @@ export function createStaffService(deps: StaffServiceDeps) {
       return tokenFor(member, false);
     },
 
-    /** An administrator removes another member's TOTP (a lost device); every token of theirs ends. */
-    async resetTotp(id: string): Promise<StaffMember> {
+    /**
+     * An administrator removes another member's TOTP (a lost device); every token of theirs ends. Their own
+     * goes with removeStaffTotp, which asks for the password. `by` is null for the CLI.
+     */
+    async resetTotp(id: string, by: string | null): Promise<StaffMember> {
+      if (id === by) throw badInput('Remove your own TOTP with removeStaffTotp.', 'id');
       const member = await uow.read.staff.removeTotp(id, clock.now());
       if (!member) throw (await uow.read.staff.findById(id)) ? noTotp() : notFound(`No staff member has id ${id}.`);
       return member;

@@ -29,20 +29,21 @@ export function createStaffTotp(deps: StaffTotpDeps) {
    * Checks `code` under the member's row lock and saves the outcome in its own transaction, so a wrong code
    * counts even though the request then fails. `expect` is the state the TOTP must be in (else CONFLICT).
    */
-  function check(staffId: string, rawCode: string, expect: 'pending' | 'confirmed'): Promise<boolean> {
+  function check(staffId: string, rawCode: string, expect: 'pending' | 'confirmed'): Promise<StaffMember | null> {
     const code = normaliseTotpCode(rawCode);
     return uow.transaction(async (tx) => {
       const totp = await tx.staff.lockTotp(staffId);
       if (expect === 'pending' && (!totp || totp.confirmed)) {
         throw conflict(totp ? 'TOTP is already confirmed.' : 'There is no TOTP enrolment to confirm: call enrollStaffTotp first.', 'code');
       }
-      if (!totp?.confirmed && expect === 'confirmed') return false;
+      if (!totp?.confirmed && expect === 'confirmed') return null;
       const at = clock.now();
       const { step, state } = await attemptTotp(deps, totp!, code, sealContext(staffId), at);
       if (state) await tx.staff.saveTotpState(staffId, state, at);
-      // Turning the TOTP on ends every token signed in without it.
-      if (step !== null && expect === 'pending') await tx.staff.update(staffId, { bumpTokenVersion: true }, at);
-      return step !== null;
+      if (step === null) return null;
+      // Turning the TOTP on ends every token signed in without it. Either way the member comes from this
+      // transaction, so a token issued for it dies with any later removal of the TOTP.
+      return expect === 'pending' ? tx.staff.update(staffId, { bumpTokenVersion: true }, at) : tx.staff.findById(staffId);
     });
   }
 
@@ -56,9 +57,9 @@ export function createStaffTotp(deps: StaffTotpDeps) {
       }
       return deps.algorithm.provisioning(secret, { issuer: deps.issuer, label: member.email }, deps.params);
     },
-    /** Turns the pending TOTP on with its first code (ending the member's tokens); false when the code is wrong. */
+    /** Turns the pending TOTP on with its first code, ending the member's tokens: the member as now, or null for a wrong code. */
     confirm: (staffId: string, code: string) => check(staffId, code, 'pending'),
-    /** Whether a sign-in's code is right for the member's confirmed TOTP (never twice, not while it is locked). */
+    /** The member, when a sign-in's code is right for their confirmed TOTP (never twice, not while it is locked); else null. */
     verify: (staffId: string, code: string) => check(staffId, code, 'confirmed'),
   };
 }

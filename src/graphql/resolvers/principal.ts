@@ -11,9 +11,11 @@ export const clientScopeOf = (scope: Scope): ClientScope => scope.toUpperCase().
 
 type StaffViewer = Extract<GraphQLContext['viewer'], { role: 'AGENT' | 'ADMIN' }>;
 
-function signedInStaff(ctx: GraphQLContext): StaffViewer {
-  if (ctx.viewer.role !== 'AGENT' && ctx.viewer.role !== 'ADMIN') throw unauthenticated('Sign in as staff first.');
-  return ctx.viewer;
+/** The staff member signed in, with or without the TOTP that KITH_STAFF_MFA may require. */
+function signedInStaff(ctx: GraphQLContext): Pick<StaffViewer, 'staffId' | 'mfa'> {
+  if (ctx.viewer.role === 'AGENT' || ctx.viewer.role === 'ADMIN') return ctx.viewer;
+  if (ctx.staffWithoutTotp !== undefined) return { staffId: ctx.staffWithoutTotp, mfa: false };
+  throw unauthenticated('Sign in as staff first.');
 }
 
 /** A new staff token for this client; the rest of the operation may read the member it is for (see isSelfStaff). */
@@ -31,9 +33,8 @@ export const principalResolvers: Resolvers = {
   },
   Mutation: {
     staffSignIn: (_, { input }, ctx) => staffSession(ctx, ctx.services.staff.signIn({ ...input, ip: ctx.request.ip })),
-    staffSignOut: async (_, __, { viewer, services }) => {
-      if (viewer.role !== 'AGENT' && viewer.role !== 'ADMIN') return false;
-      await services.staff.signOut(viewer.staffId);
+    staffSignOut: async (_, __, ctx) => {
+      await ctx.services.staff.signOut(signedInStaff(ctx).staffId);
       return true;
     },
     changeStaffPassword: (_, { input }, ctx) => {
@@ -43,7 +44,7 @@ export const principalResolvers: Resolvers = {
     enrollStaffTotp: (_, { currentPassword }, ctx) => ctx.services.staff.enrollTotp(signedInStaff(ctx).staffId, currentPassword),
     confirmStaffTotp: (_, { code }, ctx) => staffSession(ctx, ctx.services.staff.confirmTotp(signedInStaff(ctx).staffId, code)),
     removeStaffTotp: (_, { currentPassword }, ctx) => staffSession(ctx, ctx.services.staff.removeTotp(signedInStaff(ctx).staffId, currentPassword)),
-    resetStaffTotp: (_, { id }, { services }) => services.staff.resetTotp(checkId(id, 'id')),
+    resetStaffTotp: (_, { id }, ctx) => ctx.services.staff.resetTotp(checkId(id, 'id'), signedInStaff(ctx).staffId),
     resetStaffPassword: (_, { id, newPassword }, { services }) => services.staff.resetPassword(checkId(id, 'id'), newPassword),
     createStaffMember: (_, { input }, { services }) =>
       services.staff.create({ email: input.email, name: input.name, role: input.role, password: input.initialPassword }),
