@@ -708,7 +708,8 @@ export type Mutation = {
   resetStaffPassword: StaffMember;
   /**
    * Removes another member's TOTP (a lost phone) and ends all their tokens; they sign in with the password
-   * alone until they enrol again. Administrators only.
+   * alone until they enrol again. NOT_FOUND when they have none; BAD_USER_INPUT for oneself (use
+   * `removeStaffTotp`, which asks for the password). Administrators only.
    */
   resetStaffTotp: StaffMember;
   /** Ends every session of the signed-in customer but the current one; returns how many. Customers only. */
