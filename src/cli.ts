@@ -73,7 +73,6 @@ async function adminCommand(
   }
   const email = options.get('--email');
   if (!email) throw new UsageError(CLI_USAGE);
-  const password = command === 'create' ? process.env.KITH_ADMIN_PASSWORD || (await (deps.readPassword ?? readFirstLine)()) : '';
   const { config, database } = deps;
   await deps.keys.ensureActive();
   const accessTokens = createAccessTokens({
@@ -87,10 +86,11 @@ async function adminCommand(
   const services = createServices({ config, database, clock: systemClock, accessTokens });
   try {
     if (command === 'create') {
+      const password = process.env.KITH_ADMIN_PASSWORD || (await (deps.readPassword ?? readFirstLine)());
       const admin = await services.staff.create({ email, name: options.get('--name') ?? 'Administrator', role: 'ADMIN', password });
       return `Administrator ${admin.email} created (id ${admin.id}): sign in with the staffSignIn mutation.`;
     }
-    const member = (await services.staff.list()).find((m) => m.email.toLowerCase() === email.toLowerCase());
+    const member = await services.staff.findByEmail(email);
     if (!member) throw new UsageError(`No staff member has the email ${email}.`);
     await services.staff.resetTotp(member.id, null);
     return `TOTP of ${member.email} removed and their tokens ended: they sign in with the password alone until they enrol again.`;

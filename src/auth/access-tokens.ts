@@ -4,7 +4,7 @@ import type { Clock } from '../domain/clock.js';
 import type { ClientTokenIssuer } from '../domain/principals/service-client.js';
 import type { StaffTokenIssuer } from '../domain/principals/staff.js';
 import type { AccessTokenIssuer } from '../domain/sessions/session.js';
-import { MFA_ACR, PASSWORD_ACR } from '../domain/sessions/step-up.js';
+import { afterProof, MFA_ACR } from '../domain/sessions/step-up.js';
 import { SIGNING_ALG, type SigningKeys } from './signing-keys.js';
 
 /** What a verified customer access token says. */
@@ -25,6 +25,12 @@ export interface StaffClaims {
   tokenVersion: number;
   /** Whether the sign-in behind it included a TOTP code (acr `mfa`). */
   mfa: boolean;
+}
+
+/** A staff sign-in's acr and amr: the password, then the TOTP code when `mfa`. */
+function staffProof(mfa: boolean): { acr: string; amr: string[] } {
+  const password = afterProof({ amr: [] }, 'password');
+  return mfa ? afterProof(password, 'totp') : password;
 }
 
 /** A client-credentials token (RFC 9068: sub and client_id are the client, scope the granted scopes). */
@@ -120,7 +126,7 @@ export function createAccessTokens(options: AccessTokenOptions) {
     issue: (claims) =>
       sign(
         claims.staffId,
-        { kith_kind: 'staff', ver: claims.tokenVersion, role: claims.role, auth_time: seconds(claims.authTime), ...(claims.mfa ? { acr: MFA_ACR, amr: ['pwd', 'otp'] } : { acr: PASSWORD_ACR, amr: ['pwd'] }) },
+        { kith_kind: 'staff', ver: claims.tokenVersion, role: claims.role, auth_time: seconds(claims.authTime), ...staffProof(claims.mfa) },
         options.staffTtlSeconds,
       ),
   };

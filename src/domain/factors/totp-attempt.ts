@@ -3,6 +3,9 @@ import type { StoredTotp } from './factor-store.js';
 import type { SecretSealer } from './secret-sealer.js';
 import { type TotpAlgorithm, type TotpParameters, verifyTotp } from './totp-rules.js';
 
+/** What a refused code is told, whatever the reason: wrong, used already, or the factor locked. */
+export const WRONG_TOTP_CODE = 'The code is wrong, already used, or too many wrong codes locked it for a while.';
+
 /** What checking codes needs: the seed's sealer, the HOTP arithmetic, the parameters and the lockout. */
 export interface TotpCheck {
   sealer: SecretSealer;

@@ -8,7 +8,7 @@ import type { Stores, UnitOfWork } from '../stores.js';
 import type { StoredTotp } from './factor-store.js';
 import { newRecoveryCodes, type RecoveryCodeCodec } from './recovery-code-rules.js';
 import { credentialsChanged } from './second-factors.js';
-import { attemptTotp, type TotpCheck } from './totp-attempt.js';
+import { attemptTotp, type TotpCheck, WRONG_TOTP_CODE } from './totp-attempt.js';
 import { normaliseTotpCode, type TotpProvisioning } from './totp-rules.js';
 
 export interface TotpServiceDeps extends TotpCheck {
@@ -27,7 +27,7 @@ export type TotpService = ReturnType<typeof createTotpService>;
 /** A TOTP comes and goes with its recovery codes. */
 const BOTH = ['credentials.totp', 'credentials.recoveryCodes'];
 
-const wrongCode = (field: string) => badInput('The code is wrong, already used, or too many wrong codes locked it for a while.', field);
+const wrongCode = (field: string) => badInput(WRONG_TOTP_CODE, field);
 
 /**
  * TOTP (RFC 6238) as a second factor: enrolment with a pending seed, confirmation by a first code, which

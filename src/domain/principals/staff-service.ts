@@ -7,6 +7,7 @@ import { type AttemptLimiter, clientKeyOf, consumeAttempts } from '../sessions/a
 import { checkPasswordLength, createPasswordAttempts } from '../credentials/password-attempts.js';
 import type { LockoutPolicy } from '../sessions/lockout.js';
 import type { UnitOfWork } from '../stores.js';
+import { WRONG_TOTP_CODE } from '../factors/totp-attempt.js';
 import type { StaffMember, StaffRole, StaffTokenIssuer } from './staff.js';
 import type { StaffTotp } from './staff-totp.js';
 
@@ -31,8 +32,9 @@ export interface StaffServiceDeps {
 
 const wrongCredentials = () => unauthenticated('The email or password is wrong, or the account is locked for a while.');
 const lastAdmin = () => conflict('This is the last active administrator: make another one first.');
-const wrongCode = () => 'The code is wrong, already used, or too many wrong codes locked it for a while.';
 const noTotp = () => notFound('This staff member has no TOTP.');
+/** The per-account limiter's key of a staff email: staff emails count apart from customers'. */
+const staffAttemptKey = (email: string) => `staff:${email.toLowerCase()}`;
 
 export type StaffService = ReturnType<typeof createStaffService>;
 
@@ -80,7 +82,7 @@ export function createStaffService(deps: StaffServiceDeps) {
     checkPasswordLength(currentPassword, 'currentPassword');
     const member = await uow.read.staff.findById(id);
     if (!member || member.disabledAt) throw unauthenticated('This staff member cannot sign in.');
-    await consumeAttempts('sign-in', [{ limiter: deps.signInLimits.perAccount, key: `staff:${member.email.toLowerCase()}` }]);
+    await consumeAttempts('sign-in', [{ limiter: deps.signInLimits.perAccount, key: staffAttemptKey(member.email) }]);
     if (!(await passwords.verify(member.id, currentPassword))) {
       throw badInput('The current password is wrong, or too many wrong attempts locked it for a while.', 'currentPassword');
     }
@@ -130,7 +132,7 @@ export function createStaffService(deps: StaffServiceDeps) {
       const email = normaliseEmail(command.email);
       await consumeAttempts('sign-in', [
         { limiter: deps.signInLimits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
-        { limiter: deps.signInLimits.perAccount, key: `staff:${email.toLowerCase()}` },
+        { limiter: deps.signInLimits.perAccount, key: staffAttemptKey(email) },
       ]);
       const member = await uow.read.staff.findByEmail(email);
       const active = member && !member.disabledAt ? member : null;
@@ -138,7 +140,7 @@ export function createStaffService(deps: StaffServiceDeps) {
       if (!active.totpEnabled) return tokenFor(active, false);
       if (command.totp == null) throw stepUpRequired('This staff member signs in with a TOTP code too: send it as `totp`.', ['totp']);
       const verified = await deps.totp.verify(active.id, command.totp);
-      if (!verified || verified.disabledAt) throw unauthenticated(wrongCode());
+      if (!verified || verified.disabledAt) throw unauthenticated(WRONG_TOTP_CODE);
       return tokenFor(verified, true);
     },
 
@@ -165,7 +167,7 @@ export function createStaffService(deps: StaffServiceDeps) {
     /** Turns the pending TOTP on with its first code; every other token ends, and a new one (acr `mfa`) is returned. */
     async confirmTotp(id: string, code: string) {
       const member = await deps.totp.confirm(id, code);
-      if (!member) throw badInput(wrongCode(), 'code');
+      if (!member) throw badInput(WRONG_TOTP_CODE, 'code');
       if (member.disabledAt) throw unauthenticated('This staff member cannot sign in.');
       return tokenFor(member, true);
     },
@@ -206,5 +208,6 @@ export function createStaffService(deps: StaffServiceDeps) {
 
     list: () => uow.read.staff.list(),
     findById: (id: string) => uow.read.staff.findById(id),
+    findByEmail: (email: string) => uow.read.staff.findByEmail(normaliseEmail(email)),
   };
 }
