@@ -75,7 +75,6 @@ export function createSessionService(deps: SessionServiceDeps) {
     return { accessToken: token, expiresIn };
   }
 
-  /** Records a fresh proof in the session and issues an access token that carries it. */
   /** Past its idle or absolute lifetime: such a session can be neither refreshed nor stepped up. */
   function expired(session: Session, at: Date): boolean {
     const idle = at.getTime() - session.lastUsedAt.getTime() > deps.lifetimes.idleSeconds * 1000;

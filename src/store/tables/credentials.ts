@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { customers } from './customers.js';
 
 /**
@@ -22,5 +22,6 @@ export const credentials = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull(),
   },
-  (t) => [unique('credentials_customer_kind_key').on(t.customerId, t.kind), index('credentials_customer_idx').on(t.customerId)],
+  // The unique key's lead column serves lookups by customer too, so there is no separate index on it.
+  (t) => [unique('credentials_customer_kind_key').on(t.customerId, t.kind)],
 );
