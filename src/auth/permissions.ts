@@ -1,6 +1,6 @@
 import { allow, deny, race, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { actsOnSelf, forbiddenError, hasScope, isAdmin, isAnyone, isCustomer, isSelfStaff, isStaff, isStaffMember, isStaffOrSelf, mayReadCustomer } from './rules.js';
+import { actsOnSelf, forbiddenError, hasScope, isAdmin, isAnyone, isCustomer, isSelfStaff, isStaff, isSignedOut, isStaffMember, isStaffOrSelf, mayReadCustomer } from './rules.js';
 
 /**
  * Who may read and call what, field by field. Anything not named here is denied (fallbackRule: deny),
@@ -27,7 +27,7 @@ export const permissionMap = {
   },
   Mutation: {
     capture: isAnyone,
-    register: isAnyone,
+    register: isSignedOut,
     signIn: isAnyone,
     refresh: isAnyone,
     staffSignIn: isAnyone,

@@ -120,5 +120,12 @@ export const mayReadCustomer = rule('mayReadCustomer', {
   return isStaffViewer(ctx.viewer) || isSelfOf(parent, ctx) || (await clientMayRead(parent, ctx)) || refuse(ctx);
 });
 
-/** Anyone, signed in or not: capture, register, sign-in and the public catalogs. */
+/** Anyone, signed in or not: capture, sign-in and the public catalogs. */
 export const isAnyone = allow;
+
+/**
+ * Only someone not signed in: self-registration. Staff and service clients provision customers with
+ * capture or SCIM; registering would let them set a customer's password, and grant their purposes on a
+ * light account they may not read, to read it in the payload.
+ */
+export const isSignedOut = rule({ cache: 'contextual' })((_p, _a, ctx: RuleContext) => ctx.viewer.role === 'PUBLIC' || FORBIDDEN);

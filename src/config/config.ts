@@ -1,3 +1,5 @@
+import { DEFAULT_LOCKOUT, type LockoutPolicy } from '../domain/sessions/lockout.js';
+
 /** Kith's settings, read once from the environment, checked, and frozen. */
 export interface Config {
   readonly production: boolean;
@@ -44,6 +46,10 @@ export interface Config {
   /** Sign-in attempts allowed per client IP, and per email, in one minute. */
   readonly signInAttemptsPerIpPerMinute: number;
   readonly signInAttemptsPerAccountPerMinute: number;
+  /** Registrations allowed per client IP in one minute: each costs an argon2id hash. */
+  readonly registrationsPerIpPerMinute: number;
+  /** Failures in a row (wrong passwords, or wrong codes of one TOTP) that lock, and the locks' lengths. */
+  readonly lockout: LockoutPolicy;
   /** Fastify's trustProxy: the proxies (addresses, CIDR ranges) whose X-Forwarded-For gives the client IP. */
   readonly trustProxy: false | string[];
   /** A session ends after this long without a refresh, or this long after sign-in. */
@@ -152,6 +158,13 @@ function staffMfa(raw: string | undefined): boolean {
   return value === 'required';
 }
 
+function lockout(env: Env): LockoutPolicy {
+  const baseLockSeconds = integer(env, 'KITH_LOCKOUT_SECONDS', DEFAULT_LOCKOUT.baseLockSeconds, 1, 86_400);
+  const maxLockSeconds = integer(env, 'KITH_LOCKOUT_MAX_SECONDS', DEFAULT_LOCKOUT.maxLockSeconds, 1, 30 * 86_400);
+  if (maxLockSeconds < baseLockSeconds) throw new ConfigError('KITH_LOCKOUT_MAX_SECONDS must not be below KITH_LOCKOUT_SECONDS.');
+  return Object.freeze({ maxAttempts: integer(env, 'KITH_LOCKOUT_ATTEMPTS', DEFAULT_LOCKOUT.maxAttempts, 1, 100), baseLockSeconds, maxLockSeconds });
+}
+
 function delivery(env: Env): DeliveryConfig {
   const worker = env.KITH_DELIVERY_WORKER || (env.NODE_ENV === 'test' ? 'off' : 'on');
   if (worker !== 'on' && worker !== 'off') throw new ConfigError(`KITH_DELIVERY_WORKER must be on or off, got "${worker}".`);
@@ -211,6 +224,8 @@ export function loadConfig(env: Env = process.env): Config {
     webauthn: webauthn(env, issuer),
     signInAttemptsPerIpPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_IP', 30, 1, 1_000_000),
     signInAttemptsPerAccountPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT', 10, 1, 1_000_000),
+    registrationsPerIpPerMinute: integer(env, 'KITH_REGISTRATIONS_PER_IP', 30, 1, 1_000_000),
+    lockout: lockout(env),
     trustProxy: trustProxy(env.KITH_TRUST_PROXY),
     sessionIdleSeconds: integer(env, 'KITH_SESSION_IDLE_SECONDS', 7 * 86_400, 300, 365 * 86_400),
     sessionMaxSeconds: integer(env, 'KITH_SESSION_MAX_SECONDS', 30 * 86_400, 300, 365 * 86_400),

@@ -60,6 +60,16 @@ function shownStacktrace(error: unknown, stacktrace: unknown): unknown {
 }
 
 /**
+ * A client error as it was, minus any stack trace: a refusal (FORBIDDEN, UNAUTHENTICATED...) is the
+ * caller's business, and its stack only shows the server's files, in development too.
+ */
+function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (formatted.extensions?.stacktrace === undefined) return formatted;
+  const { stacktrace: _omitted, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
+}
+
+/**
  * The one place errors become what clients see: domain errors keep their code, message and field; a unique
  * violation (PostgreSQL 23505) that slipped past a check is CONFLICT; anything else is masked as
  * INTERNAL_SERVER_ERROR and reported to `logUnexpected`.
@@ -81,7 +91,7 @@ export function createErrorFormatter(options: { production: boolean; logUnexpect
       return { ...base, message: 'This conflicts with an existing record.', extensions: { code: 'CONFLICT' } };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && clientCodes.has(code)) return formatted;
+    if (typeof code === 'string' && clientCodes.has(code)) return withoutStacktrace(formatted);
     options.logUnexpected(describeForLog(original));
     const stacktrace = options.production ? undefined : shownStacktrace(original, formatted.extensions?.stacktrace);
     return {

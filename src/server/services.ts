@@ -12,7 +12,6 @@ import { createCrmService } from '../domain/crm/crm-service.js';
 import { createCustomerService } from '../domain/customers/customer-service.js';
 import { createChangeLog } from '../domain/events/change-log.js';
 import type { Services } from '../domain/services.js';
-import { DEFAULT_LOCKOUT } from '../domain/sessions/lockout.js';
 import { clientSecrets } from '../auth/client-secrets.js';
 import { createServiceClientService } from '../domain/principals/client-service.js';
 import type { ClientTokenIssuer } from '../domain/principals/service-client.js';
@@ -86,7 +85,7 @@ export function createServices(deps: {
     hasher,
     accessTokens: deps.accessTokens.issuer,
     refreshTokens: refreshTokenCodec,
-    lockout: DEFAULT_LOCKOUT,
+    lockout: deps.config.lockout,
     lifetimes: { idleSeconds: deps.config.sessionIdleSeconds, absoluteSeconds: deps.config.sessionMaxSeconds },
     signInLimits,
   });
@@ -116,7 +115,14 @@ export function createServices(deps: {
       policy: { baseMs: delivery.backoffBaseMs, capMs: delivery.backoffCapMs, maxRetryAfterMs: 3_600_000 },
       leaseMs: delivery.leaseMs,
     }),
-    customers: createCustomerService({ uow, clock, newId: randomUUID, hasher, passwordPolicy }),
+    customers: createCustomerService({
+      uow,
+      clock,
+      newId: randomUUID,
+      hasher,
+      passwordPolicy,
+      registrationsPerIp: createAttemptLimiter(deps.database, { name: 'register-ip', secret: deps.config.keyEncryptionKey, points: deps.config.registrationsPerIpPerMinute, durationSeconds: 60 }),
+    }),
     stepUp,
     passwords: createPasswordService({ uow, clock, hasher, policy: passwordPolicy, stepUp }),
     sessions,
@@ -135,7 +141,7 @@ export function createServices(deps: {
       newId: randomUUID,
       hasher,
       passwordPolicy,
-      lockout: DEFAULT_LOCKOUT,
+      lockout: deps.config.lockout,
       tokens: deps.accessTokens.staffIssuer,
       signInLimits,
       totp: createStaffTotp({
@@ -144,7 +150,7 @@ export function createServices(deps: {
         sealer: createSecretSealer(deps.config.keyEncryptionKey, 'kith staff-totp-secret encryption v1'),
         algorithm: otpauthTotp,
         params: KITH_TOTP,
-        lockout: DEFAULT_LOCKOUT,
+        lockout: deps.config.lockout,
         issuer: deps.config.totpIssuer,
       }),
     }),
@@ -166,7 +172,7 @@ export function createServices(deps: {
       algorithm: otpauthTotp,
       params: KITH_TOTP,
       recoveryCodes: recoveryCodeCodec,
-      lockout: DEFAULT_LOCKOUT,
+      lockout: deps.config.lockout,
       perAccount,
       issuer: deps.config.totpIssuer,
     }),

@@ -170,6 +170,12 @@ const rows: Row[] = [
     data: (d) => expect(d.capture.created).toBe(true),
   },
   {
+    name: 'Mutation.register',
+    operation: () => ({ query: REGISTER, variables: { input: { email: uniqueEmail('matrix'), password: PASSWORD } } }),
+    outcomes: [A, F, F, F, F, F, F],
+    data: (d) => expect(d.register.created).toBe(true),
+  },
+  {
     name: 'Mutation.updateProfile (of the target)',
     operation: () => ({
       query: `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { customer { id } } }`,
@@ -361,5 +367,16 @@ describe('ownership behind an allowed cell', () => {
     expect((await k.gql(`{ me { id } }`, {}, { token: owner.token })).data?.me).toEqual({ id: owner.id });
     expect((await k.ok(REVOKE, { id: viewer.sessionId }, { as: 'agent' })).revokeSession).toBe(true);
     expect((await k.gql(`{ me { id } }`, {}, { token: owner.token })).status).toBe(401);
+  });
+});
+
+describe('a service client\'s search', () => {
+  it('takes as many consent conditions as anyone\'s, its own purpose added apart', async () => {
+    const conditions = Array.from({ length: 10 }, () => ({ purpose: w.purpose, status: 'GRANTED' }));
+    const SEARCH = `query($f: CustomerFilter) { customers(filter: $f) { edges { node { id } } } }`;
+    const found = await k.ok(SEARCH, { f: { email: w.target.email, consents: conditions } }, { token: w.tokens.reader });
+    expect(found.customers.edges).toEqual([{ node: { id: w.target.id } }]);
+    const tooMany = await k.gql(SEARCH, { f: { consents: [...conditions, conditions[0]] } }, { token: w.tokens.reader });
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.consents' });
   });
 });

@@ -275,4 +275,11 @@ describe('staff passwords', () => {
     expect(codeOf(await k.gql(STAFF_SIGN_IN, { input: { email: agent.email, password: 'a reset staff passphrase' } }))).toBeUndefined();
     expect(codeOf(await k.gql(CHANGE, { input: { currentPassword: PASSWORD, newPassword: 'a new staff passphrase' } }))).toBe('UNAUTHENTICATED');
   });
+
+  it('an administrator may not reset their own: that is changeStaffPassword, which asks for the current one', async () => {
+    const admin = await member('ADMIN');
+    const own = await k.gql(RESET, { id: admin.id, p: 'chosen by whoever holds the token' }, { token: admin.token });
+    expect(own.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    expect(codeOf(await k.gql(STAFF_SIGN_IN, { input: { email: admin.email, password: PASSWORD } }))).toBeUndefined();
+  });
 });

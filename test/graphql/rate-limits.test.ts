@@ -7,17 +7,17 @@ import { REGISTER } from './operations.js';
 // so each test has an address of its own.
 let k: TestKith;
 beforeAll(async () => {
-  k = await startKith({ KITH_SIGNIN_ATTEMPTS_PER_IP: '6', KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT: '3', KITH_TRUST_PROXY: '127.0.0.1' });
+  k = await startKith({ KITH_SIGNIN_ATTEMPTS_PER_IP: '6', KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT: '3', KITH_REGISTRATIONS_PER_IP: '3', KITH_TRUST_PROXY: '127.0.0.1' });
 });
 
 const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { accessToken } }`;
 const someIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
-async function attempt(email: string, password: string, ip: string) {
+async function attempt(email: string, password: string, ip: string, query = SIGN_IN) {
   const response = await fetch(k.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
-    body: JSON.stringify({ query: SIGN_IN, variables: { input: { email, password } } }),
+    body: JSON.stringify({ query, variables: { input: { email, password } } }),
   });
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as any };
 }
@@ -51,6 +51,25 @@ describe('sign-in rate limits', () => {
     expect(keys.length).toBeGreaterThanOrEqual(2);
     expect(keys.filter((key) => key.includes(email.toLowerCase()) || key.includes(ip))).toEqual([]);
     for (const key of keys) expect(key).toMatch(/^kith:[a-z-]+:[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+describe('registration rate limit', () => {
+  it('limits registrations per client IP, a taken email included, before any hash', async () => {
+    const ip = someIp();
+    const taken = uniqueEmail();
+    expect((await attempt(taken, 'a passphrase to register', ip, REGISTER)).body.data.register.created).toBe(true);
+    expect((await attempt(taken, 'a passphrase to register', ip, REGISTER)).body.errors[0].extensions.code).toBe('CONFLICT');
+    expect((await attempt(uniqueEmail(), 'a passphrase to register', ip, REGISTER)).status).toBe(200);
+    const email = uniqueEmail();
+    const limited = await attempt(email, 'a passphrase to register', ip, REGISTER);
+    expect(limited.status).toBe(429);
+    expect(limited.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(limited.body.errors[0].message).toMatch(/^Too many registration attempts/);
+    expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+    // Nothing was written for the refused one, and another address may still register it.
+    const other = await attempt(email, 'a passphrase to register', someIp(), REGISTER);
+    expect(other.body.data.register.created).toBe(true);
   });
 });
 

@@ -78,14 +78,14 @@ describe('lockout', () => {
   const clock: Clock = { now: () => new Date(at) };
   let kith: Kith;
   let url: string;
+  const testEnv = { NODE_ENV: 'test', KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1', ...TEST_LIMITS };
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'test', KITH_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, KITH_ARGON2_MEMORY_KIB: '8192', KITH_ARGON2_ITERATIONS: '1', ...TEST_LIMITS });
-    kith = await createKith(config, { database: k.database, clock });
+    kith = await createKith(loadConfig(testEnv), { database: k.database, clock });
     url = `${await kith.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
   });
   afterAll(() => kith?.close());
-  const post = async (email: string, password: string) =>
-    (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SIGN_IN, variables: { input: { email, password } } }) }).then((r) => r.json())) as any;
+  const post = async (email: string, password: string, to = url) =>
+    (await fetch(to, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SIGN_IN, variables: { input: { email, password } } }) }).then((r) => r.json())) as any;
 
   it('locks after 5 failures in a row, for 5 minutes, then twice as long', async () => {
     const { email } = await registered();
@@ -111,6 +111,29 @@ describe('lockout', () => {
     expect((await post(email, PASSWORD)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     at += 301_000;
     expect((await post(email, PASSWORD)).errors).toBeUndefined();
+  });
+
+  it('takes its count and lengths from KITH_LOCKOUT_ATTEMPTS, KITH_LOCKOUT_SECONDS and KITH_LOCKOUT_MAX_SECONDS', async () => {
+    const env = { KITH_LOCKOUT_ATTEMPTS: '2', KITH_LOCKOUT_SECONDS: '60', KITH_LOCKOUT_MAX_SECONDS: '90' };
+    const strict = await createKith(loadConfig({ ...testEnv, ...env }), { database: k.database, clock });
+    try {
+      const strictUrl = `${await strict.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
+      const { email } = await registered();
+      const codeOf = async (password: string) => (await post(email, password, strictUrl)).errors?.[0]?.extensions?.code;
+      expect(await codeOf('wrong guess one')).toBe('UNAUTHENTICATED');
+      expect(await codeOf('wrong guess two')).toBe('UNAUTHENTICATED');
+      // Two failures locked it for 60 seconds.
+      expect(await codeOf(PASSWORD)).toBe('UNAUTHENTICATED');
+      at += 61_000;
+      for (const guess of ['wrong guess three', 'wrong guess four']) await codeOf(guess);
+      // The second lock would last 120 seconds; KITH_LOCKOUT_MAX_SECONDS caps it at 90.
+      at += 89_000;
+      expect(await codeOf(PASSWORD)).toBe('UNAUTHENTICATED');
+      at += 2_000;
+      expect(await codeOf(PASSWORD)).toBeUndefined();
+    } finally {
+      await strict.close();
+    }
   });
 
   it('refuses a token once it has expired', async () => {

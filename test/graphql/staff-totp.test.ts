@@ -118,6 +118,21 @@ describe('a staff member enrols a TOTP', () => {
   });
 });
 
+describe('limits on confirming', () => {
+  it('counts every code tried at confirmation against the member\'s sign-in limit', async () => {
+    const limited = await startClockedKith({ KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT: '3' }, { ownDatabase: true });
+    try {
+      // The sign-in and the enrolment's password are the first two attempts.
+      const m = await member('AGENT', limited);
+      const { sharedKey } = (await limited.ok(ENROLL, { p: PASSWORD }, { token: m.token })).enrollStaffTotp;
+      expect(errorOf(await limited.gql(CONFIRM, { code: wrongCodeOf(sharedKey) }, { token: m.token }))?.code).toBe('BAD_USER_INPUT');
+      expect(errorOf(await limited.gql(CONFIRM, { code: codeOf(sharedKey) }, { token: m.token }))?.code).toBe('RATE_LIMITED');
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('taking a TOTP away', () => {
   it('the member removes their own with the password: every token ends and the password alone signs in again', async () => {
     const m = await withTotp();

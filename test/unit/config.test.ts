@@ -40,6 +40,8 @@ describe('loadConfig', () => {
       webauthn: { rpId: 'localhost', rpName: 'Kith', origins: ['http://localhost:4000'] },
       signInAttemptsPerIpPerMinute: 30,
       signInAttemptsPerAccountPerMinute: 10,
+      registrationsPerIpPerMinute: 30,
+      lockout: { maxAttempts: 5, baseLockSeconds: 300, maxLockSeconds: 86_400 },
       trustProxy: false,
       sessionIdleSeconds: 604_800,
       sessionMaxSeconds: 2_592_000,
@@ -93,6 +95,10 @@ describe('loadConfig', () => {
       KITH_ARGON2_ITERATIONS: '3',
       KITH_BODY_LIMIT_BYTES: '1024',
       KITH_PRINCIPAL_CACHE_SECONDS: '0',
+      KITH_REGISTRATIONS_PER_IP: '5',
+      KITH_LOCKOUT_ATTEMPTS: '3',
+      KITH_LOCKOUT_SECONDS: '60',
+      KITH_LOCKOUT_MAX_SECONDS: '3600',
       LOG_LEVEL: 'debug',
     });
     expect(config).toMatchObject({
@@ -103,6 +109,8 @@ describe('loadConfig', () => {
       argon2: { memoryCost: 65_536, timeCost: 3, parallelism: 1 },
       bodyLimit: 1024,
       principalCacheSeconds: 0,
+      registrationsPerIpPerMinute: 5,
+      lockout: { maxAttempts: 3, baseLockSeconds: 60, maxLockSeconds: 3600 },
       logLevel: 'debug',
     });
   });
@@ -126,6 +134,10 @@ describe('loadConfig', () => {
     ['KITH_ARGON2_ITERATIONS', '21'],
     ['KITH_BODY_LIMIT_BYTES', '1023'],
     ['KITH_PRINCIPAL_CACHE_SECONDS', '3601'],
+    ['KITH_REGISTRATIONS_PER_IP', '0'],
+    ['KITH_LOCKOUT_ATTEMPTS', '0'],
+    ['KITH_LOCKOUT_ATTEMPTS', '101'],
+    ['KITH_LOCKOUT_SECONDS', '0'],
   ])('refuses %s=%j', (name, value) => {
     expect(configErrorOf({ [name]: value }).message).toMatch(new RegExp(`^${name} must be a whole number from \\d+ to \\d+, got "${value}"\\.$`));
   });
@@ -147,6 +159,12 @@ describe('loadConfig', () => {
     for (const bad of ['Acme:Shop', ' Acme', 'x'.repeat(65)]) {
       expect(configErrorOf({ KITH_TOTP_ISSUER: bad }).message).toMatch(/^KITH_TOTP_ISSUER must be 1 to 64 characters without a colon/);
     }
+  });
+
+  it('refuses a longest lock shorter than the first', () => {
+    expect(configErrorOf({ KITH_LOCKOUT_SECONDS: '600', KITH_LOCKOUT_MAX_SECONDS: '300' }).message).toBe(
+      'KITH_LOCKOUT_MAX_SECONDS must not be below KITH_LOCKOUT_SECONDS.',
+    );
   });
 
   it('takes KITH_STAFF_MFA as optional or required, nothing else', () => {

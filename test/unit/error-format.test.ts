@@ -69,6 +69,14 @@ describe('createErrorFormatter', () => {
     const validation = { message: 'Cannot query field "x".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
     expect(formatter(validation, new GraphQLError(validation.message))).toBe(validation);
   });
+
+  it('shows no stack trace with a client error, outside production too', () => {
+    const formatter = createErrorFormatter({ production: false, logUnexpected: () => {} });
+    for (const code of ['FORBIDDEN', 'UNAUTHENTICATED']) {
+      const refused = { message: 'Not allowed.', path: ['customer'], extensions: { code, stacktrace: ['Error: Not allowed.', '    at rules.ts:30:1'] } };
+      expect(formatter(refused, new GraphQLError(refused.message))).toEqual({ message: 'Not allowed.', path: ['customer'], extensions: { code } });
+    }
+  });
 });
 
 describe('describeForLog', () => {

@@ -63,10 +63,12 @@ export function createCustomerSearch(deps: { uow: UnitOfWork }) {
       filter: CustomerFilter | null | undefined,
       first: number | null | undefined,
       after: CustomerPosition | null,
-      options: { withConsents: boolean } = { withConsents: false },
+      options: { withConsents: boolean; grantedPurpose?: string } = { withConsents: false },
     ): Promise<{ customers: Customer[]; consents: Map<string, Consent[]> | null; hasNextPage: boolean }> {
       const limit = pageSize(first, PAGE_SIZE);
       const query = await toQuery(filter ?? {});
+      // A service client's own purpose, added after the caller's conditions were checked against their bound.
+      if (options.grantedPurpose !== undefined) query.consents = [...(query.consents ?? []), { purposeKey: options.grantedPurpose, status: 'GRANTED' }];
       if (options.withConsents) {
         const rows = await uow.read.customers.searchWithConsents(query, after, limit + 1);
         const page = rows.slice(0, limit);

@@ -13,6 +13,7 @@ import { bounds, checkAnonymousId, checkListSize } from '../input-bounds.js';
 import type { Stores, UnitOfWork } from '../stores.js';
 import { type Customer, type CustomerStatus, newCustomer } from './customer.js';
 import { normaliseEmail } from './email.js';
+import { type AttemptLimiter, clientKeyOf, consumeAttempts } from '../sessions/attempt-limiter.js';
 import { type MergeMode, planProfileChanges } from './profile.js';
 import { enabledStatus } from './status.js';
 
@@ -30,6 +31,8 @@ export interface RegisterCommand {
   attributes?: readonly AttributeInput[] | null;
   anonymousId?: string | null;
   consents?: readonly string[] | null;
+  /** The caller's address: registrations count against a per-IP limit (each costs a hash). */
+  ip?: string | null;
 }
 
 export interface UpdateProfileCommand {
@@ -44,6 +47,8 @@ export interface CustomerServiceDeps {
   newId: () => string;
   hasher: PasswordHasher;
   passwordPolicy: PasswordPolicy;
+  /** Registrations per client IP. */
+  registrationsPerIp: AttemptLimiter;
 }
 
 export type CustomerService = ReturnType<typeof createCustomerService>;
@@ -200,6 +205,8 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       const consentKeys = checkListSize(command.consents, bounds.consentsPerRequest, 'consents');
       const anonymousId = command.anonymousId == null ? null : checkAnonymousId(command.anonymousId);
       const { values, purposes } = await validateStep(command.attributes, consentKeys);
+      // Every well-formed registration counts, a taken email included, before any lookup or hash.
+      await consumeAttempts('registration', [{ limiter: deps.registrationsPerIp, key: command.ip ? clientKeyOf(command.ip) : null }]);
       // Refuse a taken email before paying for a hash (the transaction checks again under the lock).
       const [known] = await uow.read.customers.findByEmail(email);
       if (known) refuseRegistration(known);

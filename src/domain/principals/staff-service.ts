@@ -166,6 +166,10 @@ export function createStaffService(deps: StaffServiceDeps) {
 
     /** Turns the pending TOTP on with its first code; every other token ends, and a new one (acr `mfa`) is returned. */
     async confirmTotp(id: string, code: string) {
+      const known = await uow.read.staff.findById(id);
+      if (!known || known.disabledAt) throw unauthenticated('This staff member cannot sign in.');
+      // Each code tried counts against the member's sign-in limit, as at sign-in.
+      await consumeAttempts('verification', [{ limiter: deps.signInLimits.perAccount, key: staffAttemptKey(known.email) }]);
       const member = await deps.totp.confirm(id, code);
       if (!member) throw badInput(WRONG_TOTP_CODE, 'code');
       if (member.disabledAt) throw unauthenticated('This staff member cannot sign in.');
@@ -191,8 +195,12 @@ export function createStaffService(deps: StaffServiceDeps) {
       return member;
     },
 
-    /** An administrator sets another member's password (a reset); every token of theirs ends. */
-    async resetPassword(id: string, newPassword: string): Promise<StaffMember> {
+    /**
+     * An administrator sets another member's password (a reset); every token of theirs ends. Their own goes
+     * with changeStaffPassword, which asks for the current one. `by` is the administrator.
+     */
+    async resetPassword(id: string, newPassword: string, by: string): Promise<StaffMember> {
+      if (id === by) throw badInput('Change your own password with changeStaffPassword.', 'id');
       const member = await uow.read.staff.findById(id);
       if (!member) throw notFound(`No staff member has id ${id}.`);
       return setPassword(member, newPassword);

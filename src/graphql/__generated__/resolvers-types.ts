@@ -684,7 +684,10 @@ export type Mutation = {
   refresh: SessionPayload;
   /** Replaces every recovery code with ten new ones. Needs a recent step-up. Customers only. */
   regenerateRecoveryCodes: RecoveryCodesPayload;
-  /** Self-registration with a password; upgrades a light account with the same email. Public. */
+  /**
+   * Self-registration with a password; upgrades a light account with the same email. Public, and only for
+   * callers not signed in: a customer, staff or service client token is FORBIDDEN.
+   */
   register: RegisterPayload;
   /** Removes a custom attribute that no customer holds a value for. Operator only. */
   removeAttribute: Scalars['Boolean']['output'];
@@ -704,7 +707,10 @@ export type Mutation = {
   renamePasskey: Passkey;
   /** Puts the connector's dead letters back in the queue with their attempts reset; returns how many (administrators). */
   replayDeadLetters: Scalars['Int']['output'];
-  /** Sets another staff member's password (a reset) and ends all their tokens. Administrators only. */
+  /**
+   * Sets another staff member's password (a reset) and ends all their tokens. Administrators only; one's own
+   * is refused (BAD_USER_INPUT): change it with `changeStaffPassword`, which asks for the current one.
+   */
   resetStaffPassword: StaffMember;
   /**
    * Removes another member's TOTP (a lost phone) and ends all their tokens; they sign in with the password

@@ -1,17 +1,11 @@
 import { attributeList, attributeOf } from '../../domain/customers/profile.js';
 import { checkId } from '../../domain/input-bounds.js';
 import { hasGranted } from '../../domain/consents/consent-rules.js';
-import type { CustomerFilter, Resolvers } from '../__generated__/resolvers-types.js';
+import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { customerCursor, parseCustomerCursor } from '../cursors.js';
 import { forgetCustomer } from '../loaders.js';
 import { selectsPath } from '../lookahead.js';
 import { authenticationOf } from './step-up.js';
-
-/** A service client's search: only customers who granted its purpose; null when it has none. */
-function consentedOnly(filter: CustomerFilter | null | undefined, purposeKey: string | null): CustomerFilter | null {
-  if (purposeKey === null) return null;
-  return { ...filter, consents: [...(filter?.consents ?? []), { purpose: purposeKey, status: 'GRANTED' }] };
-}
 
 export const customerResolvers: Resolvers = {
   Query: {
@@ -23,9 +17,11 @@ export const customerResolvers: Resolvers = {
     },
     customers: async (_, { filter, first, after }, { services, loaders, viewer }, info) => {
       const withConsents = selectsPath(info, ['edges', 'node', 'consents']);
-      const scoped = viewer.role === 'SERVICE_CLIENT' ? consentedOnly(filter, viewer.purposeKey) : filter;
-      if (scoped === null) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
-      const page = await services.customerSearch.search(scoped, first, parseCustomerCursor(after), { withConsents });
+      // A service client's search: only customers who granted its purpose; nobody when it has none.
+      const purpose = viewer.role === 'SERVICE_CLIENT' ? viewer.purposeKey : undefined;
+      if (purpose === null) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+      const scope = purpose === undefined ? {} : { grantedPurpose: purpose };
+      const page = await services.customerSearch.search(filter, first, parseCustomerCursor(after), { withConsents, ...scope });
       for (const customer of page.customers) loaders.customer.prime(customer.id, customer);
       for (const [id, consents] of page.consents ?? []) loaders.consents.prime(id, consents);
       const edges = page.customers.map((node) => ({ node, cursor: customerCursor(node) }));
@@ -37,8 +33,8 @@ export const customerResolvers: Resolvers = {
       const result = await services.customers.capture(input, actor);
       return { ...result, customer: forgetCustomer(loaders, result.customer) };
     },
-    register: async (_, { input }, { services, actor, loaders }) => {
-      const result = await services.customers.register(input, actor);
+    register: async (_, { input }, { services, actor, loaders, request }) => {
+      const result = await services.customers.register({ ...input, ip: request.ip }, actor);
       return { ...result, customer: forgetCustomer(loaders, result.customer) };
     },
     updateProfile: async (_, { input }, { services, actor, loaders }) => ({

@@ -45,7 +45,7 @@ export const principalResolvers: Resolvers = {
     confirmStaffTotp: (_, { code }, ctx) => staffSession(ctx, ctx.services.staff.confirmTotp(signedInStaff(ctx).staffId, code)),
     removeStaffTotp: (_, { currentPassword }, ctx) => staffSession(ctx, ctx.services.staff.removeTotp(signedInStaff(ctx).staffId, currentPassword)),
     resetStaffTotp: (_, { id }, ctx) => ctx.services.staff.resetTotp(checkId(id, 'id'), signedInStaff(ctx).staffId),
-    resetStaffPassword: (_, { id, newPassword }, { services }) => services.staff.resetPassword(checkId(id, 'id'), newPassword),
+    resetStaffPassword: (_, { id, newPassword }, ctx) => ctx.services.staff.resetPassword(checkId(id, 'id'), newPassword, signedInStaff(ctx).staffId),
     createStaffMember: (_, { input }, { services }) =>
       services.staff.create({ email: input.email, name: input.name, role: input.role, password: input.initialPassword }),
     setStaffRole: (_, { id, role }, { services }) => services.staff.setRole(checkId(id, 'id'), role),
