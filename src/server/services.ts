@@ -26,7 +26,7 @@ import { createPasswordService } from '../domain/credentials/password-service.js
 import { createPasskeyService, passkeySource } from '../domain/passkeys/passkey-service.js';
 import { createAccountErasure } from '../domain/privacy/account-erasure.js';
 import { createDataExport } from '../domain/privacy/data-export.js';
-import { refreshTokenCodec } from '../auth/refresh-tokens.js';
+import { createRefreshTokenCodec } from '../auth/refresh-tokens.js';
 import { recoveryCodeCodec } from '../auth/recovery-codes.js';
 import { createSecretSealer } from '../auth/secret-sealer.js';
 import { otpauthTotp } from '../auth/totp.js';
@@ -84,7 +84,7 @@ export function createServices(deps: {
     newId: randomUUID,
     hasher,
     accessTokens: deps.accessTokens.issuer,
-    refreshTokens: refreshTokenCodec,
+    refreshTokens: createRefreshTokenCodec(deps.config.keyEncryptionKey),
     lockout: deps.config.lockout,
     lifetimes: { idleSeconds: deps.config.sessionIdleSeconds, absoluteSeconds: deps.config.sessionMaxSeconds },
     signInLimits,

@@ -82,14 +82,14 @@ export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareS
     },
     async lockForRefresh(id) {
       const [row] = await db
-        .select({ ...sessionColumns, refreshHash: sessions.refreshHash, customerStatus: customers.status })
+        .select({ ...sessionColumns, refreshHash: sessions.refreshHash, previousRefreshHash: sessions.previousRefreshHash, customerStatus: customers.status })
         .from(sessions)
         .innerJoin(customers, eq(customers.id, sessions.customerId))
         .where(eq(sessions.id, id))
         .for('update', { of: sessions });
       if (!row) return null;
-      const { refreshHash, customerStatus, ...session } = row;
-      return { session, refreshHash, customerStatus };
+      const { refreshHash, previousRefreshHash, customerStatus, ...session } = row;
+      return { session, refreshHash, previousRefreshHash, customerStatus };
     },
     async rotate(id, currentHash, nextHash, at) {
       await db

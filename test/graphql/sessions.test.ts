@@ -1,4 +1,5 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
@@ -37,7 +38,7 @@ describe('signIn', () => {
     expect(payload).toMatchObject({ sub: id, acr: 'pwd', amr: ['pwd'] });
     expect(typeof payload.sid).toBe('string');
     expect(payload.exp! - payload.iat!).toBe(600);
-    expect(data?.signIn.refreshToken).toMatch(new RegExp(`^${payload.sid}\\.[A-Za-z0-9_-]{43}$`));
+    expect(data?.signIn.refreshToken).toMatch(new RegExp(`^${payload.sid}\\.[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{43}$`));
   });
 
   it('lets the customer read their own record, and nobody else\'s', async () => {
@@ -147,6 +148,33 @@ describe('lockout', () => {
 });
 
 describe('refresh and sign-out', () => {
+  it('refuses a refresh token made up around a session id, and the session goes on', async () => {
+    const { email } = await registered();
+    const { accessToken, refreshToken } = (await signIn(email)).data?.signIn;
+    const { sid } = decodeJwt(accessToken) as { sid: string };
+    const [, secret, tag] = (refreshToken as string).split('.');
+    const forgeries = [`${sid}.${'A'.repeat(43)}`, `${sid}.${'A'.repeat(43)}.${'A'.repeat(43)}`, `${sid}.${secret}.${'A'.repeat(43)}`, `${sid}.${'A'.repeat(43)}.${tag}`];
+    for (const forged of forgeries) expect((await k.gql(REFRESH, { t: forged })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // The access token still works, and so does the real refresh token.
+    expect((await k.gql(ME, {}, { token: accessToken })).status).toBe(200);
+    await k.ok(REFRESH, { t: refreshToken });
+  });
+
+  it('still takes a refresh token issued before tokens had a tag, and knows its predecessor as reuse', async () => {
+    const { email } = await registered();
+    const { accessToken } = (await signIn(email)).data?.signIn;
+    const { sid } = decodeJwt(accessToken) as { sid: string };
+    const [older, current] = [`${sid}.${'a'.repeat(43)}`, `${sid}.${'b'.repeat(43)}`];
+    const sha256 = (token: string) => createHash('sha256').update(token).digest('base64url');
+    await k.database.query('update sessions set refresh_hash = $1, previous_refresh_hash = $2 where id = $3', [sha256(current), sha256(older), sid]);
+    const rotated = (await k.ok(REFRESH, { t: current })).refresh;
+    expect(rotated.refreshToken.split('.')).toHaveLength(3);
+    // The untagged token before the current one is reuse all the same: the session ends.
+    await k.database.query('update sessions set refresh_hash = $1, previous_refresh_hash = $2 where id = $3', [sha256(current), sha256(older), sid]);
+    expect((await k.gql(REFRESH, { t: older })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await k.gql(REFRESH, { t: current })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('rotates the refresh token; presenting a used one ends the session', async () => {
     const { email, id } = await registered();
     const first = (await signIn(email)).data?.signIn;

@@ -127,8 +127,9 @@ export function createSessionService(deps: SessionServiceDeps) {
     },
 
     /**
-     * Rotates the refresh token. Any other token of a live session (a rotated one, however old, or a
-     * guess) revokes it, as does an account that is no longer active or a session past its lifetime.
+     * Rotates the refresh token. Any other token Kith issued for a live session (a rotated one, however
+     * old) revokes it, as does an account that is no longer active or a session past its lifetime; a token
+     * Kith did not issue is refused and changes nothing.
      */
     async refresh(refreshToken: string): Promise<SessionTokens> {
       const sessionId = refreshToken.length <= 200 ? deps.refreshTokens.sessionOf(refreshToken) : null;
@@ -142,7 +143,13 @@ export function createSessionService(deps: SessionServiceDeps) {
           await tx.sessions.revoke(sessionId, reason, at);
           return null;
         };
-        if (found.refreshHash !== hash) return end('refresh_token_reuse');
+        if (found.refreshHash !== hash) {
+          // A token Kith issued for this session, but not its current one, is reuse (one from before tokens
+          // had a tag is known as the previous one). Anything else was made up around the session id, which
+          // is no secret (the access token's `sid`): refused, and the session goes on.
+          const reused = deps.refreshTokens.issuedByKith(refreshToken) || hash === found.previousRefreshHash;
+          return reused ? end('refresh_token_reuse') : null;
+        }
         if (found.customerStatus !== 'REGISTERED') return end('account_inactive');
         if (expired(found.session, at)) return end('expired');
         const next = deps.refreshTokens.generate(sessionId);

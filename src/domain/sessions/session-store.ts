@@ -12,7 +12,7 @@ export interface SessionStore {
   /** The session, if it is not revoked and its customer is REGISTERED; null otherwise. */
   findActive(id: string): Promise<Session | null>;
   /** The session with its current refresh hash and its customer's status, locked until the transaction ends. */
-  lockForRefresh(id: string): Promise<{ session: Session; refreshHash: string; customerStatus: string } | null>;
+  lockForRefresh(id: string): Promise<{ session: Session; refreshHash: string; previousRefreshHash: string | null; customerStatus: string } | null>;
   /** Replaces the current refresh hash; the replaced one becomes the previous hash. */
   rotate(id: string, currentHash: string, nextHash: string, at: Date): Promise<void>;
   /**

@@ -30,12 +30,15 @@ export interface AccessTokenIssuer {
 }
 
 /**
- * Refresh tokens name their session (`<session id>.<secret>`), so any token of a live session that is not
- * its current one is recognised as reuse, however many rotations old. Stored only as a one-way hash.
+ * Refresh tokens name their session (`<session id>.<secret>.<tag>`), so any token Kith issued for a live
+ * session that is not its current one is recognised as reuse, however many rotations old; one Kith did not
+ * issue is refused and changes nothing. Stored only as a one-way hash.
  */
 export interface RefreshTokenCodec {
   generate(sessionId: string): string;
   /** The session a token names, or null when it is not shaped like one. */
   sessionOf(token: string): string | null;
+  /** Whether Kith issued this token (for some session, at some time): its tag checks out. */
+  issuedByKith(token: string): boolean;
   hash(token: string): string;
 }
