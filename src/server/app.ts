@@ -172,9 +172,16 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
       },
     });
 
+    // Routes without a handler of their own (the well-known documents, health): Fastify's default would send
+    // an unexpected error's message, which may hold SQL and its parameters. It goes to the log instead.
+    app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+      if (error.statusCode !== undefined && error.statusCode < 500) return reply.send(error);
+      app.log.error({ err: describeForLog(error) }, 'unexpected error in an HTTP request');
+      return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error.' });
+    });
     app.get('/healthz', async () => ({ status: 'ok' }));
     registerWellKnown(app, config, signingKeys);
-    await registerTokenEndpoint(app, services);
+    await registerTokenEndpoint(app, services, (error) => app.log.error({ err: describeForLog(error) }, 'unexpected error at /oauth/token'));
     await registerScimRoutes(app, services, resolveViewer);
     app.get('/readyz', async (_request, reply) => {
       if (!database.migrated()) return reply.code(503).send({ status: 'unavailable', reason: 'migrations not applied' });

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startKith, type TestKith, uniqueEmail, uniqueTag } from '../support/kith.js';
+import { startClockedKith, startKith, type TestKith, uniqueEmail, uniqueTag } from '../support/kith.js';
 import { CAPTURE } from '../graphql/operations.js';
 
 let k: TestKith;
@@ -27,6 +27,8 @@ interface TokenRequest {
   body?: string;
   /** The X-Forwarded-For address, on a Kith that trusts 127.0.0.1 as its proxy. */
   forwardedFor?: string;
+  /** An Authorization header as it is. */
+  authorization?: string;
 }
 
 /** POST /oauth/token on `on`. */
@@ -37,6 +39,7 @@ async function postToken(request: TokenRequest, on = base) {
     headers.authorization = `Basic ${Buffer.from(`${encode(request.basic.clientId)}:${encode(request.basic.secret)}`).toString('base64')}`;
   }
   if (request.forwardedFor) headers['x-forwarded-for'] = request.forwardedFor;
+  if (request.authorization) headers.authorization = request.authorization;
   const response = await fetch(`${on}/oauth/token`, { method: 'POST', headers, body: request.body ?? new URLSearchParams(request.form ?? {}).toString() });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
 }
@@ -82,20 +85,33 @@ describe('POST /oauth/token', () => {
     }
   });
 
-  it('refuses an unknown client or a wrong secret with 401 invalid_client, challenging only after Basic', async () => {
+  it('refuses an unknown client, a wrong secret or another scheme with 401 invalid_client and a Basic challenge', async () => {
     const c = await client(['SEGMENTS_READ']);
-    const cases: [string, TokenRequest, boolean][] = [
-      ['unknown client, form', { form: { grant_type: 'client_credentials', client_id: `kith_${randomUUID()}`, client_secret: c.secret } }, false],
-      ['wrong secret, form', { form: { grant_type: 'client_credentials', client_id: c.clientId, client_secret: `${c.secret}x` } }, false],
-      ['unknown client, Basic', { basic: { clientId: `kith_${randomUUID()}`, secret: c.secret }, form: { grant_type: 'client_credentials' } }, true],
-      ['wrong secret, Basic', { basic: { clientId: c.clientId, secret: 'not the secret' }, form: { grant_type: 'client_credentials' } }, true],
+    const cases: [string, TokenRequest][] = [
+      ['unknown client, form', { form: { grant_type: 'client_credentials', client_id: `kith_${randomUUID()}`, client_secret: c.secret } }],
+      ['wrong secret, form', { form: { grant_type: 'client_credentials', client_id: c.clientId, client_secret: `${c.secret}x` } }],
+      ['no credentials', { form: { grant_type: 'client_credentials' } }],
+      ['unknown client, Basic', { basic: { clientId: `kith_${randomUUID()}`, secret: c.secret }, form: { grant_type: 'client_credentials' } }],
+      ['wrong secret, Basic', { basic: { clientId: c.clientId, secret: 'not the secret' }, form: { grant_type: 'client_credentials' } }],
+      ['a Bearer token', { authorization: 'Bearer some-token', form: { grant_type: 'client_credentials' } }],
     ];
-    for (const [label, request, challenged] of cases) {
+    for (const [label, request] of cases) {
       const { status, headers, body } = await postToken(request);
       expect({ status, error: body.error, noStore: headers.get('cache-control') }, label).toEqual({ status: 401, error: 'invalid_client', noStore: 'no-store' });
-      expect(headers.get('www-authenticate') !== null, label).toBe(challenged);
-      if (challenged) expect(headers.get('www-authenticate'), label).toMatch(/^Basic /);
+      expect(headers.get('www-authenticate'), label).toMatch(/^Basic realm="kith"/);
     }
+  });
+
+  it('takes the form\'s media type in any case', async () => {
+    const c = await client(['SEGMENTS_READ']);
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.secret }).toString();
+    expect((await postToken({ contentType: 'Application/X-WWW-Form-Urlencoded; charset=UTF-8', body })).status).toBe(200);
+  });
+
+  it('answers a body too large in the RFC 6749 shape, not Fastify\'s', async () => {
+    const { status, headers, body } = await postToken({ form: { grant_type: 'client_credentials', client_id: 'x'.repeat(5000) } });
+    expect({ status, error: body.error, noStore: headers.get('cache-control') }).toEqual({ status: 413, error: 'invalid_request', noStore: 'no-store' });
+    expect(JSON.stringify(body)).not.toMatch(/FST_/);
   });
 
   it('refuses malformed requests with 400 and the RFC 6749 error', async () => {
@@ -267,5 +283,27 @@ describe('GET /.well-known/openid-configuration', () => {
       grant_types_supported: ['client_credentials'],
     });
     expect([...(metadata.token_endpoint_auth_methods_supported as string[])].sort()).toEqual(['client_secret_basic', 'client_secret_post']);
+  });
+});
+
+describe('an unexpected failure', () => {
+  it('reaches the log, not the caller: /oauth/token answers server_error, the JWKS a bare 500', async () => {
+    const broken = await startClockedKith({ LOG_LEVEL: 'silent' }, { ownDatabase: true });
+    const on = broken.url.replace(/\/graphql$/, '');
+    await broken.staffToken('agent'); // the harness's agent is written before the database goes
+    await broken.database.close();
+    try {
+      const token = await postToken({ form: { grant_type: 'client_credentials', client_id: 'kith_someone', client_secret: 'a secret' } }, on);
+      expect({ status: token.status, body: token.body, noStore: token.headers.get('cache-control') }).toEqual({
+        status: 500,
+        body: { error: 'server_error', error_description: 'The token could not be issued: try again later.' },
+        noStore: 'no-store',
+      });
+      const jwks = await fetch(`${on}/.well-known/jwks.json`);
+      expect(jwks.status).toBe(500);
+      expect(await jwks.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error.' });
+    } finally {
+      await broken.kith.app.close();
+    }
   });
 });
