@@ -54,10 +54,23 @@ export interface AccessTokenOptions {
   staffTtlSeconds: number;
 }
 
+/** The `iat` of a JWS payload not verified yet, in milliseconds; null when there is none to read. */
+function issuedAtMsOf(payload: string | Uint8Array): number | null {
+  try {
+    const bytes = typeof payload === 'string' ? Buffer.from(payload, 'base64url') : payload;
+    const { iat } = JSON.parse(Buffer.from(bytes).toString('utf8')) as { iat?: unknown };
+    return typeof iat === 'number' && Number.isFinite(iat) ? iat * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
 /** RFC 9068's media type for JWT access tokens, checked on the way in so no other JWT passes for one. */
 const TYP = 'at+jwt';
 /** Unknown kids reload the key set at most this often, so forged kids cannot hammer the database. */
 const RELOAD_AFTER_MS = 1_000;
+/** A token issued since the last load may reload the set sooner, but not more often than this. */
+const RELOAD_FOR_NEWER_MS = 100;
 /** The key set is reloaded at least this often, so a key withdrawn from the JWKS stops verifying. */
 const KEY_SET_TTL_MS = 60_000;
 /** Verified tokens remembered until they expire (the oldest forgotten first): a signature is checked once. */
@@ -93,11 +106,26 @@ export function createAccessTokens(options: AccessTokenOptions) {
       return await current(header, token);
     } catch (error) {
       // A key made by another process since this one loaded the set: reload once, then give up.
-      const stale = !keySet || clock.now().getTime() - keySet.loadedAt > RELOAD_AFTER_MS;
-      if (!(error instanceof errors.JWKSNoMatchingKey) || !stale) throw error;
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !mayReload(token.payload)) throw error;
       return (await load())(header, token);
     }
   };
+
+  /**
+   * Whether an unknown kid may reload the set: a second after the last load, or sooner (but not more than
+   * ten times a second) for a token that says it was issued since then, such as the first one another
+   * process signs right after a rotation. The claim is not verified yet: a forger gains at most that rate.
+   */
+  function mayReload(payload: string | Uint8Array): boolean {
+    if (!keySet) return true;
+    const now = clock.now().getTime();
+    const sinceLoad = now - keySet.loadedAt;
+    if (sinceLoad > RELOAD_AFTER_MS) return true;
+    if (sinceLoad < RELOAD_FOR_NEWER_MS) return false;
+    const issuedAt = issuedAtMsOf(payload);
+    // iat has whole seconds: issued up to 999 ms after its value says.
+    return issuedAt !== null && issuedAt <= now && issuedAt + 1000 > keySet.loadedAt;
+  }
 
   /** Signs a token for `subject` with Kith's common claims (iss, aud, iat, exp, jti) and `claims`. */
   async function sign(subject: string, claims: Record<string, unknown>, ttlSeconds: number) {

@@ -1,6 +1,8 @@
 import { compactDecrypt, createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { createAccessTokens } from '../../src/auth/access-tokens.js';
 import { ACTIVE_KEY_REREAD_SECONDS, createSigningKeys, KeyEncryptionError } from '../../src/auth/signing-keys.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
@@ -120,6 +122,30 @@ describe('signing keys', () => {
     const later = (await keys.jwks()).keys.map((key) => key.kid);
     expect(later).toContain(newKid);
     expect(later).not.toContain(oldKid);
+  });
+
+  it("accepts another process's first token after a rotation, however recently it loaded the key set", async () => {
+    const { own, clock, advance } = await ownKeyDatabase();
+    const tokensOf = (keys: ReturnType<typeof keysAt>) =>
+      createAccessTokens({ signingKeys: keys, clock, issuer: 'http://localhost:4000', audience: 'kith', ttlSeconds: TTL, staffTtlSeconds: TTL });
+    const [rotating, verifying] = [keysAt(clock, KEY_ENCRYPTION_KEY, own), keysAt(clock, KEY_ENCRYPTION_KEY, own)];
+    await rotating.ensureActive();
+    const [a, b] = [tokensOf(rotating), tokensOf(verifying)];
+    const claims = { customerId: randomUUID(), sessionId: randomUUID(), authTime: clock.now(), acr: 'pwd', amr: ['pwd'] };
+    await b.verify((await a.issuer.issue(claims)).token);
+    advance(300);
+    await rotating.rotate();
+    const fresh = (await a.issuer.issue(claims)).token;
+    expect(await b.verify(fresh)).toMatchObject({ kind: 'customer', customerId: claims.customerId });
+    // A token that claims an older issue time gets no reload this soon: the key set was read since.
+    await rotating.rotate();
+    const backdated = await new SignJWT({ sid: randomUUID(), auth_time: 0, acr: 'pwd', amr: ['pwd'] })
+      .setProtectedHeader({ alg: 'EdDSA', kid: (await rotating.signingKey()).kid, typ: 'at+jwt' })
+      .setIssuer('http://localhost:4000').setAudience('kith').setSubject(claims.customerId).setJti(randomUUID())
+      .setIssuedAt(Math.floor(clock.now().getTime() / 1000) - 60).setExpirationTime('5m')
+      .sign((await rotating.signingKey()).key);
+    advance(200);
+    await expect(b.verify(backdated)).rejects.toThrow();
   });
 
   it("signs with another process's new key once it reads the active key again", async () => {
