@@ -89,14 +89,25 @@ export function createSigningKeys(options: SigningKeysOptions) {
         key = (await store.insertActiveIfNone(made)) ? made : await active();
       }
       await decrypt(key);
+      lastRead = { key, at: clock.now().getTime() };
       return key.kid;
     },
 
-    /** The key to sign with now: read again from the database every ACTIVE_KEY_REREAD_SECONDS. */
+    /**
+     * The key to sign with now: read again from the database every ACTIVE_KEY_REREAD_SECONDS. When that read
+     * fails, the key read before goes on signing (it is still published), so a token is never refused for
+     * a database blip after what it stands for was written (a refresh token's rotation, say).
+     */
     async signingKey(): Promise<{ kid: string; key: PrivateKey }> {
       const now = clock.now().getTime();
       const age = lastRead ? now - lastRead.at : Number.POSITIVE_INFINITY;
-      if (!lastRead || age < 0 || age >= ACTIVE_KEY_REREAD_SECONDS * 1000) lastRead = { key: await active(), at: now };
+      if (!lastRead || age < 0 || age >= ACTIVE_KEY_REREAD_SECONDS * 1000) {
+        try {
+          lastRead = { key: await active(), at: now };
+        } catch (error) {
+          if (!lastRead) throw error;
+        }
+      }
       const { key } = lastRead;
       return { kid: key.kid, key: await decrypt(key) };
     },

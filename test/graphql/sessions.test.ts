@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createKith, type Kith } from '../../src/server/app.js';
-import { KEY_ENCRYPTION_KEY, startKith, TEST_LIMITS, type TestKith, uniqueEmail } from '../support/kith.js';
+import { KEY_ENCRYPTION_KEY, startClockedKith, startKith, TEST_LIMITS, type TestKith, uniqueEmail } from '../support/kith.js';
 import { CAPTURE, REGISTER } from './operations.js';
 
 let k: TestKith;
@@ -137,6 +137,34 @@ describe('lockout', () => {
     }
   });
 
+  it('ends a session at its absolute lifetime: its last access token stops working and it is not listed', async () => {
+    const env = { KITH_SESSION_IDLE_SECONDS: '1800', KITH_SESSION_MAX_SECONDS: '3600', KITH_PRINCIPAL_CACHE_SECONDS: '0' };
+    const short = await createKith(loadConfig({ ...testEnv, ...env }), { database: k.database, clock });
+    try {
+      const shortUrl = `${await short.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
+      const call = async (query: string, variables: Record<string, unknown>, token?: string) => {
+        const headers = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+        const response = await fetch(shortUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+        return { status: response.status, body: (await response.json()) as any };
+      };
+      const { email } = await registered();
+      const first = (await post(email, PASSWORD, shortUrl)).data.signIn;
+      at += 25 * 60_000;
+      const second = (await call(REFRESH, { t: first.refreshToken })).body.data.refresh;
+      at += 30 * 60_000;
+      // 55 minutes in: refreshed once more, its access token good until 65 minutes.
+      const third = (await call(REFRESH, { t: second.refreshToken })).body.data.refresh;
+      const other = (await post(email, PASSWORD, shortUrl)).data.signIn;
+      const listed = async () => (await call(`{ me { sessions { id } } }`, {}, other.accessToken)).body.data.me.sessions.map((s: { id: string }) => s.id);
+      expect(await listed()).toHaveLength(2);
+      at += 6 * 60_000;
+      expect((await call(ME, {}, third.accessToken)).status).toBe(401);
+      expect(await listed()).toEqual([decodeJwt(other.accessToken).sid]);
+    } finally {
+      await short.close();
+    }
+  });
+
   it('refuses a token once it has expired', async () => {
     const { email } = await registered();
     const token = (await post(email, PASSWORD)).data.signIn.accessToken as string;
@@ -148,6 +176,24 @@ describe('lockout', () => {
 });
 
 describe('refresh and sign-out', () => {
+  it('refreshes when the active key cannot be read again, signing with the key read before', async () => {
+    const own = await startClockedKith({ LOG_LEVEL: 'silent' }, { ownDatabase: true });
+    try {
+      const email = uniqueEmail();
+      await own.ok(REGISTER, { input: { email, password: PASSWORD } });
+      const { accessToken, refreshToken } = (await own.ok(SIGN_IN, { input: { email, password: PASSWORD } })).signIn;
+      // The read of the active key fails as the process reads it again (as in a database blip): the
+      // rotation of the refresh token is written by then, so a failed signature would end the session.
+      await own.database.query('update signing_keys set retired_at = now()', []);
+      own.advance(11_000);
+      const { refresh } = await own.ok(REFRESH, { t: refreshToken });
+      expect(decodeProtectedHeader(refresh.accessToken).kid).toBe(decodeProtectedHeader(accessToken).kid);
+      expect((await own.ok(REFRESH, { t: refresh.refreshToken })).refresh.refreshToken).not.toBe(refresh.refreshToken);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('refuses a refresh token made up around a session id, and the session goes on', async () => {
     const { email } = await registered();
     const { accessToken, refreshToken } = (await signIn(email)).data?.signIn;

@@ -157,6 +157,8 @@ export function createSessionService(deps: SessionServiceDeps) {
         return { session: { ...found.session, lastUsedAt: at }, next };
       });
       if (!result) throw invalidRefresh();
+      // Signing after the commit reads nothing that can fail: the signing key is in memory from the start, and a
+      // failed read of a newer one keeps it (signing-keys.ts).
       return { ...(await issue(result.session)), refreshToken: result.next, session: result.session };
     },
 
@@ -164,8 +166,11 @@ export function createSessionService(deps: SessionServiceDeps) {
       await uow.read.sessions.revoke(sessionId, 'signed_out', clock.now());
     },
 
-    /** Active sessions of these customers, newest first (for the graph's loader). */
-    listActive: (customerIds: readonly string[]) => uow.read.sessions.listActive(customerIds),
+    /** Active sessions of these customers, newest first (for the graph's loader): neither revoked nor past a lifetime. */
+    async listActive(customerIds: readonly string[]) {
+      const at = clock.now();
+      return (await uow.read.sessions.listActive(customerIds)).filter((session) => !expired(session, at));
+    },
 
     /**
      * Ends an active session, only if it belongs to `ownedBy` when given; returns the customer whose
@@ -177,7 +182,13 @@ export function createSessionService(deps: SessionServiceDeps) {
     revokeOthers: (customerId: string, keepSessionId: string) =>
       uow.read.sessions.revokeAllOf(customerId, 'revoked_others', clock.now(), keepSessionId),
 
-    /** The session behind an access token, if it is still active: revocation takes effect at once. */
-    findActive: (sessionId: string) => uow.read.sessions.findActive(sessionId),
+    /**
+     * The session behind an access token, if it is still active: revocation takes effect at once, and so
+     * does the end of its lifetime (a token refreshed just before it would otherwise outlive it).
+     */
+    async findActive(sessionId: string) {
+      const session = await uow.read.sessions.findActive(sessionId);
+      return session && !expired(session, clock.now()) ? session : null;
+    },
   };
 }
