@@ -1,5 +1,6 @@
 import { createAccessTokens } from './auth/access-tokens.js';
 import { createSigningKeys, publishedAfterRetirement } from './auth/signing-keys.js';
+import type { StoredSigningKey } from './domain/keys/signing-key-store.js';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { systemClock } from './domain/clock.js';
 import { DomainError } from './domain/errors.js';
@@ -14,7 +15,9 @@ export const CLI_USAGE = `Usage: npm run kith -- <command>
   admin reset-totp --email <email>
                 remove a staff member's TOTP (a lost phone) and end their tokens: for the last
                 administrator, whom no other can reset with resetStaffTotp
-  keys rotate   make a new signing key active; the old one stays published until its tokens expire
+  keys rotate [--now]
+                publish a new signing key, which signs from 5 minutes on (--now: at once, for a
+                leaked key); the old one stays published until its tokens expire
   keys list     print the published keys (kid, created, retired, expires)`;
 
 export class UsageError extends Error {
@@ -36,23 +39,34 @@ export async function runCli(
   });
   const [area, command, ...rest] = args;
   if (area === 'admin' && (command === 'create' || command === 'reset-totp')) return adminCommand(command, rest, { ...deps, keys });
-  if (area !== 'keys' || rest.length > 0) throw new UsageError(CLI_USAGE);
+  const now = command === 'rotate' && rest.length === 1 && rest[0] === '--now';
+  if (area !== 'keys' || (rest.length > 0 && !now)) throw new UsageError(CLI_USAGE);
   switch (command) {
     case 'rotate': {
       const previous = await keys.ensureActive();
-      const next = await keys.rotate();
-      return `Active signing key: ${next} (replaces ${previous}, published for ${publishedAfterRetirement(tokenLifetimeSeconds)} s more).`;
+      const next = await keys.rotate({ immediately: now });
+      const published = publishedAfterRetirement(tokenLifetimeSeconds);
+      return now
+        ? `Active signing key: ${next.kid} (replaces ${previous}, published for ${published} s more).`
+        : `Next signing key: ${next.kid}, published now, signs from ${next.activatesAt.toISOString()}; ${previous} signs until then and stays published ${published} s more.`;
     }
     case 'list': {
       await keys.ensureActive();
       const published = await createSigningKeyStore(deps.database.db).listPublished(systemClock.now());
       return published
-        .map((k) => `${k.kid}  created ${k.createdAt.toISOString()}  ${k.retiredAt ? `retired ${k.retiredAt.toISOString()}, expires ${k.expiresAt?.toISOString()}` : 'active'}`)
+        .map((k) => `${k.kid}  created ${k.createdAt.toISOString()}  ${stateOf(k, systemClock.now())}`)
         .join('\n');
     }
     default:
       throw new UsageError(CLI_USAGE);
   }
+}
+
+/** A published key's state at `at`, for `keys list`. */
+function stateOf(key: StoredSigningKey, at: Date): string {
+  if (key.activatesAt && key.activatesAt > at) return `next, signs from ${key.activatesAt.toISOString()}`;
+  if (key.retiredAt && key.retiredAt <= at) return `retired ${key.retiredAt.toISOString()}, expires ${key.expiresAt?.toISOString()}`;
+  return key.retiredAt ? `active until ${key.retiredAt.toISOString()}` : 'active';
 }
 
 /**

@@ -34,6 +34,14 @@ export interface SigningKeysOptions {
  */
 export const publishedAfterRetirement = (tokenLifetimeSeconds: number) => tokenLifetimeSeconds + ACTIVE_KEY_REREAD_SECONDS;
 
+/** How long clients may cache the JWKS (its Cache-Control max-age). */
+export const JWKS_MAX_AGE_SECONDS = 300;
+/**
+ * A rotated-in key is published this long before it signs, so that an app or HTTP cache holding the JWKS
+ * for its max-age has it before the first token it signs (plus a margin for the processes' clocks).
+ */
+export const PUBLISHED_BEFORE_SIGNING_SECONDS = JWKS_MAX_AGE_SECONDS + ACTIVE_KEY_REREAD_SECONDS;
+
 export type SigningKeys = ReturnType<typeof createSigningKeys>;
 
 /**
@@ -55,7 +63,7 @@ export function createSigningKeys(options: SigningKeysOptions) {
     const kid = await calculateJwkThumbprint(publicJwk);
     const privateJwk = await exportJWK(privateKey);
     const encryptedPrivateJwk = await sealer.seal(new TextEncoder().encode(JSON.stringify(privateJwk)), kid);
-    return { kid, alg: SIGNING_ALG, publicJwk: { ...publicJwk, kid, alg: SIGNING_ALG, use: 'sig' }, encryptedPrivateJwk, createdAt: clock.now(), retiredAt: null, expiresAt: null };
+    return { kid, alg: SIGNING_ALG, publicJwk: { ...publicJwk, kid, alg: SIGNING_ALG, use: 'sig' }, encryptedPrivateJwk, createdAt: clock.now(), retiredAt: null, expiresAt: null, activatesAt: null };
   }
 
   async function decrypt(key: StoredSigningKey): Promise<PrivateKey> {
@@ -75,7 +83,7 @@ export function createSigningKeys(options: SigningKeysOptions) {
   }
 
   async function active(): Promise<StoredSigningKey> {
-    const key = await store.findActive();
+    const key = await store.findActive(clock.now());
     if (!key) throw new Error('no active signing key: ensureActive() runs at start');
     return key;
   }
@@ -83,7 +91,7 @@ export function createSigningKeys(options: SigningKeysOptions) {
   return {
     /** At start: makes the first key if there is none (one process wins a race), and proves it decrypts. */
     async ensureActive(): Promise<string> {
-      let key = await store.findActive();
+      let key = await store.findActive(clock.now());
       if (!key) {
         const made = await generate();
         key = (await store.insertActiveIfNone(made)) ? made : await active();
@@ -112,13 +120,18 @@ export function createSigningKeys(options: SigningKeysOptions) {
       return { kid: key.kid, key: await decrypt(key) };
     },
 
-    /** Retires the active key and activates a new one; returns the new kid. */
-    async rotate(): Promise<string> {
+    /**
+     * Makes a new key and publishes it; it replaces the active key PUBLISHED_BEFORE_SIGNING_SECONDS later,
+     * or at once with `immediately` (a leaked key: apps holding an older JWKS then refuse new tokens until
+     * they fetch it again). Returns the new kid and when it signs.
+     */
+    async rotate(how: { immediately?: boolean } = {}): Promise<{ kid: string; activatesAt: Date }> {
       const next = await generate();
-      const at = clock.now();
-      await store.rotate(next, at, new Date(at.getTime() + publishedAfterRetirement(options.tokenLifetimeSeconds) * 1000));
+      const delay = how.immediately ? 0 : PUBLISHED_BEFORE_SIGNING_SECONDS * 1000;
+      const activatesAt = new Date(clock.now().getTime() + delay);
+      await store.rotate(next, activatesAt, new Date(activatesAt.getTime() + publishedAfterRetirement(options.tokenLifetimeSeconds) * 1000));
       lastRead = null;
-      return next.kid;
+      return { kid: next.kid, activatesAt };
     },
 
     /** The published JSON Web Key Set: public halves only. */

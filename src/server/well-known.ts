@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { SigningKeys } from '../auth/signing-keys.js';
-import { SIGNING_ALG } from '../auth/signing-keys.js';
+import { JWKS_MAX_AGE_SECONDS, SIGNING_ALG } from '../auth/signing-keys.js';
 import type { Config } from '../config/config.js';
 import { scopes } from '../domain/principals/service-client.js';
 
@@ -11,9 +11,9 @@ import { scopes } from '../domain/principals/service-client.js';
  * types are offered.
  */
 export function registerWellKnown(app: FastifyInstance, config: Config, signingKeys: SigningKeys): void {
-  // A retired key stays until its tokens expire.
+  // A retired key stays until its tokens expire; a rotated-in one is here before it signs.
   app.get('/.well-known/jwks.json', async (_request, reply) => {
-    void reply.header('cache-control', 'public, max-age=300');
+    void reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`);
     return signingKeys.jwks();
   });
   const metadata = Object.freeze({

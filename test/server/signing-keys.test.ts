@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createAccessTokens } from '../../src/auth/access-tokens.js';
-import { ACTIVE_KEY_REREAD_SECONDS, createSigningKeys, KeyEncryptionError } from '../../src/auth/signing-keys.js';
+import { ACTIVE_KEY_REREAD_SECONDS, createSigningKeys, JWKS_MAX_AGE_SECONDS, KeyEncryptionError, PUBLISHED_BEFORE_SIGNING_SECONDS } from '../../src/auth/signing-keys.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createKith } from '../../src/server/app.js';
@@ -90,7 +90,7 @@ describe('signing keys', () => {
       const token = await clocked.staffToken('admin');
       expect((await clocked.gql('{ viewer { role } }', {}, { token })).data).toEqual({ viewer: { role: 'ADMIN' } });
       const { kid } = await clocked.kith.signingKeys.signingKey();
-      await clocked.kith.signingKeys.rotate();
+      await clocked.kith.signingKeys.rotate({ immediately: true });
       // An emergency withdrawal (a leaked key, say): unpublished now, before its tokens expire.
       await clocked.database.db.execute(sql`update signing_keys set expires_at = now() - interval '1 second' where kid = ${kid}`);
       clocked.advance(61_000);
@@ -106,7 +106,7 @@ describe('signing keys', () => {
     await keys.ensureActive();
     const oldToken = await sign(keys);
     const oldKid = decodeProtectedHeader(oldToken).kid;
-    const newKid = await keys.rotate();
+    const newKid = (await keys.rotate({ immediately: true })).kid;
     expect(newKid).not.toBe(oldKid);
     const newToken = await sign(keys);
     expect(decodeProtectedHeader(newToken).kid).toBe(newKid);
@@ -134,11 +134,11 @@ describe('signing keys', () => {
     const claims = { customerId: randomUUID(), sessionId: randomUUID(), authTime: clock.now(), acr: 'pwd', amr: ['pwd'] };
     await b.verify((await a.issuer.issue(claims)).token);
     advance(300);
-    await rotating.rotate();
+    await rotating.rotate({ immediately: true });
     const fresh = (await a.issuer.issue(claims)).token;
     expect(await b.verify(fresh)).toMatchObject({ kind: 'customer', customerId: claims.customerId });
     // A token that claims an older issue time gets no reload this soon: the key set was read since.
-    await rotating.rotate();
+    await rotating.rotate({ immediately: true });
     const backdated = await new SignJWT({ sid: randomUUID(), auth_time: 0, acr: 'pwd', amr: ['pwd'] })
       .setProtectedHeader({ alg: 'EdDSA', kid: (await rotating.signingKey()).kid, typ: 'at+jwt' })
       .setIssuer('http://localhost:4000').setAudience('kith').setSubject(claims.customerId).setJti(randomUUID())
@@ -148,6 +148,41 @@ describe('signing keys', () => {
     await expect(b.verify(backdated)).rejects.toThrow();
   });
 
+  it('publishes a rotated-in key a JWKS max-age before it signs, then retires the old one', async () => {
+    const { own, clock, advance } = await ownKeyDatabase();
+    const keys = keysAt(clock, KEY_ENCRYPTION_KEY, own);
+    const oldKid = await keys.ensureActive();
+    const { kid: newKid, activatesAt } = await keys.rotate();
+    expect(activatesAt.getTime() - clock.now().getTime()).toBe(PUBLISHED_BEFORE_SIGNING_SECONDS * 1000);
+    expect(PUBLISHED_BEFORE_SIGNING_SECONDS).toBeGreaterThan(JWKS_MAX_AGE_SECONDS);
+    // Published at once, so a JWKS fetched from now on has it; the old key goes on signing.
+    expect((await keys.jwks()).keys.map((key) => key.kid)).toEqual([oldKid, newKid]);
+    expect((await keys.signingKey()).kid).toBe(oldKid);
+    advance(PUBLISHED_BEFORE_SIGNING_SECONDS * 1000 - 1);
+    expect((await keysAt(clock, KEY_ENCRYPTION_KEY, own).signingKey()).kid).toBe(oldKid);
+    advance(1);
+    expect((await keysAt(clock, KEY_ENCRYPTION_KEY, own).signingKey()).kid).toBe(newKid);
+    // The old key stays published for its last tokens, then goes.
+    advance((TTL + ACTIVE_KEY_REREAD_SECONDS) * 1000 - 1);
+    expect((await keys.jwks()).keys.map((key) => key.kid)).toEqual([oldKid, newKid]);
+    advance(1);
+    expect((await keys.jwks()).keys.map((key) => key.kid)).toEqual([newKid]);
+  });
+
+  it('rotating again before the next key signs replaces it, and every key signs in turn', async () => {
+    const { own, clock, advance } = await ownKeyDatabase();
+    const keys = () => keysAt(clock, KEY_ENCRYPTION_KEY, own);
+    const first = await keys().ensureActive();
+    const second = await keys().rotate();
+    advance(60_000);
+    const third = await keys().rotate();
+    expect((await keys().signingKey()).kid).toBe(first);
+    advance(second.activatesAt.getTime() - clock.now().getTime());
+    expect((await keys().signingKey()).kid).toBe(second.kid);
+    advance(third.activatesAt.getTime() - clock.now().getTime());
+    expect((await keys().signingKey()).kid).toBe(third.kid);
+  });
+
   it("signs with another process's new key once it reads the active key again", async () => {
     const { own, clock, advance } = await ownKeyDatabase();
     const [one, other] = [keysAt(clock, KEY_ENCRYPTION_KEY, own), keysAt(clock, KEY_ENCRYPTION_KEY, own)];
@@ -155,7 +190,7 @@ describe('signing keys', () => {
     expect(decodeProtectedHeader(await sign(one)).kid).toBe(first);
     expect(decodeProtectedHeader(await sign(other)).kid).toBe(first);
     // The process that rotates signs with the new key at once.
-    const next = await other.rotate();
+    const { kid: next } = await other.rotate({ immediately: true });
     expect(decodeProtectedHeader(await sign(other)).kid).toBe(next);
     advance(ACTIVE_KEY_REREAD_SECONDS * 1000 - 1);
     expect(decodeProtectedHeader(await sign(one)).kid).toBe(first);

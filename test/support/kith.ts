@@ -99,7 +99,7 @@ export function startKith(env: Record<string, string> = {}): Promise<TestKith> {
 export async function startClockedKith(
   env: Record<string, string> = {},
   options: { ownDatabase?: boolean; database?: Database } = {},
-): Promise<TestKith & { advance(ms: number): void; close(): Promise<void> }> {
+): Promise<TestKith & { advance(ms: number): void; now(): Date; close(): Promise<void> }> {
   let at = Date.now();
   // A database of its own (PGlite in memory) for tests that change what every server shares: the signing
   // keys, the last administrator, and delivery passes (they work through every connector of their database,
@@ -111,6 +111,7 @@ export async function startClockedKith(
   return {
     ...served,
     advance: (ms) => void (at += ms),
+    now: () => new Date(at),
     close: async () => {
       await served.kith.close();
       await own?.close();
