@@ -84,13 +84,25 @@ export type AccessTokens = ReturnType<typeof createAccessTokens>;
  */
 export function createAccessTokens(options: AccessTokenOptions) {
   const { signingKeys, clock } = options;
+  /** The published keys as read by the load that started at `loadedAt`. */
   let keySet: { get: JWTVerifyGetKey; kids: ReadonlySet<string>; loadedAt: number } | null = null;
+  /** The load under way, which every caller meanwhile shares; and when the last one started. */
+  let loading: Promise<JWTVerifyGetKey> | null = null;
+  let lastLoadStarted = Number.NEGATIVE_INFINITY;
 
-  async function load(): Promise<JWTVerifyGetKey> {
-    const jwks = await signingKeys.jwks();
-    const get = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]);
-    keySet = { get, kids: new Set(jwks.keys.map((key) => String(key.kid))), loadedAt: clock.now().getTime() };
-    return get;
+  function load(): Promise<JWTVerifyGetKey> {
+    if (loading) return loading;
+    const startedAt = clock.now().getTime();
+    lastLoadStarted = startedAt;
+    loading = (async () => {
+      const jwks = await signingKeys.jwks();
+      const get = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]);
+      keySet = { get, kids: new Set(jwks.keys.map((key) => String(key.kid))), loadedAt: startedAt };
+      return get;
+    })().finally(() => {
+      loading = null;
+    });
+    return loading;
   }
 
   /** The kids published now (reloaded at least every KEY_SET_TTL_MS). */
@@ -105,8 +117,9 @@ export function createAccessTokens(options: AccessTokenOptions) {
     try {
       return await current(header, token);
     } catch (error) {
-      // A key made by another process since this one loaded the set: reload once, then give up.
-      if (!(error instanceof errors.JWKSNoMatchingKey) || !mayReload(token.payload)) throw error;
+      // A key made by another process since this one loaded the set: reload once (or wait for the load
+      // under way), then give up.
+      if (!(error instanceof errors.JWKSNoMatchingKey) || (!loading && !mayReload(token.payload))) throw error;
       return (await load())(header, token);
     }
   };
@@ -119,7 +132,7 @@ export function createAccessTokens(options: AccessTokenOptions) {
   function mayReload(payload: string | Uint8Array): boolean {
     if (!keySet) return true;
     const now = clock.now().getTime();
-    const sinceLoad = now - keySet.loadedAt;
+    const sinceLoad = now - Math.max(keySet.loadedAt, lastLoadStarted);
     if (sinceLoad > RELOAD_AFTER_MS) return true;
     if (sinceLoad < RELOAD_FOR_NEWER_MS) return false;
     const issuedAt = issuedAtMsOf(payload);

@@ -17,7 +17,8 @@ export interface PrincipalChange {
 
 /** The cached facts, keyed by what a token names: its session, its staff member, or its client id. */
 export type PrincipalFacts =
-  | { readonly kind: 'session'; readonly sessionId: string; readonly customerId: string }
+  /** `endsAt`: when the session passes its idle or absolute lifetime (ms), unless refreshed first. */
+  | { readonly kind: 'session'; readonly sessionId: string; readonly customerId: string; readonly endsAt: number }
   | { readonly kind: 'staff'; readonly staffId: string; readonly role: 'AGENT' | 'ADMIN'; readonly tokenVersion: number }
   | {
       readonly kind: 'client';

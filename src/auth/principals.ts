@@ -11,7 +11,7 @@ async function readFacts(services: PrincipalServices, claims: AccessClaims): Pro
   switch (claims.kind) {
     case 'customer': {
       const session = await services.sessions.findActive(claims.sessionId);
-      return session ? { kind: 'session', sessionId: session.id, customerId: session.customerId } : null;
+      return session ? { kind: 'session', sessionId: session.id, customerId: session.customerId, endsAt: services.sessions.endOf(session).getTime() } : null;
     }
     case 'staff': {
       const member = await services.staff.findById(claims.staffId);
@@ -63,11 +63,12 @@ export function viewerOf(claims: AccessClaims, facts: PrincipalFacts): Viewer | 
  * every change (src/store/principal-changes.ts), so revocation still applies to the very next request;
  * otherwise with one indexed read: the customer's session active, the staff member or client enabled.
  */
-export function createPrincipalLoader(services: PrincipalServices, cache?: PrincipalCache) {
+export function createPrincipalLoader(services: PrincipalServices, cache?: PrincipalCache, now: () => number = Date.now) {
   return async function loadPrincipal(claims: AccessClaims): Promise<Viewer | null> {
     const [kind, key] = cacheKeyOf(claims);
     const cached = cache?.get(kind, key);
-    if (cached) return viewerOf(claims, cached);
+    // A session ends at its lifetime with no write for the cache to hear of: a cached one past it is read again.
+    if (cached && !(cached.kind === 'session' && cached.endsAt <= now())) return viewerOf(claims, cached);
     const generation = cache?.generation() ?? 0;
     const facts = await readFacts(services, claims);
     if (!facts) return null;

@@ -32,7 +32,13 @@ export interface SigningKeysOptions {
  * How long a retired key stays in the JWKS: other processes may sign with it until they read the active key
  * again, and each token it signs lives `tokenLifetimeSeconds`.
  */
-export const publishedAfterRetirement = (tokenLifetimeSeconds: number) => tokenLifetimeSeconds + ACTIVE_KEY_REREAD_SECONDS;
+/** When a read of the active key fails, the key read before signs on for at most this long after its read. */
+export const SIGNING_FALLBACK_SECONDS = ACTIVE_KEY_REREAD_SECONDS;
+/**
+ * A retired key may still sign until every process has read the active key again (or, when that read
+ * fails, for the fallback), and its tokens live their lifetime after that.
+ */
+export const publishedAfterRetirement = (tokenLifetimeSeconds: number) => tokenLifetimeSeconds + ACTIVE_KEY_REREAD_SECONDS + SIGNING_FALLBACK_SECONDS;
 
 /** How long clients may cache the JWKS (its Cache-Control max-age). */
 export const JWKS_MAX_AGE_SECONDS = 300;
@@ -103,8 +109,9 @@ export function createSigningKeys(options: SigningKeysOptions) {
 
     /**
      * The key to sign with now: read again from the database every ACTIVE_KEY_REREAD_SECONDS. When that read
-     * fails, the key read before goes on signing (it is still published), so a token is never refused for
-     * a database blip after what it stands for was written (a refresh token's rotation, say).
+     * fails, the key read before goes on signing for SIGNING_FALLBACK_SECONDS more (it is still published
+     * then), so a token is not refused for a database blip after what it stands for was written (a refresh
+     * token's rotation, say).
      */
     async signingKey(): Promise<{ kid: string; key: PrivateKey }> {
       const now = clock.now().getTime();
@@ -113,7 +120,7 @@ export function createSigningKeys(options: SigningKeysOptions) {
         try {
           lastRead = { key: await active(), at: now };
         } catch (error) {
-          if (!lastRead) throw error;
+          if (!lastRead || now - lastRead.at >= (ACTIVE_KEY_REREAD_SECONDS + SIGNING_FALLBACK_SECONDS) * 1000) throw error;
         }
       }
       const { key } = lastRead;

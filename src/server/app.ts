@@ -119,7 +119,7 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
   try {
     const services = createServices({ config, database, clock, accessTokens, settlePrincipalChanges: principals.settle, catalogCache: principals.catalogCache });
     if (config.bootstrapAdmin) await services.staff.createFirstAdmin({ ...config.bootstrapAdmin, name: 'Administrator' });
-    const resolveViewer = createViewerResolver({ verifyAccessToken: accessTokens.verify, loadPrincipal: createPrincipalLoader(services, principals.cache) });
+    const resolveViewer = createViewerResolver({ verifyAccessToken: accessTokens.verify, loadPrincipal: createPrincipalLoader(services, principals.cache, () => clock.now().getTime()) });
 
     const armor = createArmor({ production: config.production });
     const apollo = new ApolloServer<GraphQLContext>({
@@ -150,6 +150,14 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
     });
     await apollo.start();
 
+    // Every route without a handler of its own (GraphQL's plumbing, the well-known documents, health): Fastify's
+    // default would send an unexpected error's message, which may hold SQL and its parameters; it goes to the
+    // log instead. Set before any route, since a route keeps the handler it was registered under.
+    app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+      if (error.statusCode !== undefined && error.statusCode < 500) return reply.send(error);
+      app.log.error({ err: describeForLog(error) }, 'unexpected error in an HTTP request');
+      return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error.' });
+    });
     await app.register(fastifyApollo(apollo), {
       path: '/graphql',
       context: async (request): Promise<GraphQLContext> => {
@@ -172,13 +180,6 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
       },
     });
 
-    // Routes without a handler of their own (the well-known documents, health): Fastify's default would send
-    // an unexpected error's message, which may hold SQL and its parameters. It goes to the log instead.
-    app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
-      if (error.statusCode !== undefined && error.statusCode < 500) return reply.send(error);
-      app.log.error({ err: describeForLog(error) }, 'unexpected error in an HTTP request');
-      return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error.' });
-    });
     app.get('/healthz', async () => ({ status: 'ok' }));
     registerWellKnown(app, config, signingKeys);
     await registerTokenEndpoint(app, services, (error) => app.log.error({ err: describeForLog(error) }, 'unexpected error at /oauth/token'));

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { ACTIVE_KEY_REREAD_SECONDS, PUBLISHED_BEFORE_SIGNING_SECONDS } from '../../src/auth/signing-keys.js';
+import { ACTIVE_KEY_REREAD_SECONDS, PUBLISHED_BEFORE_SIGNING_SECONDS, publishedAfterRetirement } from '../../src/auth/signing-keys.js';
 import { runCli, UsageError } from '../../src/cli.js';
 import { loadConfig } from '../../src/config/config.js';
 import { KEY_ENCRYPTION_KEY, startClockedKith, startKith, type TestKith } from '../support/kith.js';
@@ -21,7 +21,7 @@ describe('npm run kith', () => {
     own.advance(Date.now() - own.now().getTime());
     const output = await runCli(['keys', 'rotate'], { config: config(), database: own.database });
     const [, next, from] = /^Next signing key: (\S+), published now, signs from (\S+); /.exec(output) ?? [];
-    expect(output).toBe(`Next signing key: ${next}, published now, signs from ${from}; ${before} signs until then and stays published ${28_800 + ACTIVE_KEY_REREAD_SECONDS} s more.`);
+    expect(output).toBe(`Next signing key: ${next}, published now, signs from ${from}; ${before} signs until then and stays published ${publishedAfterRetirement(28_800)} s more.`);
     const jwks = async () => ((await (await fetch(own.url.replace(/\/graphql$/, '/.well-known/jwks.json'))).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
     expect(await jwks()).toEqual(expect.arrayContaining([before, next]));
     expect(await runCli(['keys', 'list'], { config: config(), database: own.database })).toContain(`${next}  created`);
@@ -40,7 +40,7 @@ describe('npm run kith', () => {
     own.advance(ACTIVE_KEY_REREAD_SECONDS * 1000);
     const after = (await own.kith.signingKeys.signingKey()).kid;
     expect(after).not.toBe(before);
-    expect(output).toBe(`Active signing key: ${after} (replaces ${before}, published for ${28_800 + ACTIVE_KEY_REREAD_SECONDS} s more).`);
+    expect(output).toBe(`Active signing key: ${after} (replaces ${before}, published for ${publishedAfterRetirement(28_800)} s more).`);
     const listed = await runCli(['keys', 'list'], { config: config(), database: own.database });
     expect(listed).toContain(`${after}  created`);
     expect(listed.split('\n').find((line) => line.startsWith(before))).toMatch(/retired .* expires /);

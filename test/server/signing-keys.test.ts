@@ -1,9 +1,9 @@
-import { compactDecrypt, createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import { compactDecrypt, createLocalJWKSet, decodeProtectedHeader, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createAccessTokens } from '../../src/auth/access-tokens.js';
-import { ACTIVE_KEY_REREAD_SECONDS, createSigningKeys, JWKS_MAX_AGE_SECONDS, KeyEncryptionError, PUBLISHED_BEFORE_SIGNING_SECONDS } from '../../src/auth/signing-keys.js';
+import { ACTIVE_KEY_REREAD_SECONDS, createSigningKeys, JWKS_MAX_AGE_SECONDS, KeyEncryptionError, PUBLISHED_BEFORE_SIGNING_SECONDS, publishedAfterRetirement } from '../../src/auth/signing-keys.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createKith } from '../../src/server/app.js';
@@ -115,10 +115,11 @@ describe('signing keys', () => {
     await expect(jwtVerify(oldToken, published, { algorithms: ['EdDSA'] })).resolves.toBeDefined();
     await expect(jwtVerify(newToken, published, { algorithms: ['EdDSA'] })).resolves.toBeDefined();
 
-    // Another process may sign with the old key until it reads the active key again; those tokens live TTL.
-    advance((TTL + 1) * 1000);
+    // Another process may sign with the old key until it reads the active key again (or while that read
+    // fails, for the fallback); those tokens live TTL.
+    advance(publishedAfterRetirement(TTL) * 1000 - 1);
     expect((await keys.jwks()).keys.map((key) => key.kid)).toContain(oldKid);
-    advance(ACTIVE_KEY_REREAD_SECONDS * 1000);
+    advance(1);
     const later = (await keys.jwks()).keys.map((key) => key.kid);
     expect(later).toContain(newKid);
     expect(later).not.toContain(oldKid);
@@ -148,6 +149,29 @@ describe('signing keys', () => {
     await expect(b.verify(backdated)).rejects.toThrow();
   });
 
+  it('reads the key set once for any number of tokens with unknown kids arriving together', async () => {
+    const { own, clock, advance } = await ownKeyDatabase();
+    const keys = keysAt(clock, KEY_ENCRYPTION_KEY, own);
+    await keys.ensureActive();
+    let reads = 0;
+    const counted = { ...keys, jwks: async () => ((reads += 1), await new Promise((r) => setTimeout(r, 20)), keys.jwks()) };
+    const tokens = createAccessTokens({ signingKeys: counted, clock, issuer: 'http://localhost:4000', audience: 'kith', ttlSeconds: TTL, staffTtlSeconds: TTL });
+    const claims = { customerId: randomUUID(), sessionId: randomUUID(), authTime: clock.now(), acr: 'pwd', amr: ['pwd'] };
+    await tokens.verify((await tokens.issuer.issue(claims)).token);
+    expect(reads).toBe(1);
+    advance(150);
+    // Forged: an unknown kid and an iat of now, which is what may trigger an early reload.
+    const { privateKey } = await generateKeyPair('EdDSA');
+    const forged = await new SignJWT({ sid: randomUUID(), auth_time: 0, acr: 'pwd', amr: ['pwd'] })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'made-up', typ: 'at+jwt' })
+      .setIssuer('http://localhost:4000').setAudience('kith').setSubject(randomUUID()).setJti(randomUUID())
+      .setIssuedAt(Math.floor(clock.now().getTime() / 1000)).setExpirationTime('5m')
+      .sign(privateKey);
+    const answers = await Promise.allSettled(Array.from({ length: 50 }, () => tokens.verify(forged)));
+    expect(answers.every((a) => a.status === 'rejected')).toBe(true);
+    expect(reads).toBe(2);
+  });
+
   it('publishes a rotated-in key a JWKS max-age before it signs, then retires the old one', async () => {
     const { own, clock, advance } = await ownKeyDatabase();
     const keys = keysAt(clock, KEY_ENCRYPTION_KEY, own);
@@ -163,7 +187,7 @@ describe('signing keys', () => {
     advance(1);
     expect((await keysAt(clock, KEY_ENCRYPTION_KEY, own).signingKey()).kid).toBe(newKid);
     // The old key stays published for its last tokens, then goes.
-    advance((TTL + ACTIVE_KEY_REREAD_SECONDS) * 1000 - 1);
+    advance(publishedAfterRetirement(TTL) * 1000 - 1);
     expect((await keys.jwks()).keys.map((key) => key.kid)).toEqual([oldKid, newKid]);
     advance(1);
     expect((await keys.jwks()).keys.map((key) => key.kid)).toEqual([newKid]);

@@ -3,7 +3,7 @@ import { createPrincipalCache, parsePrincipalChange, type PrincipalFacts } from 
 import { viewerOf } from '../../src/auth/principals.js';
 import type { AccessClaims } from '../../src/auth/access-tokens.js';
 
-const session = (sessionId: string, customerId: string): PrincipalFacts => ({ kind: 'session', sessionId, customerId });
+const session = (sessionId: string, customerId: string): PrincipalFacts => ({ kind: 'session', sessionId, customerId, endsAt: Number.MAX_SAFE_INTEGER });
 const staff: PrincipalFacts = { kind: 'staff', staffId: 'st-1', role: 'ADMIN', tokenVersion: 2 };
 const client: PrincipalFacts = { kind: 'client', id: 'row-1', clientId: 'kc_1', scopes: ['customers:read', 'segments:read'], purposeKey: 'analytics', tokenVersion: 0 };
 

@@ -75,12 +75,15 @@ export function createSessionService(deps: SessionServiceDeps) {
     return { accessToken: token, expiresIn };
   }
 
-  /** Past its idle or absolute lifetime: such a session can be neither refreshed nor stepped up. */
-  function expired(session: Session, at: Date): boolean {
-    const idle = at.getTime() - session.lastUsedAt.getTime() > deps.lifetimes.idleSeconds * 1000;
-    const old = at.getTime() - session.createdAt.getTime() > deps.lifetimes.absoluteSeconds * 1000;
-    return idle || old;
+  /** When the session passes its idle or absolute lifetime, unless it is refreshed first. */
+  function endOf(session: Session): Date {
+    const idle = session.lastUsedAt.getTime() + deps.lifetimes.idleSeconds * 1000;
+    const absolute = session.createdAt.getTime() + deps.lifetimes.absoluteSeconds * 1000;
+    return new Date(Math.min(idle, absolute));
   }
+
+  /** Past its idle or absolute lifetime: such a session can be neither refreshed nor stepped up. */
+  const expired = (session: Session, at: Date): boolean => at.getTime() > endOf(session).getTime();
 
   /** Records a fresh proof in a live session and issues an access token that carries it. */
   async function elevate(auth: Authentication, method: StepUpMethod): Promise<{ accessToken: string; expiresIn: number; session: Session }> {
@@ -134,6 +137,9 @@ export function createSessionService(deps: SessionServiceDeps) {
     async refresh(refreshToken: string): Promise<SessionTokens> {
       const sessionId = refreshToken.length <= 200 ? deps.refreshTokens.sessionOf(refreshToken) : null;
       if (!sessionId) throw invalidRefresh();
+      // A tag that does not check out is refused before the session row is locked (only tokens from before
+      // the tag have none, and those the database must judge).
+      if (refreshToken.split('.').length === 3 && !deps.refreshTokens.issuedByKith(refreshToken)) throw invalidRefresh();
       const hash = deps.refreshTokens.hash(refreshToken);
       const result = await uow.transaction(async (tx) => {
         const found = await tx.sessions.lockForRefresh(sessionId);
@@ -157,14 +163,16 @@ export function createSessionService(deps: SessionServiceDeps) {
         return { session: { ...found.session, lastUsedAt: at }, next };
       });
       if (!result) throw invalidRefresh();
-      // Signing after the commit reads nothing that can fail: the signing key is in memory from the start, and a
-      // failed read of a newer one keeps it (signing-keys.ts).
+      // Signing after the commit rarely fails: the signing key is in memory from the start, and a failed read
+      // of a newer one keeps it for a while (signing-keys.ts).
       return { ...(await issue(result.session)), refreshToken: result.next, session: result.session };
     },
 
     async signOut(sessionId: string): Promise<void> {
       await uow.read.sessions.revoke(sessionId, 'signed_out', clock.now());
     },
+
+    endOf,
 
     /** Active sessions of these customers, newest first (for the graph's loader): neither revoked nor past a lifetime. */
     async listActive(customerIds: readonly string[]) {
