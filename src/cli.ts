@@ -39,22 +39,23 @@ export async function runCli(
   });
   const [area, command, ...rest] = args;
   if (area === 'admin' && (command === 'create' || command === 'reset-totp')) return adminCommand(command, rest, { ...deps, keys });
-  const now = command === 'rotate' && rest.length === 1 && rest[0] === '--now';
-  if (area !== 'keys' || (rest.length > 0 && !now)) throw new UsageError(CLI_USAGE);
+  const immediately = command === 'rotate' && rest.length === 1 && rest[0] === '--now';
+  if (area !== 'keys' || (rest.length > 0 && !immediately)) throw new UsageError(CLI_USAGE);
   switch (command) {
     case 'rotate': {
       const previous = await keys.ensureActive();
-      const next = await keys.rotate({ immediately: now });
+      const next = await keys.rotate({ immediately });
       const published = publishedAfterRetirement(tokenLifetimeSeconds);
-      return now
+      return immediately
         ? `Active signing key: ${next.kid} (replaces ${previous}, published for ${published} s more).`
         : `Next signing key: ${next.kid}, published now, signs from ${next.activatesAt.toISOString()}; ${previous} signs until then and stays published ${published} s more.`;
     }
     case 'list': {
       await keys.ensureActive();
-      const published = await createSigningKeyStore(deps.database.db).listPublished(systemClock.now());
+      const at = systemClock.now();
+      const published = await createSigningKeyStore(deps.database.db).listPublished(at);
       return published
-        .map((k) => `${k.kid}  created ${k.createdAt.toISOString()}  ${stateOf(k, systemClock.now())}`)
+        .map((k) => `${k.kid}  created ${k.createdAt.toISOString()}  ${stateOf(k, at)}`)
         .join('\n');
     }
     default:

@@ -132,7 +132,7 @@ export function createAccessTokens(options: AccessTokenOptions) {
   function mayReload(payload: string | Uint8Array): boolean {
     if (!keySet) return true;
     const now = clock.now().getTime();
-    const sinceLoad = now - Math.max(keySet.loadedAt, lastLoadStarted);
+    const sinceLoad = now - lastLoadStarted;
     if (sinceLoad > RELOAD_AFTER_MS) return true;
     if (sinceLoad < RELOAD_FOR_NEWER_MS) return false;
     const issuedAt = issuedAtMsOf(payload);

@@ -19,12 +19,13 @@ export function createRefreshTokenCodec(encryptionSecret: string): RefreshTokenC
       const body = `${sessionId}.${randomBytes(32).toString('base64url')}`;
       return `${body}.${tagOf(body).toString('base64url')}`;
     },
-    sessionOf: (token) => SHAPE.exec(token)?.[1] ?? null,
-    issuedByKith(token) {
+    read(token) {
       const [, sessionId, secret, tag] = SHAPE.exec(token) ?? [];
-      if (!tag) return false;
+      if (!sessionId) return null;
+      if (tag === undefined) return { sessionId, issuedByKith: false };
       // Compared as text, so only one spelling of the tag passes (base64url's last character has spare bits).
-      return timingSafeEqual(Buffer.from(tag), Buffer.from(tagOf(`${sessionId}.${secret}`).toString('base64url')));
+      const valid = timingSafeEqual(Buffer.from(tag), Buffer.from(tagOf(`${sessionId}.${secret}`).toString('base64url')));
+      return valid ? { sessionId, issuedByKith: true } : null;
     },
     hash: (token) => createHash('sha256').update(token).digest('base64url'),
   };

@@ -28,15 +28,11 @@ export interface SigningKeysOptions {
   tokenLifetimeSeconds: number;
 }
 
-/**
- * How long a retired key stays in the JWKS: other processes may sign with it until they read the active key
- * again, and each token it signs lives `tokenLifetimeSeconds`.
- */
 /** When a read of the active key fails, the key read before signs on for at most this long after its read. */
 export const SIGNING_FALLBACK_SECONDS = ACTIVE_KEY_REREAD_SECONDS;
 /**
- * A retired key may still sign until every process has read the active key again (or, when that read
- * fails, for the fallback), and its tokens live their lifetime after that.
+ * How long a retired key stays in the JWKS: other processes may sign with it until they read the active key
+ * again (or, when that read fails, for the fallback), and each token it signs lives `tokenLifetimeSeconds`.
  */
 export const publishedAfterRetirement = (tokenLifetimeSeconds: number) => tokenLifetimeSeconds + ACTIVE_KEY_REREAD_SECONDS + SIGNING_FALLBACK_SECONDS;
 

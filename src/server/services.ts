@@ -71,11 +71,22 @@ export function createServices(deps: {
   // Each second-factor module adds the source that reports whether a customer has enrolled it.
   const secondFactors = createSecondFactors(uow);
   const stepUp = createStepUpGuard({ clock, windowSeconds: deps.config.stepUpWindowSeconds, sources: [secondFactors.source, passkeySource(uow)] });
+  /** Customers' and staff TOTP check codes alike; each seals its seeds under a key of its own (`sealLabel`). */
+  const totpCheck = (sealLabel: string) => ({
+    sealer: createSecretSealer(deps.config.keyEncryptionKey, sealLabel),
+    algorithm: otpauthTotp,
+    params: KITH_TOTP,
+    lockout: deps.config.lockout,
+    issuer: deps.config.totpIssuer,
+  });
+  /** A limiter of `points` attempts a minute per key, in the store every process shares. */
+  const perMinute = (name: string, points: number) =>
+    createAttemptLimiter(deps.database, { name, secret: deps.config.keyEncryptionKey, points, durationSeconds: 60 });
   // One limiter per kind of key: sign-ins count per email (staff emails apart), step-ups per customer,
   // each with its own budget; the lockout behind them is per account and shared by sign-in and step-up.
   const signInLimits = {
-    perIp: createAttemptLimiter(deps.database, { name: 'signin-ip', secret: deps.config.keyEncryptionKey, points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
-    perAccount: createAttemptLimiter(deps.database, { name: 'signin-account', secret: deps.config.keyEncryptionKey, points: deps.config.signInAttemptsPerAccountPerMinute, durationSeconds: 60 }),
+    perIp: perMinute('signin-ip', deps.config.signInAttemptsPerIpPerMinute),
+    perAccount: perMinute('signin-account', deps.config.signInAttemptsPerAccountPerMinute),
   };
   const { perAccount } = signInLimits;
   const sessions = createSessionService({
@@ -121,7 +132,7 @@ export function createServices(deps: {
       newId: randomUUID,
       hasher,
       passwordPolicy,
-      registrationsPerIp: createAttemptLimiter(deps.database, { name: 'register-ip', secret: deps.config.keyEncryptionKey, points: deps.config.registrationsPerIpPerMinute, durationSeconds: 60 }),
+      registrationsPerIp: perMinute('register-ip', deps.config.registrationsPerIpPerMinute),
     }),
     stepUp,
     passwords: createPasswordService({ uow, clock, hasher, policy: passwordPolicy, stepUp }),
@@ -147,11 +158,7 @@ export function createServices(deps: {
       totp: createStaffTotp({
         uow,
         clock,
-        sealer: createSecretSealer(deps.config.keyEncryptionKey, 'kith staff-totp-secret encryption v1'),
-        algorithm: otpauthTotp,
-        params: KITH_TOTP,
-        lockout: deps.config.lockout,
-        issuer: deps.config.totpIssuer,
+        ...totpCheck('kith staff-totp-secret encryption v1'),
       }),
     }),
     clients: createServiceClientService({
@@ -160,7 +167,7 @@ export function createServices(deps: {
       newId: randomUUID,
       secrets: clientSecrets,
       tokens: deps.accessTokens.clientIssuer,
-      perIp: createAttemptLimiter(deps.database, { name: 'token-ip', secret: deps.config.keyEncryptionKey, points: deps.config.signInAttemptsPerIpPerMinute, durationSeconds: 60 }),
+      perIp: perMinute('token-ip', deps.config.signInAttemptsPerIpPerMinute),
     }),
     emailChange: createEmailChange({ uow, clock, stepUp }),
     secondFactors,
@@ -168,13 +175,9 @@ export function createServices(deps: {
       uow,
       clock,
       stepUp,
-      sealer: createSecretSealer(deps.config.keyEncryptionKey, 'kith totp-secret encryption v1'),
-      algorithm: otpauthTotp,
-      params: KITH_TOTP,
+      ...totpCheck('kith totp-secret encryption v1'),
       recoveryCodes: recoveryCodeCodec,
-      lockout: deps.config.lockout,
       perAccount,
-      issuer: deps.config.totpIssuer,
     }),
     recoveryCodes: createRecoveryCodeService({ uow, clock, stepUp, codec: recoveryCodeCodec, perAccount }),
     crm: createCrmService({

@@ -77,12 +77,18 @@ export function createStaffService(deps: StaffServiceDeps) {
     });
   }
 
+  /** The signed-in member, still active, with one more attempt (`what`) counted against their sign-in limit. */
+  async function countAttemptOf(id: string, what: string): Promise<StaffMember> {
+    const member = await uow.read.staff.findById(id);
+    if (!member || member.disabledAt) throw unauthenticated('This staff member cannot sign in.');
+    await consumeAttempts(what, [{ limiter: deps.signInLimits.perAccount, key: staffAttemptKey(member.email) }]);
+    return member;
+  }
+
   /** The member's current password, proved again under the lockout and the per-account limit. */
   async function reauthenticate(id: string, currentPassword: string): Promise<StaffMember> {
     checkPasswordLength(currentPassword, 'currentPassword');
-    const member = await uow.read.staff.findById(id);
-    if (!member || member.disabledAt) throw unauthenticated('This staff member cannot sign in.');
-    await consumeAttempts('sign-in', [{ limiter: deps.signInLimits.perAccount, key: staffAttemptKey(member.email) }]);
+    const member = await countAttemptOf(id, 'sign-in');
     if (!(await passwords.verify(member.id, currentPassword))) {
       throw badInput('The current password is wrong, or too many wrong attempts locked it for a while.', 'currentPassword');
     }
@@ -166,10 +172,8 @@ export function createStaffService(deps: StaffServiceDeps) {
 
     /** Turns the pending TOTP on with its first code; every other token ends, and a new one (acr `mfa`) is returned. */
     async confirmTotp(id: string, code: string) {
-      const known = await uow.read.staff.findById(id);
-      if (!known || known.disabledAt) throw unauthenticated('This staff member cannot sign in.');
       // Each code tried counts against the member's sign-in limit, as at sign-in.
-      await consumeAttempts('verification', [{ limiter: deps.signInLimits.perAccount, key: staffAttemptKey(known.email) }]);
+      await countAttemptOf(id, 'verification');
       const member = await deps.totp.confirm(id, code);
       if (!member) throw badInput(WRONG_TOTP_CODE, 'code');
       if (member.disabledAt) throw unauthenticated('This staff member cannot sign in.');

@@ -135,11 +135,10 @@ export function createSessionService(deps: SessionServiceDeps) {
      * Kith did not issue is refused and changes nothing.
      */
     async refresh(refreshToken: string): Promise<SessionTokens> {
-      const sessionId = refreshToken.length <= 200 ? deps.refreshTokens.sessionOf(refreshToken) : null;
-      if (!sessionId) throw invalidRefresh();
-      // A tag that does not check out is refused before the session row is locked (only tokens from before
-      // the tag have none, and those the database must judge).
-      if (refreshToken.split('.').length === 3 && !deps.refreshTokens.issuedByKith(refreshToken)) throw invalidRefresh();
+      // A token whose tag does not check out is refused here, before the session row is locked.
+      const read = refreshToken.length <= 200 ? deps.refreshTokens.read(refreshToken) : null;
+      if (!read) throw invalidRefresh();
+      const { sessionId } = read;
       const hash = deps.refreshTokens.hash(refreshToken);
       const result = await uow.transaction(async (tx) => {
         const found = await tx.sessions.lockForRefresh(sessionId);
@@ -153,7 +152,7 @@ export function createSessionService(deps: SessionServiceDeps) {
           // A token Kith issued for this session, but not its current one, is reuse (one from before tokens
           // had a tag is known as the previous one). Anything else was made up around the session id, which
           // is no secret (the access token's `sid`): refused, and the session goes on.
-          const reused = deps.refreshTokens.issuedByKith(refreshToken) || hash === found.previousRefreshHash;
+          const reused = read.issuedByKith || hash === found.previousRefreshHash;
           return reused ? end('refresh_token_reuse') : null;
         }
         if (found.customerStatus !== 'REGISTERED') return end('account_inactive');

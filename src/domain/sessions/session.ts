@@ -36,9 +36,10 @@ export interface AccessTokenIssuer {
  */
 export interface RefreshTokenCodec {
   generate(sessionId: string): string;
-  /** The session a token names, or null when it is not shaped like one. */
-  sessionOf(token: string): string | null;
-  /** Whether Kith issued this token (for some session, at some time): its tag checks out. */
-  issuedByKith(token: string): boolean;
+  /**
+   * The session a token names, and whether Kith issued it (its tag checks out); null when it is not shaped
+   * like one or its tag does not check out. A token from before the tag has none: Kith cannot vouch for it.
+   */
+  read(token: string): { sessionId: string; issuedByKith: boolean } | null;
   hash(token: string): string;
 }
