@@ -1,8 +1,9 @@
 import { hash, verify } from '@node-rs/argon2';
+import pLimit from 'p-limit';
+import type { PasswordHasher } from '../domain/credentials/credential-store.js';
 
 /** @node-rs/argon2's Algorithm.Argon2id (a const enum, which isolated modules cannot read). */
 const ARGON2ID = 2;
-import type { PasswordHasher } from '../domain/credentials/credential-store.js';
 
 export interface Argon2Parameters {
   /** Memory in KiB. */
@@ -17,11 +18,19 @@ export const OWASP_ARGON2ID: Argon2Parameters = { memoryCost: 19_456, timeCost: 
 /**
  * argon2id through @node-rs/argon2: a maintained native binding that hashes on libuv's thread pool,
  * so the event loop keeps serving requests while a password is hashed.
+ *
+ * At most `concurrency` hashes are handed to the pool at once; the rest wait their turn in this process
+ * (p-limit, first come first served). The pool is shared and first in first out: WebCrypto's
+ * signatures (jose signs and verifies tokens through it), async fs and DNS queue there too. Unbounded, a
+ * burst of sign-ins would queue all its hashes ahead of the next token signature, so each sign-in would
+ * wait for the whole burst a second time, and so would anything else that needs the pool. With
+ * `concurrency` at most the pool's size (config.ts), a job waits at most for a running hash to end.
  */
-export function createArgon2Hasher(params: Argon2Parameters = OWASP_ARGON2ID): PasswordHasher {
+export function createArgon2Hasher(params: Argon2Parameters = OWASP_ARGON2ID, concurrency = Number.POSITIVE_INFINITY): PasswordHasher {
   const options = { algorithm: ARGON2ID, ...params };
+  const limit = pLimit(concurrency);
   return {
-    hash: (password) => hash(password, options),
-    verify: (encoded, password) => verify(encoded, password),
+    hash: (password) => limit(() => hash(password, options)),
+    verify: (encoded, password) => limit(() => verify(encoded, password)),
   };
 }

@@ -56,6 +56,8 @@ export interface Config {
   readonly sessionIdleSeconds: number;
   readonly sessionMaxSeconds: number;
   readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
+  /** Password hashes this process runs at once on libuv's thread pool; more wait their turn (password-hasher.ts). */
+  readonly hashConcurrency: number;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit: number;
   readonly logLevel: string;
@@ -78,6 +80,21 @@ export interface DeliveryConfig {
 }
 
 export const DEFAULT_DB_POOL_SIZE = 4;
+
+/** The size of libuv's thread pool, read from UV_THREADPOOL_SIZE as libuv reads it (atoi, 0 meaning 1, capped at 1024). */
+export function threadPoolSize(env: Env): number {
+  const raw = env.UV_THREADPOOL_SIZE;
+  if (raw === undefined) return 4;
+  const value = Number.parseInt(raw, 10) || 0;
+  // libuv keeps the count unsigned, so a negative one wraps past the cap.
+  return value === 0 ? 1 : value < 0 || value > 1024 ? 1024 : value;
+}
+
+/**
+ * Password hashes in flight: as many as libuv's pool has threads, so none waits in the pool's own queue,
+ * where a token signature would wait behind it; a signature waits at most for a running hash to end.
+ */
+export const defaultHashConcurrency = (env: Env): number => threadPoolSize(env);
 
 /** Outside production only: a stable secret, so a development store's keys survive restarts. */
 const DEVELOPMENT_KEY_ENCRYPTION_KEY = 'kith-development-only-key-encryption-key-do-not-use';
@@ -242,6 +259,7 @@ export function loadConfig(env: Env = process.env): Config {
       timeCost: integer(env, 'KITH_ARGON2_ITERATIONS', 2, 1, 20),
       parallelism: 1,
     }),
+    hashConcurrency: integer(env, 'KITH_HASH_CONCURRENCY', defaultHashConcurrency(env), 1, 1024),
     bodyLimit: integer(env, 'KITH_BODY_LIMIT_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || (production ? 'info' : 'warn'),
     delivery: delivery(env),

@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       sessionIdleSeconds: 604_800,
       sessionMaxSeconds: 2_592_000,
       argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
+      hashConcurrency: 4,
       bodyLimit: 256 * 1024,
       logLevel: 'warn',
       delivery: { worker: true, pollMs: 1_000, maxAttempts: 10, timeoutMs: 10_000, leaseMs: 60_000, backoffBaseMs: 1_000, backoffCapMs: 300_000 },
@@ -93,6 +94,7 @@ describe('loadConfig', () => {
       KITH_DB_POOL_SIZE: '200',
       KITH_ARGON2_MEMORY_KIB: '65536',
       KITH_ARGON2_ITERATIONS: '3',
+      KITH_HASH_CONCURRENCY: '12',
       KITH_BODY_LIMIT_BYTES: '1024',
       KITH_PRINCIPAL_CACHE_SECONDS: '0',
       KITH_REGISTRATIONS_PER_IP: '5',
@@ -107,12 +109,29 @@ describe('loadConfig', () => {
       dataDir: '/var/lib/kith',
       dbPoolSize: 200,
       argon2: { memoryCost: 65_536, timeCost: 3, parallelism: 1 },
+      hashConcurrency: 12,
       bodyLimit: 1024,
       principalCacheSeconds: 0,
       registrationsPerIpPerMinute: 5,
       lockout: { maxAttempts: 3, baseLockSeconds: 60, maxLockSeconds: 3600 },
       logLevel: 'debug',
     });
+  });
+
+  it.each([
+    [undefined, 4],
+    ['8', 8],
+    ['1', 1],
+    // libuv reads the variable with atoi: 0 and text mean one thread, a negative count wraps past the cap.
+    ['0', 1],
+    ['', 1],
+    ['many', 1],
+    ['6 threads', 6],
+    ['4096', 1024],
+    ['-2', 1024],
+  ])('with UV_THREADPOOL_SIZE %j, hashes %j passwords at once: no more than the pool has threads', (UV_THREADPOOL_SIZE, hashConcurrency) => {
+    expect(loadConfig({ UV_THREADPOOL_SIZE }).hashConcurrency).toBe(hashConcurrency);
+    expect(loadConfig({ UV_THREADPOOL_SIZE, KITH_HASH_CONCURRENCY: '2' }).hashConcurrency).toBe(2);
   });
 
   it.each([
@@ -132,6 +151,8 @@ describe('loadConfig', () => {
     ['KITH_DB_POOL_SIZE', '201'],
     ['KITH_ARGON2_MEMORY_KIB', '8191'],
     ['KITH_ARGON2_ITERATIONS', '21'],
+    ['KITH_HASH_CONCURRENCY', '0'],
+    ['KITH_HASH_CONCURRENCY', '1025'],
     ['KITH_BODY_LIMIT_BYTES', '1023'],
     ['KITH_PRINCIPAL_CACHE_SECONDS', '3601'],
     ['KITH_REGISTRATIONS_PER_IP', '0'],

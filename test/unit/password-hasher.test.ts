@@ -1,0 +1,48 @@
+import { generateKeyPair, SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { createArgon2Hasher } from '../../src/auth/password-hasher.js';
+import { defaultHashConcurrency } from '../../src/config/config.js';
+
+/** argon2id's smallest settings Kith accepts (8 MiB, one pass): a few milliseconds a hash. */
+const QUICK = { memoryCost: 8_192, timeCost: 1, parallelism: 1 };
+const PASSWORD = 'a long enough passphrase';
+const QUEUED = 40;
+
+/**
+ * Queues QUEUED verifications, then signs a token with jose (WebCrypto, which runs on libuv's thread pool
+ * like the hashes): how many verifications had finished when the signature came back.
+ */
+async function verificationsBeforeASignature(concurrency: number): Promise<number> {
+  const hasher = createArgon2Hasher(QUICK, concurrency);
+  const encoded = await hasher.hash(PASSWORD);
+  const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+  let finished = 0;
+  const verifications = Array.from({ length: QUEUED }, () =>
+    hasher.verify(encoded, PASSWORD).then((ok) => {
+      finished += 1;
+      return ok;
+    }),
+  );
+  await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA' }).setSubject('someone').sign(privateKey);
+  const seen = finished;
+  expect(await Promise.all(verifications)).toEqual(Array(QUEUED).fill(true));
+  return seen;
+}
+
+describe('createArgon2Hasher', () => {
+  it('verifies the password it hashed and refuses any other', async () => {
+    const hasher = createArgon2Hasher(QUICK, 1);
+    const encoded = await hasher.hash(PASSWORD);
+    expect(encoded).toMatch(/^\$argon2id\$v=19\$m=8192,t=1,p=1\$/);
+    expect(await Promise.all([hasher.verify(encoded, PASSWORD), hasher.verify(encoded, `${PASSWORD}!`)])).toEqual([true, false]);
+  });
+
+  it('never queues a hash on the pool: a token is signed while a burst of hashes waits', async () => {
+    // This process's pool has UV_THREADPOOL_SIZE threads (4 unless set), and Kith hashes on as many.
+    const bounded = await verificationsBeforeASignature(defaultHashConcurrency(process.env));
+    // The signature waits for a running hash to end, and a few more may end meanwhile on busy cores.
+    expect(bounded).toBeLessThan(QUEUED / 4);
+    const unbounded = await verificationsBeforeASignature(Number.POSITIVE_INFINITY);
+    expect(unbounded).toBeGreaterThan(QUEUED / 2);
+  });
+});
