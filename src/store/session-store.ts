@@ -118,9 +118,9 @@ export function createSessionStore(db: Db, prepared?: ReturnType<typeof prepareS
         .update(sessions)
         .set({ revokedAt: at, revokeReason: reason })
         .where(and(eq(sessions.customerId, customerId), isNull(sessions.revokedAt), keepId ? ne(sessions.id, keepId) : undefined))
-        .returning({ id: sessions.id });
+        .returning(sessionColumns);
       if (rows.length > 0) await announced();
-      return rows.length;
+      return rows;
     },
     async revoke(id, reason, at, ownedBy) {
       const [row] = await db

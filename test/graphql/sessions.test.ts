@@ -168,6 +168,29 @@ describe('lockout', () => {
     }
   });
 
+  it('counts among the other sessions it ends only those still alive', async () => {
+    const short = await createKith(loadConfig({ ...testEnv, KITH_SESSION_IDLE_SECONDS: '1800' }), { database: k.database, clock });
+    try {
+      const shortUrl = `${await short.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
+      const revokeOthers = async (token: string) => {
+        const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+        const response = await fetch(shortUrl, { method: 'POST', headers, body: JSON.stringify({ query: 'mutation { revokeOtherSessions }' }) });
+        return ((await response.json()) as any).data.revokeOtherSessions;
+      };
+      const { email } = await registered();
+      // Left idle past its 30 minutes: it has ended already, though nothing has marked it yet.
+      await post(email, PASSWORD, shortUrl);
+      at += 31 * 60_000;
+      const phone = (await post(email, PASSWORD, shortUrl)).data.signIn.accessToken as string;
+      const laptop = (await post(email, PASSWORD, shortUrl)).data.signIn.accessToken as string;
+      expect(await revokeOthers(laptop)).toBe(1);
+      expect((await fetch(shortUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${phone}` }, body: JSON.stringify({ query: ME }) })).status).toBe(401);
+      expect(await revokeOthers(laptop)).toBe(0);
+    } finally {
+      await short.close();
+    }
+  });
+
   it('refuses a token once it has expired', async () => {
     const { email } = await registered();
     const token = (await post(email, PASSWORD)).data.signIn.accessToken as string;

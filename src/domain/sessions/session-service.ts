@@ -185,9 +185,12 @@ export function createSessionService(deps: SessionServiceDeps) {
      */
     revoke: (sessionId: string, ownedBy?: string) => uow.read.sessions.revoke(sessionId, 'revoked', clock.now(), ownedBy),
 
-    /** Ends every other session of the customer; returns how many. */
-    revokeOthers: (customerId: string, keepSessionId: string) =>
-      uow.read.sessions.revokeAllOf(customerId, 'revoked_others', clock.now(), keepSessionId),
+    /** Ends every other session of the customer; returns how many of them were still alive. */
+    async revokeOthers(customerId: string, keepSessionId: string) {
+      const at = clock.now();
+      const ended = await uow.read.sessions.revokeAllOf(customerId, 'revoked_others', at, keepSessionId);
+      return ended.filter((session) => !expired(session, at)).length;
+    },
 
     /**
      * The session behind an access token, if it is still active: revocation takes effect at once, and so

@@ -24,6 +24,9 @@ export interface SessionStore {
   elevate(id: string, proof: { authTime: Date; acr: string; amr: string[] }): Promise<Session | null>;
   /** Active sessions of these customers, newest first. */
   listActive(customerIds: readonly string[]): Promise<Session[]>;
-  /** Revokes the customer's active sessions, all but `keepId` when given; returns how many. */
-  revokeAllOf(customerId: string, reason: string, at: Date, keepId?: string): Promise<number>;
+  /**
+   * Revokes the customer's sessions not yet revoked, all but `keepId` when given; returns those it revoked,
+   * some of which may have passed their lifetime already (the store does not know the lifetimes).
+   */
+  revokeAllOf(customerId: string, reason: string, at: Date, keepId?: string): Promise<Session[]>;
 }

@@ -718,7 +718,7 @@ export type Mutation = {
    * `removeStaffTotp`, which asks for the password). Administrators only.
    */
   resetStaffTotp: StaffMember;
-  /** Ends every session of the signed-in customer but the current one; returns how many. Customers only. */
+  /** Ends every session of the signed-in customer but the current one; returns how many of them were still alive (not past their idle or absolute lifetime). Customers only. */
   revokeOtherSessions: Scalars['Int']['output'];
   /**
    * Ends one session: a customer may end their own (false when the id is not one of them), the operator any.
