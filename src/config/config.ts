@@ -48,6 +48,8 @@ export interface Config {
   readonly signInAttemptsPerAccountPerMinute: number;
   /** Registrations allowed per client IP in one minute: each costs an argon2id hash. */
   readonly registrationsPerIpPerMinute: number;
+  /** Captures allowed per client IP in one minute from callers who are neither staff nor service clients. */
+  readonly capturesPerIpPerMinute: number;
   /** Failures in a row (wrong passwords, or wrong codes of one TOTP) that lock, and the locks' lengths. */
   readonly lockout: LockoutPolicy;
   /** Fastify's trustProxy: the proxies (addresses, CIDR ranges) whose X-Forwarded-For gives the client IP. */
@@ -242,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
     signInAttemptsPerIpPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_IP', 30, 1, 1_000_000),
     signInAttemptsPerAccountPerMinute: integer(env, 'KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT', 10, 1, 1_000_000),
     registrationsPerIpPerMinute: integer(env, 'KITH_REGISTRATIONS_PER_IP', 30, 1, 1_000_000),
+    capturesPerIpPerMinute: integer(env, 'KITH_CAPTURES_PER_IP', 60, 1, 1_000_000),
     lockout: lockout(env),
     trustProxy: trustProxy(env.KITH_TRUST_PROXY),
     sessionIdleSeconds: integer(env, 'KITH_SESSION_IDLE_SECONDS', 7 * 86_400, 300, 365 * 86_400),

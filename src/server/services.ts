@@ -133,6 +133,7 @@ export function createServices(deps: {
       hasher,
       passwordPolicy,
       registrationsPerIp: perMinute('register-ip', deps.config.registrationsPerIpPerMinute),
+      capturesPerIp: perMinute('capture-ip', deps.config.capturesPerIpPerMinute),
     }),
     stepUp,
     passwords: createPasswordService({ uow, clock, hasher, policy: passwordPolicy, stepUp }),

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startKith, type TestKith, uniqueEmail } from '../support/kith.js';
-import { REGISTER } from './operations.js';
+import { clientToken } from '../scim/scim-client.js';
+import { CAPTURE, REGISTER } from './operations.js';
 
 // Low limits, and the client IP taken from X-Forwarded-For (the test is the trusted proxy on 127.0.0.1),
 // so each test has an address of its own.
@@ -74,6 +75,37 @@ describe('registration rate limit', () => {
     // Nothing was written for the refused one, and another address may still register it.
     const other = await attempt(email, 'a passphrase to register', someIp(), REGISTER);
     expect(other.body.data.register.created).toBe(true);
+  });
+});
+
+describe('capture rate limit', () => {
+  it('limits captures per client IP for the public and customers, not for staff or service clients', async () => {
+    const r = await startKith({ KITH_CAPTURES_PER_IP: '3', KITH_TRUST_PROXY: '127.0.0.1' });
+    const captureFrom = async (ip: string, email: string, token?: string) => {
+      const headers = { 'content-type': 'application/json', 'x-forwarded-for': ip, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+      const response = await fetch(r.url, { method: 'POST', headers, body: JSON.stringify({ query: CAPTURE, variables: { input: { email } } }) });
+      return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as any };
+    };
+    const ip = someIp();
+    // A malformed capture is refused before it counts.
+    expect((await captureFrom(ip, 'not an email')).body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    for (let i = 0; i < 3; i += 1) expect((await captureFrom(ip, uniqueEmail())).body.data.capture.created).toBe(true);
+    const email = uniqueEmail();
+    const limited = await captureFrom(ip, email);
+    expect(limited.status).toBe(429);
+    expect(limited.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(limited.body.errors[0].message).toMatch(/^Too many capture attempts/);
+    expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+    // Nothing was written for the refused one: from another address it is new.
+    expect((await captureFrom(someIp(), email)).body.data.capture.created).toBe(true);
+
+    // A signed-in customer at that address is a form too; staff and service clients answer for their writes.
+    const customer = uniqueEmail();
+    await r.ok(REGISTER, { input: { email: customer, password: 'a passphrase to register' } });
+    const signedIn = await r.ok(`mutation($input: SignInInput!) { signIn(input: $input) { accessToken } }`, { input: { email: customer, password: 'a passphrase to register' } });
+    expect((await captureFrom(ip, uniqueEmail(), signedIn.signIn.accessToken)).status).toBe(429);
+    expect((await captureFrom(ip, uniqueEmail(), await r.staffToken('agent'))).body.data.capture.created).toBe(true);
+    expect((await captureFrom(ip, uniqueEmail(), (await clientToken(r, ['PROVISIONING_WRITE'])).token)).body.data.capture.created).toBe(true);
   });
 });
 

@@ -23,6 +23,8 @@ export interface CaptureCommand {
   anonymousId?: string | null;
   consents?: readonly string[] | null;
   consentSource?: ConsentSource | null;
+  /** The caller's address: captures by the public and by customers count against a per-IP limit. */
+  ip?: string | null;
 }
 
 export interface RegisterCommand {
@@ -49,6 +51,8 @@ export interface CustomerServiceDeps {
   passwordPolicy: PasswordPolicy;
   /** Registrations per client IP. */
   registrationsPerIp: AttemptLimiter;
+  /** Captures per client IP, of callers who answer for nothing they write (the public, customers). */
+  capturesPerIp: AttemptLimiter;
 }
 
 export type CustomerService = ReturnType<typeof createCustomerService>;
@@ -170,6 +174,11 @@ export function createCustomerService(deps: CustomerServiceDeps) {
         throw forbidden('A capture records consents from a FORM; other sources are for administrators.');
       }
       const { values, purposes } = await validateStep(command.attributes, consentKeys);
+      // A well-formed capture from a form counts before anything is looked up or written; staff and service
+      // clients are known by their credentials and limited by who may hold them.
+      if (actor.kind === 'public' || actor.kind === 'customer') {
+        await consumeAttempts('capture', [{ limiter: deps.capturesPerIp, key: command.ip ? clientKeyOf(command.ip) : null }]);
+      }
       const step: JourneyStep = {
         email,
         status: 'LIGHT',

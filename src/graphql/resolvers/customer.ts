@@ -29,8 +29,8 @@ export const customerResolvers: Resolvers = {
     },
   },
   Mutation: {
-    capture: async (_, { input }, { services, actor, loaders }) => {
-      const result = await services.customers.capture(input, actor);
+    capture: async (_, { input }, { services, actor, loaders, request }) => {
+      const result = await services.customers.capture({ ...input, ip: request.ip }, actor);
       return { ...result, customer: forgetCustomer(loaders, result.customer) };
     },
     register: async (_, { input }, { services, actor, loaders, request }) => {
