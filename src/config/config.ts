@@ -93,10 +93,17 @@ export function threadPoolSize(env: Env): number {
 }
 
 /**
- * Password hashes in flight: as many as libuv's pool has threads, so none waits in the pool's own queue,
- * where a token signature would wait behind it; a signature waits at most for a running hash to end.
+ * Password hashes in flight: by default as many as the pool has threads, and never more, since a hash
+ * queued on the pool would hold up the token signatures behind it (password-hasher.ts).
  */
-export const defaultHashConcurrency = (env: Env): number => threadPoolSize(env);
+function hashConcurrency(env: Env): number {
+  const pool = threadPoolSize(env);
+  const value = integer(env, 'KITH_HASH_CONCURRENCY', pool, 1, 1024);
+  if (value > pool) {
+    throw new ConfigError(`KITH_HASH_CONCURRENCY (${value}) must not exceed libuv's thread pool (UV_THREADPOOL_SIZE: ${pool}): raise UV_THREADPOOL_SIZE as well.`);
+  }
+  return value;
+}
 
 /** Outside production only: a stable secret, so a development store's keys survive restarts. */
 const DEVELOPMENT_KEY_ENCRYPTION_KEY = 'kith-development-only-key-encryption-key-do-not-use';
@@ -262,7 +269,7 @@ export function loadConfig(env: Env = process.env): Config {
       timeCost: integer(env, 'KITH_ARGON2_ITERATIONS', 2, 1, 20),
       parallelism: 1,
     }),
-    hashConcurrency: integer(env, 'KITH_HASH_CONCURRENCY', defaultHashConcurrency(env), 1, 1024),
+    hashConcurrency: hashConcurrency(env),
     bodyLimit: integer(env, 'KITH_BODY_LIMIT_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || (production ? 'info' : 'warn'),
     delivery: delivery(env),

@@ -71,7 +71,7 @@ export async function benchDelivery(driver: Driver, options: BenchOptions, log: 
       await kith.services.connectors.create({ kind: 'WEBHOOK', name: 'bench sink', settings: { url: sink.url }, secrets: { signingSecret: secret } });
       log(`${driver}: delivery: capturing ${events} customers behind a webhook connector`);
       for (let i = 0; i < events; i += 1) {
-        await kith.services.customers.capture({ email: `delivery-${i}-${name}@example.com` }, { kind: 'system' });
+        await kith.services.customers.capture({ email: `delivery-${i}-${name}@example.com`, ip: null }, { kind: 'system' });
       }
       const started = performance.now();
       while (sink.received() < events && performance.now() - started < 300_000) await kith.delivery.runOnce();

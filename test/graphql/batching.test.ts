@@ -91,7 +91,7 @@ describe('capture statements', () => {
     expect(created?.capture.created).toBe(true);
     // Staff are not limited by address: the staff member's check, then the write alone.
     expect(await statementsDuring(() => k.ok(CAPTURE, { input: { email: uniqueEmail() } }, { as: 'admin' }))).toBe(STAFF_CHECK + 1);
-    // A known email: the same single statement (it inserts nothing), then the locked merge.
+    // A known email: the limit's statement, the same single insert (it inserts nothing), then the locked merge.
     const again = await statementsDuring(() => k.ok(CAPTURE, { input: { email, attributes: [{ name: 'givenName', value: 'Ada' }] } }));
     expect(again).toBeGreaterThan(2);
     const { customer } = await k.ok<{ customer: { givenName: string; consents: { status: string }[] } }>(

@@ -107,6 +107,21 @@ describe('capture rate limit', () => {
     expect((await captureFrom(ip, uniqueEmail(), await r.staffToken('agent'))).body.data.capture.created).toBe(true);
     expect((await captureFrom(ip, uniqueEmail(), (await clientToken(r, ['PROVISIONING_WRITE'])).token)).body.data.capture.created).toBe(true);
   });
+
+  it('counts the captures of a staff token served as the public (KITH_STAFF_MFA=required, no code)', async () => {
+    const r = await startKith({ KITH_CAPTURES_PER_IP: '1', KITH_STAFF_MFA: 'required', KITH_TRUST_PROXY: '127.0.0.1' });
+    const token = await r.staffToken('admin');
+    const captureFrom = async (ip: string) => {
+      const headers = { 'content-type': 'application/json', 'x-forwarded-for': ip, authorization: `Bearer ${token}` };
+      const response = await fetch(r.url, { method: 'POST', headers, body: JSON.stringify({ query: CAPTURE, variables: { input: { email: uniqueEmail() } } }) });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const ip = someIp();
+    expect((await captureFrom(ip)).body.data.capture.created).toBe(true);
+    const limited = await captureFrom(ip);
+    expect(limited.status).toBe(429);
+    expect(limited.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+  });
 });
 
 async function counterKeys(): Promise<string[]> {

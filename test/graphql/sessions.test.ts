@@ -179,11 +179,14 @@ describe('lockout', () => {
       };
       const { email } = await registered();
       // Left idle past its 30 minutes: it has ended already, though nothing has marked it yet.
-      await post(email, PASSWORD, shortUrl);
+      const idle = decodeJwt((await post(email, PASSWORD, shortUrl)).data.signIn.accessToken).sid;
       at += 31 * 60_000;
       const phone = (await post(email, PASSWORD, shortUrl)).data.signIn.accessToken as string;
       const laptop = (await post(email, PASSWORD, shortUrl)).data.signIn.accessToken as string;
       expect(await revokeOthers(laptop)).toBe(1);
+      // It is marked all the same, with the others.
+      const { rows } = await k.database.query('select revoke_reason from sessions where id = $1', [idle]);
+      expect(rows).toEqual([{ revoke_reason: 'revoked_others' }]);
       expect((await fetch(shortUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${phone}` }, body: JSON.stringify({ query: ME }) })).status).toBe(401);
       expect(await revokeOthers(laptop)).toBe(0);
     } finally {

@@ -95,6 +95,7 @@ describe('loadConfig', () => {
       KITH_DB_POOL_SIZE: '200',
       KITH_ARGON2_MEMORY_KIB: '65536',
       KITH_ARGON2_ITERATIONS: '3',
+      UV_THREADPOOL_SIZE: '16',
       KITH_HASH_CONCURRENCY: '12',
       KITH_BODY_LIMIT_BYTES: '1024',
       KITH_PRINCIPAL_CACHE_SECONDS: '0',
@@ -134,7 +135,7 @@ describe('loadConfig', () => {
     ['-2', 1024],
   ])('with UV_THREADPOOL_SIZE %j, hashes %j passwords at once: no more than the pool has threads', (UV_THREADPOOL_SIZE, hashConcurrency) => {
     expect(loadConfig({ UV_THREADPOOL_SIZE }).hashConcurrency).toBe(hashConcurrency);
-    expect(loadConfig({ UV_THREADPOOL_SIZE, KITH_HASH_CONCURRENCY: '2' }).hashConcurrency).toBe(2);
+    expect(loadConfig({ UV_THREADPOOL_SIZE, KITH_HASH_CONCURRENCY: '1' }).hashConcurrency).toBe(1);
   });
 
   it.each([
@@ -166,6 +167,13 @@ describe('loadConfig', () => {
     ['KITH_LOCKOUT_SECONDS', '0'],
   ])('refuses %s=%j', (name, value) => {
     expect(configErrorOf({ [name]: value }).message).toMatch(new RegExp(`^${name} must be a whole number from \\d+ to \\d+, got "${value}"\\.$`));
+  });
+
+  it('refuses more hashes in flight than libuv\'s pool has threads', () => {
+    expect(configErrorOf({ KITH_HASH_CONCURRENCY: '5' }).message).toBe(
+      "KITH_HASH_CONCURRENCY (5) must not exceed libuv's thread pool (UV_THREADPOOL_SIZE: 4): raise UV_THREADPOOL_SIZE as well.",
+    );
+    expect(loadConfig({ KITH_HASH_CONCURRENCY: '5', UV_THREADPOOL_SIZE: '5' }).hashConcurrency).toBe(5);
   });
 
   it.each(['postgres://kith@db:5432/kith', 'postgresql://kith:secret@localhost/kith'])('accepts DATABASE_URL %j', (url) => {

@@ -23,8 +23,11 @@ export interface CaptureCommand {
   anonymousId?: string | null;
   consents?: readonly string[] | null;
   consentSource?: ConsentSource | null;
-  /** The caller's address: captures by the public and by customers count against a per-IP limit. */
-  ip?: string | null;
+  /**
+   * The caller's address (null when unknown): captures by the public and by customers count against a
+   * per-IP limit. Required, so no caller of capture forgets it and skips the limit unawares.
+   */
+  ip: string | null;
 }
 
 export interface RegisterCommand {

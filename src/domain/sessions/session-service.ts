@@ -84,6 +84,8 @@ export function createSessionService(deps: SessionServiceDeps) {
 
   /** Past its idle or absolute lifetime: such a session can be neither refreshed nor stepped up. */
   const expired = (session: Session, at: Date): boolean => at.getTime() > endOf(session).getTime();
+  /** Those of `sessions` not past a lifetime at `at`. */
+  const alive = (sessions: readonly Session[], at: Date): Session[] => sessions.filter((session) => !expired(session, at));
 
   /** Records a fresh proof in a live session and issues an access token that carries it. */
   async function elevate(auth: Authentication, method: StepUpMethod): Promise<{ accessToken: string; expiresIn: number; session: Session }> {
@@ -176,7 +178,7 @@ export function createSessionService(deps: SessionServiceDeps) {
     /** Active sessions of these customers, newest first (for the graph's loader): neither revoked nor past a lifetime. */
     async listActive(customerIds: readonly string[]) {
       const at = clock.now();
-      return (await uow.read.sessions.listActive(customerIds)).filter((session) => !expired(session, at));
+      return alive(await uow.read.sessions.listActive(customerIds), at);
     },
 
     /**
@@ -188,8 +190,7 @@ export function createSessionService(deps: SessionServiceDeps) {
     /** Ends every other session of the customer; returns how many of them were still alive. */
     async revokeOthers(customerId: string, keepSessionId: string) {
       const at = clock.now();
-      const ended = await uow.read.sessions.revokeAllOf(customerId, 'revoked_others', at, keepSessionId);
-      return ended.filter((session) => !expired(session, at)).length;
+      return alive(await uow.read.sessions.revokeAllOf(customerId, 'revoked_others', at, keepSessionId), at).length;
     },
 
     /**
