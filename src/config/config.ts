@@ -60,6 +60,8 @@ export interface Config {
   readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
   /** Password hashes this process runs at once on libuv's thread pool; more wait their turn (password-hasher.ts). */
   readonly hashConcurrency: number;
+  /** Password hashes that may wait their turn; past them a sign-in, registration or password change is RATE_LIMITED. */
+  readonly hashQueueLimit: number;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit: number;
   readonly logLevel: string;
@@ -270,6 +272,7 @@ export function loadConfig(env: Env = process.env): Config {
       parallelism: 1,
     }),
     hashConcurrency: hashConcurrency(env),
+    hashQueueLimit: integer(env, 'KITH_HASH_QUEUE_LIMIT', 256, 1, 100_000),
     bodyLimit: integer(env, 'KITH_BODY_LIMIT_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || (production ? 'info' : 'warn'),
     delivery: delivery(env),

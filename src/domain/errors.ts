@@ -35,6 +35,8 @@ export const unauthenticated = (message: string) => new DomainError('UNAUTHENTIC
 export const forbidden = (message: string) => new DomainError('FORBIDDEN', message);
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new DomainError('RATE_LIMITED', message, undefined, retryAfterSeconds);
+/** The process has as many password hashes waiting as it allows: the caller should come back in a second. */
+export const passwordsBusy = () => rateLimited('Too many passwords are being checked right now: try again in a second.', 1);
 export const crmUnavailable = (message: string) => new DomainError('CRM_UNAVAILABLE', message);
 export const stepUpRequired = (message: string, methods: readonly string[]) =>
   new DomainError('STEP_UP_REQUIRED', message, undefined, undefined, methods);

@@ -66,7 +66,7 @@ export function createServices(deps: {
 }): Services {
   const uow = createUnitOfWork(deps.database, { settlePrincipalChanges: deps.settlePrincipalChanges, catalogCache: deps.catalogCache });
   const { clock } = deps;
-  const hasher = createArgon2Hasher(deps.config.argon2, deps.config.hashConcurrency);
+  const hasher = createArgon2Hasher(deps.config.argon2, deps.config.hashConcurrency, deps.config.hashQueueLimit);
   const passwordPolicy = createPasswordPolicy({ commonPasswords: loadCommonPasswords() });
   // Each second-factor module adds the source that reports whether a customer has enrolled it.
   const secondFactors = createSecondFactors(uow);

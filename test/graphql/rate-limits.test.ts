@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startKith, type TestKith, uniqueEmail } from '../support/kith.js';
 import { clientToken } from '../scim/scim-client.js';
@@ -121,6 +122,34 @@ describe('capture rate limit', () => {
     const limited = await captureFrom(ip);
     expect(limited.status).toBe(429);
     expect(limited.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+  });
+});
+
+describe('a process with passwords waiting', () => {
+  it('refuses sign-ins past its queue of hashes, before they count against the lockout', async () => {
+    // Slow hashes (64 MiB, three passes), one at a time, and one more waiting.
+    const r = await startKith({ KITH_HASH_CONCURRENCY: '1', KITH_HASH_QUEUE_LIMIT: '1', KITH_ARGON2_MEMORY_KIB: '65536', KITH_ARGON2_ITERATIONS: '3' });
+    const email = uniqueEmail();
+    // Hashes of the start (staff members made for the test) may still fill the queue: register once they are done.
+    for (let tries = 0; ; tries += 1) {
+      const { body } = await attemptOn(email, 'the right passphrase', someIp(), REGISTER, r);
+      if (body.data?.register) break;
+      expect(body.errors[0].extensions.code).toBe('RATE_LIMITED');
+      expect(tries).toBeLessThan(50);
+      await sleep(100);
+    }
+    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => attemptOn(email, `wrong ${i} passphrase`, someIp(), SIGN_IN, r)));
+    const refused = burst.filter((b) => b.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const b of refused) {
+      expect(b.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 1 });
+      expect(b.body.errors[0].message).toMatch(/^Too many passwords are being checked right now/);
+      expect(b.retryAfter).toBe('1');
+    }
+    const checked = burst.filter((b) => b.status === 200);
+    expect(checked.map((b) => b.body.errors[0].extensions.code)).toEqual(Array(8 - refused.length).fill('UNAUTHENTICATED'));
+    // Eight wrong passwords in a row would have locked the account (five do); the refused ones never counted.
+    expect((await attemptOn(email, 'the right passphrase', someIp(), SIGN_IN, r)).body.data.signIn.accessToken).toBeTruthy();
   });
 });
 

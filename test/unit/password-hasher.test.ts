@@ -1,7 +1,9 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createArgon2Hasher } from '../../src/auth/password-hasher.js';
+import { setImmediate as tick } from 'node:timers/promises';
 import { threadPoolSize } from '../../src/config/config.js';
+import { DomainError } from '../../src/domain/errors.js';
 
 /** argon2id's smallest settings Kith accepts (8 MiB, one pass): a few milliseconds a hash. */
 const QUICK = { memoryCost: 8_192, timeCost: 1, parallelism: 1 };
@@ -54,5 +56,23 @@ describe('createArgon2Hasher', () => {
     // Unbounded, every hash is queued on the pool before the signature, which waits for nearly all of them.
     const unbounded = await verificationsBeforeASignature(Number.POSITIVE_INFINITY);
     expect(unbounded).toBeGreaterThan(QUEUED / 2);
+  });
+
+  it('refuses a new hash at once, with RATE_LIMITED, while as many wait as it allows', async () => {
+    const hasher = createArgon2Hasher(QUICK, 1, 2);
+    const encoded = await hasher.hash(PASSWORD);
+    expect(hasher.busy()).toBe(false);
+    // One runs and two wait: the bound.
+    const admitted = [hasher.verify(encoded, PASSWORD), hasher.hash(PASSWORD), hasher.verify(encoded, PASSWORD)];
+    await tick();
+    expect(hasher.busy()).toBe(true);
+    const error = await hasher.hash(PASSWORD).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 1 });
+    // A verification is queued all the same: its attempt was counted already (callers ask busy() first).
+    const counted = hasher.verify(encoded, `${PASSWORD}!`);
+    expect(await Promise.all([...admitted, counted])).toEqual([true, expect.stringMatching(/^\$argon2id\$/), true, false]);
+    expect(hasher.busy()).toBe(false);
+    expect(await hasher.hash(PASSWORD)).toMatch(/^\$argon2id\$/);
   });
 });

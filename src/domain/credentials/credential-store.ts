@@ -17,8 +17,22 @@ export interface CredentialStore extends LockablePasswords {
   lockPassword(customerId: string): Promise<({ hash: string } & LockoutState) | null>;
 }
 
-/** Password hashing, run off the event loop. */
+/**
+ * Password hashing, run off the event loop, with a bound on the hashes waiting their turn: past it, hash()
+ * refuses at once with RATE_LIMITED (passwordsBusy) rather than queue more.
+ */
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
+  /**
+   * Never refused: an attempt to verify is counted against its lockout first, so its caller asks busy()
+   * before it counts (password-attempts.ts), and an attempt counted is always checked.
+   */
   verify(hash: string, password: string): Promise<boolean>;
+  /** Whether as many hashes wait as the bound allows. */
+  busy(): boolean;
+  /**
+   * The hash of a random secret, made as the hasher is (before any request can fill its queue): an attempt
+   * with nothing to check against is verified against it, so it costs the same work.
+   */
+  dummyHash(): Promise<string>;
 }

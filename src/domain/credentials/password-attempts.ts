@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { badInput } from '../errors.js';
+import { badInput, passwordsBusy } from '../errors.js';
 import { afterSuccess, type LockoutPolicy, type LockoutState } from '../sessions/lockout.js';
 import type { Stores, UnitOfWork } from '../stores.js';
 import type { PasswordHasher } from './credential-store.js';
@@ -36,26 +36,33 @@ export function createPasswordAttempts(deps: {
   clock: Clock;
   hasher: PasswordHasher;
   lockout: LockoutPolicy;
-  newId: () => string;
   passwords: (stores: Stores) => LockablePasswords;
 }) {
   const store = deps.passwords(deps.uow.read);
-  // Made at start, so the first unknown account costs no more than later ones.
-  const dummyHash = deps.hasher.hash(`kith-dummy-${deps.newId()}`);
 
   /**
    * Whether `password` (as typed; compared in NFKC form) matches `hash`, the hash of an attempt already
    * counted; a null hash (nobody, or locked) is checked against the dummy hash and never matches.
    */
   async function matches(hash: string | null, password: string): Promise<boolean> {
-    const verified = await deps.hasher.verify(hash ?? (await dummyHash), password.normalize('NFKC'));
+    const verified = await deps.hasher.verify(hash ?? (await deps.hasher.dummyHash()), password.normalize('NFKC'));
     return hash !== null && verified;
+  }
+
+  /**
+   * Refuses the attempt (RATE_LIMITED) when the hasher would refuse its hash: called before the attempt is
+   * counted against the lockout, so a refusal for a busy process never locks anybody.
+   */
+  function refuseWhenBusy(): void {
+    if (deps.hasher.busy()) throw passwordsBusy();
   }
 
   return {
     matches,
+    refuseWhenBusy,
     /** Counts the attempt on `id` (null is nobody), checks the password, and a right one clears the lockout. */
     async verify(id: string | null, password: string): Promise<boolean> {
+      refuseWhenBusy();
       const hash = await store.countFailure(id ?? NOBODY, deps.lockout, deps.clock.now());
       if (!(await matches(hash, password)) || id === null) return false;
       await store.saveLockout(id, afterSuccess());

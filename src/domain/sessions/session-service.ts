@@ -125,6 +125,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         { limiter: deps.signInLimits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
         { limiter: deps.signInLimits.perAccount, key: email.toLowerCase() },
       ]);
+      passwords.refuseWhenBusy();
       const counted = await uow.read.credentials.countSignInFailure(email, deps.lockout, clock.now());
       if (!(await passwords.matches(counted?.hash ?? null, command.password)) || !counted) throw wrongCredentials();
       // Opening the session clears the lockout, in the statement that records it.
