@@ -30,6 +30,8 @@ export const permissionMap = {
     register: isSignedOut,
     signIn: isAnyone,
     refresh: isAnyone,
+    startRecovery: isAnyone,
+    completeRecovery: isAnyone,
     staffSignIn: isAnyone,
     signOut: isCustomer,
     staffSignOut: isStaffMember,

@@ -67,6 +67,20 @@ export interface Config {
   readonly logLevel: string;
   /** Outbound delivery to connectors (see delivery()). */
   readonly delivery: DeliveryConfig;
+  /** Password recovery by email (see recovery()). */
+  readonly recovery: RecoveryConfig;
+}
+
+export interface RecoveryConfig {
+  /** Where recovery mail is sent through (smtp:// or smtps://); null turns recovery off. */
+  readonly smtpUrl: string | null;
+  /** The From of recovery mail. */
+  readonly mailFrom: string;
+  /** The frontend's page that takes a code: the mail links to it with `#code=<code>`; null sends the code alone. */
+  readonly pageUrl: string | null;
+  readonly codeTtlSeconds: number;
+  readonly perIpPerMinute: number;
+  readonly perEmailPerHour: number;
 }
 
 export interface DeliveryConfig {
@@ -105,6 +119,26 @@ function hashConcurrency(env: Env): number {
     throw new ConfigError(`KITH_HASH_CONCURRENCY (${value}) must not exceed libuv's thread pool (UV_THREADPOOL_SIZE: ${pool}): raise UV_THREADPOOL_SIZE as well.`);
   }
   return value;
+}
+
+/** Password recovery: off without KITH_SMTP_URL; the URLs are checked here so a typo fails at start. */
+function recovery(env: Env): RecoveryConfig {
+  const smtpUrl = env.KITH_SMTP_URL || null;
+  if (smtpUrl !== null && !(URL.canParse(smtpUrl) && /^smtps?:$/.test(new URL(smtpUrl).protocol))) {
+    throw new ConfigError('KITH_SMTP_URL must be an smtp:// or smtps:// URL, such as smtps://user:password@smtp.example.com:465.');
+  }
+  const pageUrl = env.KITH_RECOVERY_URL || null;
+  if (pageUrl !== null && !(URL.canParse(pageUrl) && /^https?:$/.test(new URL(pageUrl).protocol) && !new URL(pageUrl).hash)) {
+    throw new ConfigError(`KITH_RECOVERY_URL must be an http(s) URL without a fragment (the code goes there), got "${pageUrl}".`);
+  }
+  return Object.freeze({
+    smtpUrl,
+    mailFrom: env.KITH_MAIL_FROM || 'Kith <no-reply@localhost>',
+    pageUrl,
+    codeTtlSeconds: integer(env, 'KITH_RECOVERY_CODE_SECONDS', 1800, 300, 86_400),
+    perIpPerMinute: integer(env, 'KITH_RECOVERIES_PER_IP', 10, 1, 1_000_000),
+    perEmailPerHour: integer(env, 'KITH_RECOVERIES_PER_EMAIL', 5, 1, 1_000_000),
+  });
 }
 
 /** Outside production only: a stable secret, so a development store's keys survive restarts. */
@@ -276,5 +310,6 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimit: integer(env, 'KITH_BODY_LIMIT_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || (production ? 'info' : 'warn'),
     delivery: delivery(env),
+    recovery: recovery(env),
   });
 }

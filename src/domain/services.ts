@@ -9,6 +9,7 @@ import type { SecondFactors } from './factors/second-factors.js';
 import type { TotpService } from './factors/totp-service.js';
 import type { ChangeLog } from './events/change-log.js';
 import type { PasswordService } from './credentials/password-service.js';
+import type { RecoveryService } from './credentials/recovery-service.js';
 import type { ServiceClientService } from './principals/client-service.js';
 import type { StaffService } from './principals/staff-service.js';
 import type { ConnectorService } from './delivery/connector-service.js';
@@ -31,6 +32,7 @@ export interface Services {
   crm: CrmService;
   stepUp: StepUpGuard;
   passwords: PasswordService;
+  recovery: RecoveryService;
   staff: StaffService;
   clients: ServiceClientService;
   emailChange: EmailChange;

@@ -30,6 +30,7 @@ import { registerScimRoutes } from './scim-routes.js';
 import { registerTokenEndpoint } from './token-endpoint.js';
 import { registerWellKnown } from './well-known.js';
 import { createDeliveryWorker, type DeliveryWorker } from './delivery-worker.js';
+import { createRecoveryMailer } from './recovery-mailer.js';
 
 export interface Kith {
   readonly app: FastifyInstance;
@@ -117,7 +118,18 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
   const app = Fastify({ bodyLimit: config.bodyLimit, logger: { level: config.logLevel }, trustProxy: config.trustProxy });
   const principals = await startPrincipals(config, database, (message, details) => app.log.warn(details, message));
   try {
-    const services = createServices({ config, database, clock, accessTokens, settlePrincipalChanges: principals.settle, catalogCache: principals.catalogCache });
+    const { smtpUrl } = config.recovery;
+    const recoveryMailer = smtpUrl ? createRecoveryMailer({ ...config.recovery, smtpUrl }) : null;
+    const services = createServices({
+      config,
+      database,
+      clock,
+      accessTokens,
+      settlePrincipalChanges: principals.settle,
+      catalogCache: principals.catalogCache,
+      recoveryMailer,
+      onMailError: (error) => app.log.error({ err: describeForLog(error) }, 'a recovery mail could not be sent'),
+    });
     if (config.bootstrapAdmin) await services.staff.createFirstAdmin({ ...config.bootstrapAdmin, name: 'Administrator' });
     const resolveViewer = createViewerResolver({ verifyAccessToken: accessTokens.verify, loadPrincipal: createPrincipalLoader(services, principals.cache, () => clock.now().getTime()) });
 
@@ -213,6 +225,7 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
       async close() {
         await delivery.stop();
         await app.close();
+        recoveryMailer?.close();
         await principals.close();
         if (ownsDatabase) await database.close();
       },

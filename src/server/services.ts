@@ -23,6 +23,8 @@ import { createSessionService } from '../domain/sessions/session-service.js';
 import { createStepUpGuard } from '../domain/sessions/step-up.js';
 import { createProvisioningService } from '../domain/scim/provisioning-service.js';
 import { createPasswordService } from '../domain/credentials/password-service.js';
+import { createRecoveryService, type RecoveryMailer } from '../domain/credentials/recovery-service.js';
+import { passwordRecoveryCodes } from '../auth/password-recovery-codes.js';
 import { createPasskeyService, passkeySource } from '../domain/passkeys/passkey-service.js';
 import { createAccountErasure } from '../domain/privacy/account-erasure.js';
 import { createDataExport } from '../domain/privacy/data-export.js';
@@ -63,6 +65,10 @@ export function createServices(deps: {
   settlePrincipalChanges?: () => Promise<void>;
   /** The process's cache of both catalogs, kept true by the same announcements. */
   catalogCache?: CatalogCache;
+  /** Sends recovery codes; absent, password recovery is off. */
+  recoveryMailer?: RecoveryMailer | null;
+  /** A recovery mail that could not be sent. */
+  onMailError?: (error: unknown) => void;
 }): Services {
   const uow = createUnitOfWork(deps.database, { settlePrincipalChanges: deps.settlePrincipalChanges, catalogCache: deps.catalogCache });
   const { clock } = deps;
@@ -79,9 +85,10 @@ export function createServices(deps: {
     lockout: deps.config.lockout,
     issuer: deps.config.totpIssuer,
   });
-  /** A limiter of `points` attempts a minute per key, in the store every process shares. */
-  const perMinute = (name: string, points: number) =>
-    createAttemptLimiter(deps.database, { name, secret: deps.config.keyEncryptionKey, points, durationSeconds: 60 });
+  /** A limiter of `points` attempts per key in `durationSeconds`, in the store every process shares. */
+  const limiter = (name: string, points: number, durationSeconds: number) =>
+    createAttemptLimiter(deps.database, { name, secret: deps.config.keyEncryptionKey, points, durationSeconds });
+  const perMinute = (name: string, points: number) => limiter(name, points, 60);
   // One limiter per kind of key: sign-ins count per email (staff emails apart), step-ups per customer,
   // each with its own budget; the lockout behind them is per account and shared by sign-in and step-up.
   const signInLimits = {
@@ -137,6 +144,21 @@ export function createServices(deps: {
     }),
     stepUp,
     passwords: createPasswordService({ uow, clock, hasher, policy: passwordPolicy, stepUp }),
+    recovery: createRecoveryService({
+      uow,
+      clock,
+      newId: randomUUID,
+      hasher,
+      policy: passwordPolicy,
+      codes: passwordRecoveryCodes,
+      mailer: deps.recoveryMailer ?? null,
+      ttlSeconds: deps.config.recovery.codeTtlSeconds,
+      limits: {
+        perIp: perMinute('recovery-ip', deps.config.recovery.perIpPerMinute),
+        perEmail: limiter('recovery-email', deps.config.recovery.perEmailPerHour, 3600),
+      },
+      onMailError: deps.onMailError ?? (() => undefined),
+    }),
     sessions,
     passkeys: createPasskeyService({
       uow,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { CredentialStore } from '../domain/credentials/credential-store.js';
-import type { Db } from './database.js';
+import { type Db, executedRows } from './database.js';
 import { prepareFailureCount } from './password-lockout.js';
-import { credentials, customers } from './tables/index.js';
+import { credentials, customers, passwordRecoveryCodes } from './tables/index.js';
 
 const isPassword = eq(credentials.kind, 'password');
 const lockoutColumns = { table: credentials, failedAttempts: credentials.failedAttempts, lockouts: credentials.lockouts, lockedUntil: credentials.lockedUntil };
@@ -69,6 +69,44 @@ export function createCredentialStore(db: Db, prepared?: ReturnType<typeof prepa
         .from(credentials)
         .where(and(eq(credentials.customerId, customerId), eq(credentials.kind, 'password')));
       return row?.hash ?? null;
+    },
+    async createRecoveryCode(email, code) {
+      const result = await db.execute(sql`
+        with target as (
+          select ${customers.id} as id, ${customers.email} as email
+          from ${customers} join ${credentials} on ${credentials.customerId} = ${customers.id} and ${isPassword}
+          where lower(${customers.email}) = lower(${email}) and ${customers.status} = 'REGISTERED'
+        ), inserted as (
+          insert into ${passwordRecoveryCodes} (id, customer_id, code_hash, expires_at, created_at)
+          select ${code.id}::uuid, id, ${code.codeHash}, ${code.expiresAt.toISOString()}::timestamptz, ${code.createdAt.toISOString()}::timestamptz
+          from target
+          returning customer_id
+        )
+        select target.id as customer_id, target.email from target join inserted on inserted.customer_id = target.id`);
+      const [row] = executedRows(result);
+      return row ? { customerId: String(row.customer_id), email: String(row.email) } : null;
+    },
+    async findRecoveryCode(codeHash, at, lock = false) {
+      const query = db
+        .select({ customerId: passwordRecoveryCodes.customerId, email: customers.email })
+        .from(passwordRecoveryCodes)
+        .innerJoin(customers, eq(customers.id, passwordRecoveryCodes.customerId))
+        .where(
+          and(
+            eq(passwordRecoveryCodes.codeHash, codeHash),
+            isNull(passwordRecoveryCodes.usedAt),
+            gt(passwordRecoveryCodes.expiresAt, at),
+            eq(customers.status, 'REGISTERED'),
+          ),
+        );
+      const [row] = lock ? await query.for('update', { of: passwordRecoveryCodes }) : await query;
+      return row && row.email !== null ? { customerId: row.customerId, email: row.email } : null;
+    },
+    async useRecoveryCodes(customerId, at) {
+      await db
+        .update(passwordRecoveryCodes)
+        .set({ usedAt: at })
+        .where(and(eq(passwordRecoveryCodes.customerId, customerId), isNull(passwordRecoveryCodes.usedAt)));
     },
   };
 }

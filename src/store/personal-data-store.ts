@@ -5,13 +5,35 @@ import { toCustomer } from './customer-store.js';
 import type { Db } from './database.js';
 import type { PrincipalWritten } from './principal-changes.js';
 import { sessionColumns } from './session-store.js';
-import { connectors, credentials, customers, deliveries, erasureNotices, events, passkeys, recoveryCodes, scimUsers, sessions, totpFactors, webauthnChallenges } from './tables/index.js';
+import {
+  connectors,
+  credentials,
+  customers,
+  deliveries,
+  erasureNotices,
+  events,
+  passkeys,
+  passwordRecoveryCodes,
+  recoveryCodes,
+  scimUsers,
+  sessions,
+  totpFactors,
+  webauthnChallenges,
+} from './tables/index.js';
 
 /** A session's columns for the export: the domain's, and why it ended. */
 const sessionRecordColumns = { ...sessionColumns, revokeReason: sessions.revokeReason };
 
 /** The tables that hold a customer's secrets and traces, one or more rows each, keyed by customer_id. */
-type OwnedTable = typeof credentials | typeof totpFactors | typeof recoveryCodes | typeof passkeys | typeof webauthnChallenges | typeof sessions | typeof scimUsers;
+type OwnedTable =
+  | typeof credentials
+  | typeof passwordRecoveryCodes
+  | typeof totpFactors
+  | typeof recoveryCodes
+  | typeof passkeys
+  | typeof webauthnChallenges
+  | typeof sessions
+  | typeof scimUsers;
 
 /** `announced` runs after erasure, which ends the customer's sessions (see src/store/principal-changes.ts). */
 export function createPersonalDataStore(db: Db, announced: PrincipalWritten = () => {}): PersonalDataStore {
@@ -69,6 +91,8 @@ export function createPersonalDataStore(db: Db, announced: PrincipalWritten = ()
 
     async erase(customerId, at) {
       const password = (await removeAll(credentials, customerId)) > 0;
+      // Codes mailed for password recovery: unusable once the status is DELETED, removed all the same.
+      await removeAll(passwordRecoveryCodes, customerId);
       const totp = (await removeAll(totpFactors, customerId)) > 0;
       const codes = await removeAll(recoveryCodes, customerId);
       // Challenges first: they belong to sessions as well as to the customer.

@@ -19,7 +19,7 @@ export function testDatabase(): Promise<Database> {
 export const ADMIN_EMAIL = 'admin@kith.test';
 export const ADMIN_PASSWORD = 'test administrator passphrase';
 /** Every test request comes from 127.0.0.1: shared servers get limits no suite reaches; tests of the limits set their own. */
-export const TEST_LIMITS = { KITH_SIGNIN_ATTEMPTS_PER_IP: '1000000', KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT: '1000000', KITH_REGISTRATIONS_PER_IP: '1000000', KITH_CAPTURES_PER_IP: '1000000' };
+export const TEST_LIMITS = { KITH_SIGNIN_ATTEMPTS_PER_IP: '1000000', KITH_SIGNIN_ATTEMPTS_PER_ACCOUNT: '1000000', KITH_REGISTRATIONS_PER_IP: '1000000', KITH_CAPTURES_PER_IP: '1000000', KITH_RECOVERIES_PER_IP: '1000000' };
 export const KEY_ENCRYPTION_KEY = 'test-key-encryption-key-0123456789abcdef01234';
 
 export interface GraphQLResponse<T = Record<string, any>> {

@@ -52,7 +52,32 @@ describe('loadConfig', () => {
       bodyLimit: 256 * 1024,
       logLevel: 'warn',
       delivery: { worker: true, pollMs: 1_000, maxAttempts: 10, timeoutMs: 10_000, leaseMs: 60_000, backoffBaseMs: 1_000, backoffCapMs: 300_000 },
+      recovery: { smtpUrl: null, mailFrom: 'Kith <no-reply@localhost>', pageUrl: null, codeTtlSeconds: 1800, perIpPerMinute: 10, perEmailPerHour: 5 },
     });
+  });
+
+  it('reads password recovery: on with an SMTP URL, and its page only as an http(s) URL without a fragment', () => {
+    const recovery = loadConfig({
+      KITH_SMTP_URL: 'smtps://kith:secret@smtp.example.com:465',
+      KITH_MAIL_FROM: 'Shop <accounts@shop.example>',
+      KITH_RECOVERY_URL: 'https://shop.example/recover',
+      KITH_RECOVERY_CODE_SECONDS: '900',
+      KITH_RECOVERIES_PER_IP: '20',
+      KITH_RECOVERIES_PER_EMAIL: '3',
+    }).recovery;
+    expect(recovery).toEqual({
+      smtpUrl: 'smtps://kith:secret@smtp.example.com:465',
+      mailFrom: 'Shop <accounts@shop.example>',
+      pageUrl: 'https://shop.example/recover',
+      codeTtlSeconds: 900,
+      perIpPerMinute: 20,
+      perEmailPerHour: 3,
+    });
+    for (const url of ['http://smtp.example.com', 'smtp.example.com:25']) expect(configErrorOf({ KITH_SMTP_URL: url }).message).toMatch(/^KITH_SMTP_URL must be an smtp/);
+    for (const url of ['ftp://shop.example/recover', 'https://shop.example/#/recover', 'recover']) {
+      expect(configErrorOf({ KITH_RECOVERY_URL: url }).message).toMatch(/^KITH_RECOVERY_URL must be an http\(s\) URL/);
+    }
+    expect(configErrorOf({ KITH_RECOVERY_CODE_SECONDS: '299' }).message).toMatch(/^KITH_RECOVERY_CODE_SECONDS must be a whole number from 300/);
   });
 
   it('takes the bootstrap administrator only as an email and password together', () => {

@@ -15,6 +15,18 @@ export interface CredentialStore extends LockablePasswords {
   findPasswordHash(customerId: string): Promise<string | null>;
   /** The password hash with its lockout state, locked until the transaction ends; null without a password. */
   lockPassword(customerId: string): Promise<({ hash: string } & LockoutState) | null>;
+  /**
+   * Records a recovery code for the REGISTERED customer with a password and this email (case-insensitive),
+   * in one statement whether or not there is one; that customer's id and email as stored, or null.
+   */
+  createRecoveryCode(email: string, code: { id: string; codeHash: string; expiresAt: Date; createdAt: Date }): Promise<{ customerId: string; email: string } | null>;
+  /**
+   * The REGISTERED customer a recovery code neither used nor expired at `at` belongs to, or null; with
+   * `lock`, the code's row stays locked until the transaction ends.
+   */
+  findRecoveryCode(codeHash: string, at: Date, lock?: boolean): Promise<{ customerId: string; email: string } | null>;
+  /** Marks every unused recovery code of the customer used. */
+  useRecoveryCodes(customerId: string, at: Date): Promise<void>;
 }
 
 /**

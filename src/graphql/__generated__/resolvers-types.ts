@@ -187,6 +187,13 @@ export type ClientScope =
   /** Pull segments by query. */
   | 'SEGMENTS_READ';
 
+export type CompleteRecoveryInput = {
+  /** The code from the recovery mail (the part after `#code=` in its link). */
+  code: Scalars['String']['input'];
+  /** The new password, under the same policy as at registration. */
+  newPassword: Scalars['String']['input'];
+};
+
 /** The TOTP is on. The recovery codes are shown only here: the customer should store them somewhere safe. */
 export type ConfirmTotpPayload = {
   __typename?: 'ConfirmTotpPayload';
@@ -610,6 +617,11 @@ export type Mutation = {
    */
   changeStaffPassword: StaffSessionPayload;
   /**
+   * Sets a new password with a code from startRecovery: every code of the account is used up, any lockout
+   * lifted and every session ended. A wrong, used or expired code is BAD_USER_INPUT on `code`. Anyone.
+   */
+  completeRecovery: Scalars['Boolean']['output'];
+  /**
    * Turns the pending TOTP on with a first code. From then on every `staffSignIn` needs a code; every token
    * the member holds ends, and the payload carries a new one (acr `mfa`) for this client. A wrong code is
    * BAD_USER_INPUT on `code` and counts towards the TOTP's lockout. Staff only.
@@ -761,6 +773,13 @@ export type Mutation = {
    */
   startPasskeyStepUp: PasskeyCeremony;
   /**
+   * Starts password recovery: mails a one-time code to the registered account with this email, if there is
+   * one. Always true, with the same work whether or not the email has an account. RATE_LIMITED past
+   * KITH_RECOVERIES_PER_IP a minute from one address or KITH_RECOVERIES_PER_EMAIL an hour for one email;
+   * FORBIDDEN when the server has no KITH_SMTP_URL to send mail with. Anyone.
+   */
+  startRecovery: Scalars['Boolean']['output'];
+  /**
    * Proves again who the signed-in customer is and returns an access token with a fresh auth_time. Sensitive
    * actions (changing the password or email, adding or removing a factor or device) need one within the
    * step-up window, and with a second factor (acr `mfa`) once the customer has one; otherwise they fail with
@@ -806,6 +825,12 @@ export type MutationChangePasswordArgs = {
 /** The root of every write. */
 export type MutationChangeStaffPasswordArgs = {
   input: ChangeStaffPasswordInput;
+};
+
+
+/** The root of every write. */
+export type MutationCompleteRecoveryArgs = {
+  input: CompleteRecoveryInput;
 };
 
 
@@ -992,6 +1017,12 @@ export type MutationSignInArgs = {
 /** The root of every write. */
 export type MutationStaffSignInArgs = {
   input: StaffSignInInput;
+};
+
+
+/** The root of every write. */
+export type MutationStartRecoveryArgs = {
+  email: Scalars['String']['input'];
 };
 
 
@@ -1502,6 +1533,7 @@ export type ResolversTypes = {
   ChangePasswordInput: ChangePasswordInput;
   ChangeStaffPasswordInput: ChangeStaffPasswordInput;
   ClientScope: ClientScope;
+  CompleteRecoveryInput: CompleteRecoveryInput;
   ConfirmTotpPayload: ResolverTypeWrapper<ConfirmTotpPayload>;
   Connector: ResolverTypeWrapper<ConnectorModel>;
   ConnectorHealth: ResolverTypeWrapper<ConnectorHealth>;
@@ -1582,6 +1614,7 @@ export type ResolversParentTypes = {
   ChangeEventEdge: Omit<ChangeEventEdge, 'node'> & { node: ResolversParentTypes['ChangeEvent'] };
   ChangePasswordInput: ChangePasswordInput;
   ChangeStaffPasswordInput: ChangeStaffPasswordInput;
+  CompleteRecoveryInput: CompleteRecoveryInput;
   ConfirmTotpPayload: ConfirmTotpPayload;
   Connector: ConnectorModel;
   ConnectorHealth: ConnectorHealth;
@@ -1834,6 +1867,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   changeEmail?: Resolver<ResolversTypes['ChangeEmailPayload'], ParentType, ContextType, RequireFields<MutationChangeEmailArgs, 'input'>>;
   changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   changeStaffPassword?: Resolver<ResolversTypes['StaffSessionPayload'], ParentType, ContextType, RequireFields<MutationChangeStaffPasswordArgs, 'input'>>;
+  completeRecovery?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationCompleteRecoveryArgs, 'input'>>;
   confirmStaffTotp?: Resolver<ResolversTypes['StaffSessionPayload'], ParentType, ContextType, RequireFields<MutationConfirmStaffTotpArgs, 'code'>>;
   confirmTotp?: Resolver<ResolversTypes['ConfirmTotpPayload'], ParentType, ContextType, RequireFields<MutationConfirmTotpArgs, 'code'>>;
   createConnector?: Resolver<ResolversTypes['Connector'], ParentType, ContextType, RequireFields<MutationCreateConnectorArgs, 'input'>>;
@@ -1874,6 +1908,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   staffSignOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startPasskeyRegistration?: Resolver<ResolversTypes['PasskeyCeremony'], ParentType, ContextType>;
   startPasskeyStepUp?: Resolver<ResolversTypes['PasskeyCeremony'], ParentType, ContextType>;
+  startRecovery?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationStartRecoveryArgs, 'email'>>;
   stepUp?: Resolver<ResolversTypes['StepUpPayload'], ParentType, ContextType, RequireFields<MutationStepUpArgs, 'input'>>;
   testConnector?: Resolver<ResolversTypes['ConnectorTestResult'], ParentType, ContextType, RequireFields<MutationTestConnectorArgs, 'id'>>;
   unlockCustomer?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationUnlockCustomerArgs, 'id'>>;

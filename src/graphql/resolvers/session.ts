@@ -41,6 +41,14 @@ export const sessionResolvers: Resolvers = {
     signIn: async (_, { input }, ctx) =>
       payload(await ctx.services.sessions.signIn({ ...input, userAgent: ctx.request.userAgent, ip: ctx.request.ip }), ctx),
     refresh: async (_, { refreshToken }, ctx) => payload(await ctx.services.sessions.refresh(refreshToken), ctx),
+    startRecovery: async (_, { email }, { services, request }) => {
+      await services.recovery.start({ email, ip: request.ip });
+      return true;
+    },
+    completeRecovery: async (_, { input }, { services, actor }) => {
+      await services.recovery.complete(input, actor);
+      return true;
+    },
     signOut: async (_, __, { viewer, services }) => {
       if (viewer.role !== 'CUSTOMER') return false;
       await services.sessions.signOut(viewer.sessionId);

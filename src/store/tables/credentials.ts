@@ -1,4 +1,4 @@
-import { integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { customers } from './customers.js';
 
 /**
@@ -24,4 +24,23 @@ export const credentials = pgTable(
   },
   // The unique key's lead column serves lookups by customer too, so there is no separate index on it.
   (t) => [unique('credentials_customer_kind_key').on(t.customerId, t.kind)],
+);
+
+/**
+ * Password recovery: a code mailed to a registered customer, stored only as its SHA-256 (the code is 256
+ * random bits), good once until it expires. Setting a password marks every code of the customer used.
+ */
+export const passwordRecoveryCodes = pgTable(
+  'password_recovery_codes',
+  {
+    id: uuid('id').primaryKey(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull().unique(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true, precision: 3 }),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [index('password_recovery_codes_customer_idx').on(t.customerId)],
 );

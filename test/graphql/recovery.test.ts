@@ -1,0 +1,187 @@
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startClockedKith, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
+import { REGISTER } from './operations.js';
+
+/** A mail the sink received, parsed as a mail client would. */
+interface ReceivedMail {
+  to: string;
+  from: string;
+  subject: string;
+  text: string;
+}
+
+/** An SMTP server on 127.0.0.1 (smtp-server) that keeps every mail it is sent. */
+async function startSmtpSink() {
+  const mails: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          const to = Array.isArray(mail.to) ? mail.to.flatMap((a) => a.value) : (mail.to?.value ?? []);
+          mails.push({ to: to.map((a) => a.address ?? '').join(','), from: mail.from?.text ?? '', subject: mail.subject ?? '', text: mail.text ?? '' });
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    /** The mails to `address`, once at least `count` have come (the mail leaves after the answer). */
+    async mailsTo(address: string, count = 1): Promise<ReceivedMail[]> {
+      for (let waited = 0; waited < 5_000; waited += 20) {
+        const found = mails.filter((m) => m.to === address.toLowerCase());
+        if (found.length >= count) return found;
+        await sleep(20);
+      }
+      throw new Error(`no mail to ${address} within 5 s`);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const START = `mutation($email: String!) { startRecovery(email: $email) }`;
+const COMPLETE = `mutation($input: CompleteRecoveryInput!) { completeRecovery(input: $input) }`;
+const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { accessToken } }`;
+const ME = `{ me { id } }`;
+const PASSWORD = 'the first passphrase';
+const NEW_PASSWORD = 'a brand new passphrase';
+
+/** The code in a recovery mail's link. */
+const codeIn = (mail: ReceivedMail) => /#code=([A-Za-z0-9_-]{43})\b/.exec(mail.text)?.[1] ?? null;
+
+let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+let k: TestKith;
+beforeAll(async () => {
+  sink = await startSmtpSink();
+  k = await startKith({ KITH_SMTP_URL: sink.url, KITH_MAIL_FROM: 'Shop <accounts@shop.test>', KITH_RECOVERY_URL: 'https://shop.test/recover' });
+});
+afterAll(() => sink?.close());
+
+async function registeredWithSession() {
+  const email = uniqueEmail();
+  await k.ok(REGISTER, { input: { email, password: PASSWORD } });
+  const { signIn } = await k.ok(SIGN_IN, { input: { email, password: PASSWORD } });
+  return { email, token: signIn.accessToken as string };
+}
+
+describe('password recovery', () => {
+  it('mails a one-time code that sets a new password and ends every session', async () => {
+    const { email, token } = await registeredWithSession();
+    expect(await k.ok(START, { email: email.toUpperCase() })).toEqual({ startRecovery: true });
+    const [mail] = await sink.mailsTo(email);
+    expect(mail).toMatchObject({ from: '"Shop" <accounts@shop.test>', subject: 'Reset your password' });
+    expect(mail!.text).toContain('https://shop.test/recover#code=');
+    const code = codeIn(mail!);
+    expect(code).not.toBeNull();
+
+    expect(await k.ok(COMPLETE, { input: { code, newPassword: NEW_PASSWORD } })).toEqual({ completeRecovery: true });
+    // The session from before is over, the old password is refused, the new one works.
+    expect((await k.gql(ME, {}, { token })).status).toBe(401);
+    expect((await k.gql(SIGN_IN, { input: { email, password: PASSWORD } })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await k.ok(SIGN_IN, { input: { email, password: NEW_PASSWORD } })).signIn.accessToken).toBeTruthy();
+    // A code works once.
+    const again = await k.gql(COMPLETE, { input: { code, newPassword: 'yet another passphrase' } });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code' });
+  });
+
+  it('answers the same for an email without an account, and mails nothing', async () => {
+    const nobody = uniqueEmail();
+    const light = uniqueEmail();
+    await k.ok(`mutation($input: CaptureInput!) { capture(input: $input) { created } }`, { input: { email: light } });
+    expect(await k.ok(START, { email: nobody })).toEqual({ startRecovery: true });
+    expect(await k.ok(START, { email: light })).toEqual({ startRecovery: true });
+    // A registered customer asked after them: once that mail is in, the earlier two would have been too.
+    const { email } = await registeredWithSession();
+    await k.ok(START, { email });
+    await sink.mailsTo(email);
+    expect(sink.mails.filter((m) => m.to === nobody || m.to === light)).toEqual([]);
+  });
+
+  it('lifts a lockout, and a used code leaves the others of the account used too', async () => {
+    const { email } = await registeredWithSession();
+    for (let i = 0; i < 5; i += 1) await k.gql(SIGN_IN, { input: { email, password: `wrong guess ${i}` } });
+    expect((await k.gql(SIGN_IN, { input: { email, password: PASSWORD } })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await k.ok(START, { email });
+    await k.ok(START, { email });
+    const [first, second] = (await sink.mailsTo(email, 2)).map(codeIn);
+    expect(first).not.toBe(second);
+    await k.ok(COMPLETE, { input: { code: second, newPassword: NEW_PASSWORD } });
+    expect((await k.ok(SIGN_IN, { input: { email, password: NEW_PASSWORD } })).signIn.accessToken).toBeTruthy();
+    expect((await k.gql(COMPLETE, { input: { code: first, newPassword: 'yet another passphrase' } })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('checks the new password against the policy, and keeps the code for a better one', async () => {
+    const { email } = await registeredWithSession();
+    await k.ok(START, { email });
+    const code = codeIn((await sink.mailsTo(email))[0]!);
+    const weak = await k.gql(COMPLETE, { input: { code, newPassword: 'password' } });
+    expect(weak.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await k.ok(COMPLETE, { input: { code, newPassword: NEW_PASSWORD } })).toEqual({ completeRecovery: true });
+  });
+
+  it('lets only one of two concurrent uses of a code through', async () => {
+    const { email } = await registeredWithSession();
+    await k.ok(START, { email });
+    const code = codeIn((await sink.mailsTo(email))[0]!);
+    const both = await Promise.all(['first new passphrase', 'second new passphrase'].map((newPassword) => k.gql(COMPLETE, { input: { code, newPassword } })));
+    const codes = both.map((r) => (r.errors ? r.errors[0]!.extensions!.code : 'OK')).sort();
+    expect(codes).toEqual(['BAD_USER_INPUT', 'OK']);
+  });
+
+  it('refuses a made-up code', async () => {
+    for (const code of ['', 'x'.repeat(201), 'A'.repeat(43)]) {
+      const result = await k.gql(COMPLETE, { input: { code, newPassword: NEW_PASSWORD } });
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code' });
+    }
+  });
+
+  it('lets a code expire after KITH_RECOVERY_CODE_SECONDS', async () => {
+    const clocked = await startClockedKith({ KITH_SMTP_URL: sink.url, KITH_RECOVERY_CODE_SECONDS: '600' });
+    try {
+      const email = uniqueEmail();
+      await clocked.ok(REGISTER, { input: { email, password: PASSWORD } });
+      await clocked.ok(START, { email });
+      const [mail] = await sink.mailsTo(email);
+      // Without KITH_RECOVERY_URL the mail carries the code alone.
+      expect(mail!.text).not.toContain('#code=');
+      const code = /\n\n([A-Za-z0-9_-]{43})\n/.exec(mail!.text)?.[1];
+      expect(code).toBeTruthy();
+      clocked.advance(601_000);
+      expect((await clocked.gql(COMPLETE, { input: { code, newPassword: NEW_PASSWORD } })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect((await clocked.ok(SIGN_IN, { input: { email, password: PASSWORD } })).signIn.accessToken).toBeTruthy();
+    } finally {
+      await clocked.close();
+    }
+  });
+
+  it('limits requests per email and per address, with 429 and Retry-After', async () => {
+    const limited = await startKith({ KITH_SMTP_URL: sink.url, KITH_RECOVERIES_PER_EMAIL: '2', KITH_RECOVERIES_PER_IP: '4', KITH_TRUST_PROXY: '127.0.0.1' });
+    const ask = (email: string, ip: string) =>
+      fetch(limited.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ query: START, variables: { email } }) });
+    const email = uniqueEmail();
+    expect((await ask(email, '10.9.0.1')).status).toBe(200);
+    expect((await ask(email, '10.9.0.2')).status).toBe(200);
+    const perEmail = await ask(email, '10.9.0.3');
+    expect(perEmail.status).toBe(429);
+    expect(perEmail.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(((await perEmail.json()) as any).errors[0].message).toMatch(/^Too many recovery attempts/);
+    for (let i = 0; i < 4; i += 1) expect((await ask(uniqueEmail(), '10.9.1.1')).status).toBe(200);
+    expect((await ask(uniqueEmail(), '10.9.1.1')).status).toBe(429);
+  });
+
+  it('is off without KITH_SMTP_URL: FORBIDDEN, saying why', async () => {
+    const off = await startKith({ KITH_RECOVERIES_PER_IP: '1000000' });
+    const result = await off.gql(START, { email: uniqueEmail() });
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(result.errors?.[0]?.message).toMatch(/KITH_SMTP_URL/);
+  });
+});
