@@ -122,7 +122,7 @@ function hashConcurrency(env: Env): number {
 }
 
 /** Password recovery: off without KITH_SMTP_URL; the URLs are checked here so a typo fails at start. */
-function recovery(env: Env): RecoveryConfig {
+function recovery(env: Env, production: boolean): RecoveryConfig {
   const smtpUrl = env.KITH_SMTP_URL || null;
   if (smtpUrl !== null && !(URL.canParse(smtpUrl) && /^smtps?:$/.test(new URL(smtpUrl).protocol))) {
     throw new ConfigError('KITH_SMTP_URL must be an smtp:// or smtps:// URL, such as smtps://user:password@smtp.example.com:465.');
@@ -130,6 +130,9 @@ function recovery(env: Env): RecoveryConfig {
   const pageUrl = env.KITH_RECOVERY_URL || null;
   if (pageUrl !== null && !(URL.canParse(pageUrl) && /^https?:$/.test(new URL(pageUrl).protocol) && !new URL(pageUrl).hash)) {
     throw new ConfigError(`KITH_RECOVERY_URL must be an http(s) URL without a fragment (the code goes there), got "${pageUrl}".`);
+  }
+  if (production && pageUrl !== null && new URL(pageUrl).protocol === 'http:' && new URL(pageUrl).hostname !== 'localhost') {
+    throw new ConfigError('KITH_RECOVERY_URL must be https in production: the link carries a code that sets a password.');
   }
   return Object.freeze({
     smtpUrl,
@@ -310,6 +313,6 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimit: integer(env, 'KITH_BODY_LIMIT_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || (production ? 'info' : 'warn'),
     delivery: delivery(env),
-    recovery: recovery(env),
+    recovery: recovery(env, production),
   });
 }

@@ -30,7 +30,7 @@ import { registerScimRoutes } from './scim-routes.js';
 import { registerTokenEndpoint } from './token-endpoint.js';
 import { registerWellKnown } from './well-known.js';
 import { createDeliveryWorker, type DeliveryWorker } from './delivery-worker.js';
-import { createRecoveryMailer } from './recovery-mailer.js';
+import { createRecoveryMailer, describeMailError } from './recovery-mailer.js';
 
 export interface Kith {
   readonly app: FastifyInstance;
@@ -128,7 +128,7 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
       settlePrincipalChanges: principals.settle,
       catalogCache: principals.catalogCache,
       recoveryMailer,
-      onMailError: (error) => app.log.error({ err: describeForLog(error) }, 'a recovery mail could not be sent'),
+      onMailError: (error) => app.log.error({ err: describeMailError(error) }, 'a password recovery code could not be recorded or mailed'),
     });
     if (config.bootstrapAdmin) await services.staff.createFirstAdmin({ ...config.bootstrapAdmin, name: 'Administrator' });
     const resolveViewer = createViewerResolver({ verifyAccessToken: accessTokens.verify, loadPrincipal: createPrincipalLoader(services, principals.cache, () => clock.now().getTime()) });
@@ -225,6 +225,8 @@ async function assemble(config: Config, database: Database, ownsDatabase: boolea
       async close() {
         await delivery.stop();
         await app.close();
+        // Codes asked for before the close are recorded and mailed before the database goes.
+        await services.recovery.settle();
         recoveryMailer?.close();
         await principals.close();
         if (ownsDatabase) await database.close();

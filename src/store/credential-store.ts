@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { CredentialStore } from '../domain/credentials/credential-store.js';
 import { type Db, executedRows } from './database.js';
 import { prepareFailureCount } from './password-lockout.js';
@@ -77,8 +77,8 @@ export function createCredentialStore(db: Db, prepared?: ReturnType<typeof prepa
           from ${customers} join ${credentials} on ${credentials.customerId} = ${customers.id} and ${isPassword}
           where lower(${customers.email}) = lower(${email}) and ${customers.status} = 'REGISTERED'
         ), inserted as (
-          insert into ${passwordRecoveryCodes} (id, customer_id, code_hash, expires_at, created_at)
-          select ${code.id}::uuid, id, ${code.codeHash}, ${code.expiresAt.toISOString()}::timestamptz, ${code.createdAt.toISOString()}::timestamptz
+          insert into ${passwordRecoveryCodes} (id, customer_id, code_hash, sent_to, expires_at, created_at)
+          select ${code.id}::uuid, id, ${code.codeHash}, email, ${code.expiresAt.toISOString()}::timestamptz, ${code.createdAt.toISOString()}::timestamptz
           from target
           returning customer_id
         )
@@ -91,12 +91,16 @@ export function createCredentialStore(db: Db, prepared?: ReturnType<typeof prepa
         .select({ customerId: passwordRecoveryCodes.customerId, email: customers.email })
         .from(passwordRecoveryCodes)
         .innerJoin(customers, eq(customers.id, passwordRecoveryCodes.customerId))
+        .innerJoin(credentials, and(eq(credentials.customerId, customers.id), isPassword))
         .where(
           and(
             eq(passwordRecoveryCodes.codeHash, codeHash),
             isNull(passwordRecoveryCodes.usedAt),
             gt(passwordRecoveryCodes.expiresAt, at),
             eq(customers.status, 'REGISTERED'),
+            // Mailed to the address the account has now, and the password is the one it had then.
+            sql`lower(${customers.email}) = lower(${passwordRecoveryCodes.sentTo})`,
+            lte(credentials.updatedAt, passwordRecoveryCodes.createdAt),
           ),
         );
       const [row] = lock ? await query.for('update', { of: passwordRecoveryCodes }) : await query;

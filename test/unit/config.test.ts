@@ -77,6 +77,9 @@ describe('loadConfig', () => {
     for (const url of ['ftp://shop.example/recover', 'https://shop.example/#/recover', 'recover']) {
       expect(configErrorOf({ KITH_RECOVERY_URL: url }).message).toMatch(/^KITH_RECOVERY_URL must be an http\(s\) URL/);
     }
+    const key = { NODE_ENV: 'production', KITH_KEY_ENCRYPTION_KEY: KEY };
+    expect(configErrorOf({ ...key, KITH_RECOVERY_URL: 'http://shop.example/recover' }).message).toMatch(/^KITH_RECOVERY_URL must be https in production/);
+    expect(loadConfig({ ...key, KITH_RECOVERY_URL: 'http://localhost:3000/recover' }).recovery.pageUrl).toBe('http://localhost:3000/recover');
     expect(configErrorOf({ KITH_RECOVERY_CODE_SECONDS: '299' }).message).toMatch(/^KITH_RECOVERY_CODE_SECONDS must be a whole number from 300/);
   });
 

@@ -21,7 +21,8 @@ export interface CredentialStore extends LockablePasswords {
    */
   createRecoveryCode(email: string, code: { id: string; codeHash: string; expiresAt: Date; createdAt: Date }): Promise<{ customerId: string; email: string } | null>;
   /**
-   * The REGISTERED customer a recovery code neither used nor expired at `at` belongs to, or null; with
+   * The REGISTERED customer a recovery code neither used nor expired at `at` belongs to, while the account
+   * still has the address it was mailed to and has not changed its password since; null otherwise. With
    * `lock`, the code's row stays locked until the transaction ends.
    */
   findRecoveryCode(codeHash: string, at: Date, lock?: boolean): Promise<{ customerId: string; email: string } | null>;

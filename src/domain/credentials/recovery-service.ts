@@ -28,8 +28,9 @@ const invalidCode = () => badInput('The recovery code is wrong, already used or 
 
 /**
  * Password recovery by email: a one-time code, mailed to a registered customer's address, sets a new
- * password. Asking gives the same answer, after the same statements, whether or not the email has an
- * account; the mail leaves after the answer, so its time tells nothing either.
+ * password. Asking is answered once the limits have counted it, the same whether or not the email has an
+ * account: looking the account up, recording the code and mailing it all happen after the answer, so
+ * neither the answer nor its time tells whether there was one.
  */
 export function createRecoveryService(deps: {
   uow: UnitOfWork;
@@ -42,11 +43,27 @@ export function createRecoveryService(deps: {
   mailer: RecoveryMailer | null;
   ttlSeconds: number;
   limits: { perIp: AttemptLimiter; perEmail: AttemptLimiter };
-  /** A mail that could not be sent: the customer sees nothing and asks again. */
+  /** Recording or mailing a code failed after the answer: the customer sees nothing and asks again. */
   onMailError: (error: unknown) => void;
 }) {
   const { uow, clock } = deps;
+  /** Codes being recorded and mailed after their answer, so a process that stops can wait for them. */
+  const pending = new Set<Promise<void>>();
+
+  async function recordAndMail(mailer: RecoveryMailer, email: string): Promise<void> {
+    const code = deps.codes.generate();
+    const createdAt = clock.now();
+    const expiresAt = new Date(createdAt.getTime() + deps.ttlSeconds * 1000);
+    const account = await uow.read.credentials.createRecoveryCode(email, { id: deps.newId(), codeHash: deps.codes.hash(code), expiresAt, createdAt });
+    if (account) await mailer.send({ to: account.email, code, expiresAt });
+  }
+
   return {
+    /** Waits for the codes still being recorded and mailed (a process that stops calls it first). */
+    async settle(): Promise<void> {
+      await Promise.allSettled([...pending]);
+    },
+
     /** Mails a code to the account with this email, if there is one: the caller learns nothing either way. */
     async start(command: { email: string; ip: string | null }): Promise<void> {
       const email = normaliseEmail(command.email);
@@ -56,15 +73,9 @@ export function createRecoveryService(deps: {
         { limiter: deps.limits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
         { limiter: deps.limits.perEmail, key: email.toLowerCase() },
       ]);
-      const code = deps.codes.generate();
-      const createdAt = clock.now();
-      const expiresAt = new Date(createdAt.getTime() + deps.ttlSeconds * 1000);
-      const account = await uow.read.credentials.createRecoveryCode(email, { id: deps.newId(), codeHash: deps.codes.hash(code), expiresAt, createdAt });
-      if (account) {
-        setImmediate(() => {
-          mailer.send({ to: account.email, code, expiresAt }).catch(deps.onMailError);
-        });
-      }
+      const work = new Promise<void>((resolve) => setImmediate(resolve)).then(() => recordAndMail(mailer, email)).catch(deps.onMailError);
+      pending.add(work);
+      void work.finally(() => pending.delete(work));
     },
 
     /**
@@ -82,9 +93,11 @@ export function createRecoveryService(deps: {
       const hash = await deps.hasher.hash(command.newPassword.normalize('NFKC'));
       await uow.transaction(async (tx) => {
         const at = clock.now();
-        // Locked, so two uses of one code cannot both pass.
+        // The account's password row first, then the code: two completions of one account (one code twice,
+        // or two of its codes) take their locks in the same order, one after the other.
+        await tx.credentials.lockPassword(found.customerId);
         const still = await tx.credentials.findRecoveryCode(codeHash, at, true);
-        if (!still) throw invalidCode();
+        if (!still || still.customerId !== found.customerId) throw invalidCode();
         await tx.credentials.setPassword(still.customerId, hash, at);
         await tx.credentials.saveLockout(still.customerId, afterSuccess());
         await tx.credentials.useRecoveryCodes(still.customerId, at);

@@ -15,7 +15,7 @@ import { type Customer, type CustomerStatus, newCustomer } from './customer.js';
 import { normaliseEmail } from './email.js';
 import { type AttemptLimiter, clientKeyOf, consumeAttempts } from '../sessions/attempt-limiter.js';
 import { type MergeMode, planProfileChanges } from './profile.js';
-import { enabledStatus } from './status.js';
+import { enabledStatus, endAccess } from './status.js';
 
 export interface CaptureCommand {
   email: string;
@@ -290,7 +290,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
         const updated = await tx.customers.update(customer.id, customer.version, { status }, at);
         if (!updated) throw new Error('locked customer changed under its lock');
         // Disabling ends every session for good: re-enabling must not bring old (perhaps stolen) tokens back.
-        if (!enabled) await tx.sessions.revokeAllOf(customerId, 'account_disabled', at);
+        if (!enabled) await endAccess(tx, customerId, at);
         await tx.events.append([
           { customerId, type: enabled ? 'customer.enabled' : 'customer.disabled', changedFields: ['status'], actor: actorLabel(actor), occurredAt: at },
         ]);

@@ -19,3 +19,9 @@ export async function lockRegistered(tx: Stores, customerId: string, action: str
   if (!customer || customer.status !== 'REGISTERED' || customer.email === null) throw conflict(`Only an active registered account can ${action}.`);
   return { ...customer, email: customer.email };
 }
+
+/** Closes every way into a disabled account: its sessions end and its password recovery codes are used up. */
+export async function endAccess(tx: Stores, customerId: string, at: Date): Promise<void> {
+  await tx.sessions.revokeAllOf(customerId, 'account_disabled', at);
+  await tx.credentials.useRecoveryCodes(customerId, at);
+}

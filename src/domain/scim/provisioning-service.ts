@@ -3,7 +3,7 @@ import { validateAttributeInputs } from '../catalog/attribute-input.js';
 import type { Clock } from '../clock.js';
 import { type Customer, type CustomerStatus, newCustomer } from '../customers/customer.js';
 import { planProfileChanges } from '../customers/profile.js';
-import { enabledStatus } from '../customers/status.js';
+import { enabledStatus, endAccess } from '../customers/status.js';
 import { conflict, notFound } from '../errors.js';
 import { eraseCustomer } from '../privacy/account-erasure.js';
 import type { NewChangeEvent } from '../events/change-event.js';
@@ -156,7 +156,7 @@ export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock;
         }
         if (status !== customer.status) {
           // Disabling ends every session for good, as disableCustomer does.
-          if (status === 'DISABLED') await tx.sessions.revokeAllOf(id, 'account_disabled', at);
+          if (status === 'DISABLED') await endAccess(tx, id, at);
           events.push({ customerId: id, type: status === 'DISABLED' ? 'customer.disabled' : 'customer.enabled', changedFields: ['status'], actor: label, occurredAt: at });
         }
         await tx.events.append(events);

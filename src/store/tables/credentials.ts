@@ -28,7 +28,8 @@ export const credentials = pgTable(
 
 /**
  * Password recovery: a code mailed to a registered customer, stored only as its SHA-256 (the code is 256
- * random bits), good once until it expires. Setting a password marks every code of the customer used.
+ * random bits), good once until it expires, and only while the account still has the address it was sent
+ * to and the password it had then. Setting a password or disabling the account marks every code used.
  */
 export const passwordRecoveryCodes = pgTable(
   'password_recovery_codes',
@@ -38,6 +39,8 @@ export const passwordRecoveryCodes = pgTable(
       .notNull()
       .references(() => customers.id, { onDelete: 'cascade' }),
     codeHash: text('code_hash').notNull().unique(),
+    /** The address the code was mailed to: a code is good only while the account still has it. */
+    sentTo: text('sent_to').notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true, precision: 3 }),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
