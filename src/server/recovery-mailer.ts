@@ -8,6 +8,9 @@ const SENDING_AT_ONCE = 4;
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** A moment as mail shows it: 2026-12-06 14:30 UTC. */
+const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
 /**
  * Recovery mail over SMTP with nodemailer (the maintained SMTP client: STARTTLS, smtps, authentication,
  * connection handling). Over smtp:// to any host but this machine, TLS is required (STARTTLS, or no mail):
@@ -22,7 +25,6 @@ export function createRecoveryMailer(config: RecoveryConfig & { smtpUrl: string 
   return {
     send: ({ to, code, expiresAt }) =>
       limit(async () => {
-        const until = `${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
         const how = config.pageUrl
           ? `Open this link to choose a new password:\n\n${config.pageUrl}#code=${code}`
           : `Enter this recovery code where you asked for it:\n\n${code}`;
@@ -30,7 +32,16 @@ export function createRecoveryMailer(config: RecoveryConfig & { smtpUrl: string 
           from: config.mailFrom,
           to,
           subject: 'Reset your password',
-          text: `Someone asked to reset the password of the account with this address.\n\n${how}\n\nIt works once, until ${until}. If it was not you, ignore this mail: your password stays as it is.\n`,
+          text: `Someone asked to reset the password of the account with this address.\n\n${how}\n\nIt works once, until ${utc(expiresAt)}. If it was not you, ignore this mail: your password stays as it is.\n`,
+        });
+      }),
+    sendPasswordChanged: ({ to, at }) =>
+      limit(async () => {
+        await transport.sendMail({
+          from: config.mailFrom,
+          to,
+          subject: 'Your password was changed',
+          text: `The password of the account with this address was set with a recovery code on ${utc(at)}, and every session of the account was ended.\n\nIf it was not you, someone who can read this mailbox has the account: ask for a new recovery code now, and secure this mailbox.\n`,
         });
       }),
     close: () => transport.close(),

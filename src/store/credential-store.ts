@@ -81,6 +81,11 @@ export function createCredentialStore(db: Db, prepared?: ReturnType<typeof prepa
           select ${code.id}::uuid, id, ${code.codeHash}, email, ${code.expiresAt.toISOString()}::timestamptz, ${code.createdAt.toISOString()}::timestamptz
           from target
           returning customer_id
+        ), stale as (
+          -- The account's codes that can no longer work go as a new one comes, so its rows stay few.
+          delete from ${passwordRecoveryCodes}
+          where customer_id in (select id from target)
+            and (used_at is not null or expires_at <= ${code.createdAt.toISOString()}::timestamptz)
         )
         select target.id as customer_id, target.email from target join inserted on inserted.customer_id = target.id`);
       const [row] = executedRows(result);

@@ -85,6 +85,11 @@ describe('password recovery', () => {
     expect(code).not.toBeNull();
 
     expect(await k.ok(COMPLETE, { input: { code, newPassword: NEW_PASSWORD } })).toEqual({ completeRecovery: true });
+    // The owner hears of it at the same address, in case it was not them.
+    const notice = (await sink.mailsTo(email, 2))[1]!;
+    expect(notice.subject).toBe('Your password was changed');
+    expect(notice.text).toMatch(/set with a recovery code on \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(codeIn(notice)).toBeNull();
     // The session from before is over, the old password is refused, the new one works.
     expect((await k.gql(ME, {}, { token })).status).toBe(401);
     expect((await k.gql(SIGN_IN, { input: { email, password: PASSWORD } })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -156,6 +161,14 @@ describe('password recovery', () => {
     await k.ok(COMPLETE, { input: { code: second, newPassword: NEW_PASSWORD } });
     expect((await k.ok(SIGN_IN, { input: { email, password: NEW_PASSWORD } })).signIn.accessToken).toBeTruthy();
     expect((await k.gql(COMPLETE, { input: { code: first, newPassword: 'yet another passphrase' } })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // The next code's record takes the used ones away: one row is left, the new one.
+    await k.ok(START, { email });
+    await k.kith.services.recovery.settle();
+    const { rows } = await k.database.query(
+      'select r.used_at from password_recovery_codes r join customers c on c.id = r.customer_id where lower(c.email) = $1',
+      [email.toLowerCase()],
+    );
+    expect(rows).toEqual([{ used_at: null }]);
   });
 
   it('checks the new password against the policy, and keeps the code for a better one', async () => {

@@ -17,7 +17,8 @@ export interface CredentialStore extends LockablePasswords {
   lockPassword(customerId: string): Promise<({ hash: string } & LockoutState) | null>;
   /**
    * Records a recovery code for the REGISTERED customer with a password and this email (case-insensitive),
-   * in one statement whether or not there is one; that customer's id and email as stored, or null.
+   * in one statement whether or not there is one; that customer's id and email as stored, or null. The
+   * account's used and expired codes are deleted in the same statement.
    */
   createRecoveryCode(email: string, code: { id: string; codeHash: string; expiresAt: Date; createdAt: Date }): Promise<{ customerId: string; email: string } | null>;
   /**

@@ -14,9 +14,11 @@ export interface RecoveryCodeCodec {
   hash(code: string): string;
 }
 
-/** Sends a recovery code to the address of the account it recovers. */
+/** Sends a recovery code to the address of the account it recovers, and says when it was used. */
 export interface RecoveryMailer {
   send(mail: { to: string; code: string; expiresAt: Date }): Promise<void>;
+  /** Tells the account's address that its password was just set by recovery: the owner learns of a takeover. */
+  sendPasswordChanged(mail: { to: string; at: Date }): Promise<void>;
 }
 
 export type RecoveryService = ReturnType<typeof createRecoveryService>;
@@ -50,6 +52,13 @@ export function createRecoveryService(deps: {
   /** Codes being recorded and mailed after their answer, so a process that stops can wait for them. */
   const pending = new Set<Promise<void>>();
 
+  /** Runs `work` after the answer, kept in `pending` until it ends; a failure goes to onMailError. */
+  function afterAnswer(work: () => Promise<void>): void {
+    const run = new Promise<void>((resolve) => setImmediate(resolve)).then(work).catch(deps.onMailError);
+    pending.add(run);
+    void run.finally(() => pending.delete(run));
+  }
+
   async function recordAndMail(mailer: RecoveryMailer, email: string): Promise<void> {
     const code = deps.codes.generate();
     const createdAt = clock.now();
@@ -73,9 +82,7 @@ export function createRecoveryService(deps: {
         { limiter: deps.limits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
         { limiter: deps.limits.perEmail, key: email.toLowerCase() },
       ]);
-      const work = new Promise<void>((resolve) => setImmediate(resolve)).then(() => recordAndMail(mailer, email)).catch(deps.onMailError);
-      pending.add(work);
-      void work.finally(() => pending.delete(work));
+      afterAnswer(() => recordAndMail(mailer, email));
     },
 
     /**
@@ -91,7 +98,7 @@ export function createRecoveryService(deps: {
       deps.policy.check(command.newPassword, { email: found.email });
       // Hash outside the transaction: argon2 takes tens of milliseconds and must not hold a row lock.
       const hash = await deps.hasher.hash(command.newPassword.normalize('NFKC'));
-      await uow.transaction(async (tx) => {
+      const changed = await uow.transaction(async (tx) => {
         const at = clock.now();
         // The account's password row first, then the code: two completions of one account (one code twice,
         // or two of its codes) take their locks in the same order, one after the other.
@@ -105,7 +112,10 @@ export function createRecoveryService(deps: {
         await tx.events.append([
           { customerId: still.customerId, type: 'customer.updated', changedFields: ['credentials.password'], actor: actorLabel(actor), occurredAt: at },
         ]);
+        return { to: still.email, at };
       });
+      const { mailer } = deps;
+      if (mailer) afterAnswer(() => mailer.sendPasswordChanged(changed));
     },
   };
 }
