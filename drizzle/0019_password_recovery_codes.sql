@@ -2,7 +2,6 @@ CREATE TABLE "password_recovery_codes" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"customer_id" uuid NOT NULL,
 	"code_hash" text NOT NULL,
-	"sent_to" text NOT NULL,
 	"expires_at" timestamp (3) with time zone NOT NULL,
 	"used_at" timestamp (3) with time zone,
 	"created_at" timestamp (3) with time zone NOT NULL,

@@ -127,6 +127,10 @@ function recovery(env: Env, production: boolean): RecoveryConfig {
   if (smtpUrl !== null && !(URL.canParse(smtpUrl) && /^smtps?:$/.test(new URL(smtpUrl).protocol))) {
     throw new ConfigError('KITH_SMTP_URL must be an smtp:// or smtps:// URL, such as smtps://user:password@smtp.example.com:465.');
   }
+  if (smtpUrl !== null && new URL(smtpUrl).search !== '') {
+    // nodemailer reads options from the query (ignoreTLS, requireTLS, ...), which would override Kith's TLS rule.
+    throw new ConfigError('KITH_SMTP_URL takes no query parameters: TLS is smtps://, or STARTTLS required over smtp:// to another machine.');
+  }
   const pageUrl = env.KITH_RECOVERY_URL || null;
   if (pageUrl !== null && !(URL.canParse(pageUrl) && /^https?:$/.test(new URL(pageUrl).protocol) && !new URL(pageUrl).hash)) {
     throw new ConfigError(`KITH_RECOVERY_URL must be an http(s) URL without a fragment (the code goes there), got "${pageUrl}".`);

@@ -54,6 +54,8 @@ export function createRecoveryMailer(config: RecoveryConfig & { smtpUrl: string 
  */
 export function describeMailError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { message: 'non-error thrown' };
-  const { code, responseCode, command } = error as Error & { code?: unknown; responseCode?: unknown; command?: unknown };
-  return { name: error.name, code, responseCode, command };
+  const { code, responseCode, command, cause } = error as Error & { code?: unknown; responseCode?: unknown; command?: unknown; cause?: unknown };
+  // A failed statement: its driver's SQLSTATE, never its message (which quotes the parameters).
+  const driver = cause instanceof Error ? { causeName: cause.name, causeCode: (cause as Error & { code?: unknown }).code } : {};
+  return { name: error.name, code, responseCode, command, ...driver };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { CredentialStore } from '../domain/credentials/credential-store.js';
 import { type Db, executedRows } from './database.js';
 import { prepareFailureCount } from './password-lockout.js';
@@ -73,12 +73,14 @@ export function createCredentialStore(db: Db, prepared?: ReturnType<typeof prepa
     async createRecoveryCode(email, code) {
       const result = await db.execute(sql`
         with target as (
-          select ${customers.id} as id, ${customers.email} as email
+          select ${customers.id} as id, ${customers.email} as email, ${credentials.updatedAt} as password_set_at
           from ${customers} join ${credentials} on ${credentials.customerId} = ${customers.id} and ${isPassword}
           where lower(${customers.email}) = lower(${email}) and ${customers.status} = 'REGISTERED'
+          -- A disabling under way holds the row: wait for it, and then find the account disabled.
+          for share of ${customers}
         ), inserted as (
-          insert into ${passwordRecoveryCodes} (id, customer_id, code_hash, sent_to, expires_at, created_at)
-          select ${code.id}::uuid, id, ${code.codeHash}, email, ${code.expiresAt.toISOString()}::timestamptz, ${code.createdAt.toISOString()}::timestamptz
+          insert into ${passwordRecoveryCodes} (id, customer_id, code_hash, sent_to, password_set_at, expires_at, created_at)
+          select ${code.id}::uuid, id, ${code.codeHash}, email, password_set_at, ${code.expiresAt.toISOString()}::timestamptz, ${code.createdAt.toISOString()}::timestamptz
           from target
           returning customer_id
         ), stale as (
@@ -105,7 +107,7 @@ export function createCredentialStore(db: Db, prepared?: ReturnType<typeof prepa
             eq(customers.status, 'REGISTERED'),
             // Mailed to the address the account has now, and the password is the one it had then.
             sql`lower(${customers.email}) = lower(${passwordRecoveryCodes.sentTo})`,
-            lte(credentials.updatedAt, passwordRecoveryCodes.createdAt),
+            eq(credentials.updatedAt, passwordRecoveryCodes.passwordSetAt),
           ),
         );
       const [row] = lock ? await query.for('update', { of: passwordRecoveryCodes }) : await query;

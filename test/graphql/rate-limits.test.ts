@@ -130,7 +130,7 @@ describe('a process with passwords waiting', () => {
     // Slow hashes (64 MiB, three passes), one at a time, and one more waiting.
     const r = await startKith({ KITH_HASH_CONCURRENCY: '1', KITH_HASH_QUEUE_LIMIT: '1', KITH_ARGON2_MEMORY_KIB: '65536', KITH_ARGON2_ITERATIONS: '3' });
     const email = uniqueEmail();
-    // Hashes of the start (staff members made for the test) may still fill the queue: register once they are done.
+    // The hashes a process starts with (its dummy hash, a first administrator) may still fill the queue: register once they are done.
     for (let tries = 0; ; tries += 1) {
       const { body } = await attemptOn(email, 'the right passphrase', someIp(), REGISTER, r);
       if (body.data?.register) break;

@@ -55,9 +55,10 @@ async function serve(env: Record<string, string>, clock?: Clock, own?: Database)
   const address = await kith.app.listen({ host: '127.0.0.1', port: 0 });
   const url = `${address}/graphql`;
   const agentEmail = `agent-${randomUUID()}@kith.test`;
-  const agent = kith.services.staff.create({ email: agentEmail, name: 'Test agent', role: 'AGENT', password: ADMIN_PASSWORD });
+  // Made when first asked for: work started in the background could outlive a server closed early.
+  let agent: Promise<unknown> | null = null;
   const staffToken: TestKith['staffToken'] = async (role) => {
-    if (role === 'agent') await agent;
+    if (role === 'agent') await (agent ??= kith.services.staff.create({ email: agentEmail, name: 'Test agent', role: 'AGENT', password: ADMIN_PASSWORD }));
     const email = role === 'admin' ? ADMIN_EMAIL : agentEmail;
     return (await kith.services.staff.signIn({ email, password: ADMIN_PASSWORD })).accessToken;
   };

@@ -74,6 +74,7 @@ describe('loadConfig', () => {
       perEmailPerHour: 3,
     });
     for (const url of ['http://smtp.example.com', 'smtp.example.com:25']) expect(configErrorOf({ KITH_SMTP_URL: url }).message).toMatch(/^KITH_SMTP_URL must be an smtp/);
+    expect(configErrorOf({ KITH_SMTP_URL: 'smtp://smtp.example.com:587?ignoreTLS=true' }).message).toMatch(/^KITH_SMTP_URL takes no query parameters/);
     for (const url of ['ftp://shop.example/recover', 'https://shop.example/#/recover', 'recover']) {
       expect(configErrorOf({ KITH_RECOVERY_URL: url }).message).toMatch(/^KITH_RECOVERY_URL must be an http\(s\) URL/);
     }

@@ -49,6 +49,8 @@ export function createPasswordService(deps: {
         const at = clock.now();
         await tx.credentials.setPassword(customer.id, hash, at);
         await tx.credentials.saveLockout(customer.id, afterSuccess());
+        // A recovery code mailed before the change would undo it.
+        await tx.credentials.useRecoveryCodes(customer.id, at);
         await tx.sessions.revokeAllOf(customer.id, 'password_changed', at, auth.sessionId);
         await tx.events.append([
           { customerId: customer.id, type: 'customer.updated', changedFields: ['credentials.password'], actor: actorLabel(actor), occurredAt: at },

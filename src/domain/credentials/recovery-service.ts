@@ -54,7 +54,15 @@ export function createRecoveryService(deps: {
 
   /** Runs `work` after the answer, kept in `pending` until it ends; a failure goes to onMailError. */
   function afterAnswer(work: () => Promise<void>): void {
-    const run = new Promise<void>((resolve) => setImmediate(resolve)).then(work).catch(deps.onMailError);
+    const run = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(work)
+      .catch((error: unknown) => {
+        try {
+          deps.onMailError(error);
+        } catch {
+          // A failing logger must not turn into an unhandled rejection that ends the process.
+        }
+      });
     pending.add(run);
     void run.finally(() => pending.delete(run));
   }

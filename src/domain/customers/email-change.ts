@@ -31,6 +31,8 @@ export function createEmailChange(deps: { uow: UnitOfWork; clock: Clock; stepUp:
         const at = clock.now();
         const updated = await tx.customers.update(customer.id, customer.version, { email, emailVerified: false }, at);
         if (!updated) throw new Error('locked customer changed under its lock');
+        // Codes mailed to the old address stop working, even if the account takes that address back.
+        await tx.credentials.useRecoveryCodes(customer.id, at);
         await tx.events.append([
           { customerId: customer.id, type: 'customer.updated', changedFields: ['email', 'emailVerified'], actor: actorLabel(actor), occurredAt: at },
         ]);

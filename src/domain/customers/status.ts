@@ -22,6 +22,7 @@ export async function lockRegistered(tx: Stores, customerId: string, action: str
 
 /** Closes every way into a disabled account: its sessions end and its password recovery codes are used up. */
 export async function endAccess(tx: Stores, customerId: string, at: Date): Promise<void> {
-  await tx.sessions.revokeAllOf(customerId, 'account_disabled', at);
+  // Codes before sessions: the order completeRecovery takes its locks in, so the two never deadlock.
   await tx.credentials.useRecoveryCodes(customerId, at);
+  await tx.sessions.revokeAllOf(customerId, 'account_disabled', at);
 }

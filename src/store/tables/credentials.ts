@@ -41,6 +41,8 @@ export const passwordRecoveryCodes = pgTable(
     codeHash: text('code_hash').notNull().unique(),
     /** The address the code was mailed to: a code is good only while the account still has it. */
     sentTo: text('sent_to').notNull(),
+    /** When the account's password was set, as the code was made: a code is good only while it is unchanged. */
+    passwordSetAt: timestamp('password_set_at', { withTimezone: true, precision: 3 }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true, precision: 3 }),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
