@@ -30,8 +30,9 @@ export const OWASP_ARGON2ID: Argon2Parameters = { memoryCost: 19_456, timeCost: 
  *
  * At most `maxWaiting` wait their turn: past that a new hash is refused at once (RATE_LIMITED, try again
  * in a second) instead of queued, and busy() tells a sign-in to refuse before it counts an attempt (its
- * verification, once counted, is always queued). Under a flood the queue would otherwise grow without end, every answer
- * would come later than the one before, and the process would go on hashing for clients that gave up.
+ * verification, once counted, is always queued). Under a flood the queue would otherwise grow without
+ * end, every answer would come later than the one before, and the process would go on hashing for
+ * clients that gave up.
  */
 export function createArgon2Hasher(
   params: Argon2Parameters = OWASP_ARGON2ID,

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClockedKith, startKith, type TestKith, uniqueEmail } from '../support/kith.js';
 import { type ReceivedMail, startSmtpSink } from '../support/smtp-sink.js';
+import { clientToken, CORE, PATCH_OP, scimClient } from '../scim/scim-client.js';
 import { REGISTER } from './operations.js';
 
 const START = `mutation($email: String!) { startRecovery(email: $email) }`;
@@ -142,6 +143,21 @@ describe('password recovery', () => {
     const weak = await k.gql(COMPLETE, { input: { code, newPassword: 'password' } });
     expect(weak.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await k.ok(COMPLETE, { input: { code, newPassword: NEW_PASSWORD } })).toEqual({ completeRecovery: true });
+  });
+
+  it('refuses a code once SCIM moved the account to another address and back', async () => {
+    const scim = scimClient(k, (await clientToken(k, ['PROVISIONING_WRITE'])).token);
+    const email = uniqueEmail();
+    const { body: user } = await scim.request('POST', '/Users', { schemas: [CORE], userName: `scim-${randomInt(1e9)}`, emails: [{ value: email, type: 'work' }] });
+    // The provisioned light account registers, and so gets a password.
+    await k.ok(REGISTER, { input: { email, password: PASSWORD } });
+    await k.ok(START, { email });
+    const code = codeIn((await sink.mailsTo(email))[0]!);
+    const moveTo = (value: string) =>
+      scim.request('PATCH', `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'emails[primary eq true].value', value }] });
+    expect((await moveTo(uniqueEmail())).status).toBe(200);
+    expect((await moveTo(email)).status).toBe(200);
+    expect((await k.gql(COMPLETE, { input: { code, newPassword: NEW_PASSWORD } })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code' });
   });
 
   it('lets only one of two concurrent uses of a code through', async () => {

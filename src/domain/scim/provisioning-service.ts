@@ -149,6 +149,8 @@ export function createProvisioningService(deps: { uow: UnitOfWork; clock: Clock;
         const updated = await tx.customers.update(id, customer.version, plan.changes, at);
         if (!updated) throw new Error('locked customer changed under its lock');
         if (scimFields.length > 0) await tx.scimUsers.put(record, at);
+        // Recovery codes mailed to the old address stop working, as with changeEmail.
+        if (plan.changes.email !== undefined) await tx.credentials.useRecoveryCodes(id, at);
         const label = actorLabel(actor);
         const events: NewChangeEvent[] = [];
         if (fields.length + scimFields.length > 0) {
