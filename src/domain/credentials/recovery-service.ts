@@ -2,7 +2,7 @@ import { type Actor, actorLabel } from '../actor.js';
 import type { Clock } from '../clock.js';
 import { normaliseEmail } from '../customers/email.js';
 import { badInput, forbidden } from '../errors.js';
-import { type AttemptLimiter, clientKeyOf, consumeAttempts } from '../sessions/attempt-limiter.js';
+import { type AttemptLimiter, consumeAttempts, perClient } from '../sessions/attempt-limiter.js';
 import { afterSuccess } from '../sessions/lockout.js';
 import type { UnitOfWork } from '../stores.js';
 import type { PasswordHasher } from './credential-store.js';
@@ -87,7 +87,7 @@ export function createRecoveryService(deps: {
       const { mailer } = deps;
       if (!mailer) throw forbidden('Password recovery is off: this server has no KITH_SMTP_URL to send codes with.');
       await consumeAttempts('recovery', [
-        { limiter: deps.limits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
+        perClient(deps.limits.perIp, command.ip),
         { limiter: deps.limits.perEmail, key: email.toLowerCase() },
       ]);
       afterAnswer(() => recordAndMail(mailer, email));

@@ -13,7 +13,7 @@ import { bounds, checkAnonymousId, checkListSize } from '../input-bounds.js';
 import type { Stores, UnitOfWork } from '../stores.js';
 import { type Customer, type CustomerStatus, newCustomer } from './customer.js';
 import { normaliseEmail } from './email.js';
-import { type AttemptLimiter, clientKeyOf, consumeAttempts } from '../sessions/attempt-limiter.js';
+import { type AttemptLimiter, consumeAttempts, perClient } from '../sessions/attempt-limiter.js';
 import { type MergeMode, planProfileChanges } from './profile.js';
 import { enabledStatus, endAccess } from './status.js';
 
@@ -180,7 +180,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       // A well-formed capture from a form counts before anything is looked up or written; staff and service
       // clients are known by their credentials and limited by who may hold them.
       if (actor.kind === 'public' || actor.kind === 'customer') {
-        await consumeAttempts('capture', [{ limiter: deps.capturesPerIp, key: command.ip ? clientKeyOf(command.ip) : null }]);
+        await consumeAttempts('capture', [perClient(deps.capturesPerIp, command.ip)]);
       }
       const step: JourneyStep = {
         email,
@@ -218,7 +218,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       const anonymousId = command.anonymousId == null ? null : checkAnonymousId(command.anonymousId);
       const { values, purposes } = await validateStep(command.attributes, consentKeys);
       // Every well-formed registration counts, a taken email included, before any lookup or hash.
-      await consumeAttempts('registration', [{ limiter: deps.registrationsPerIp, key: command.ip ? clientKeyOf(command.ip) : null }]);
+      await consumeAttempts('registration', [perClient(deps.registrationsPerIp, command.ip)]);
       // Refuse a taken email before paying for a hash (the transaction checks again under the lock).
       const [known] = await uow.read.customers.findByEmail(email);
       if (known) refuseRegistration(known);

@@ -3,7 +3,7 @@ import type { PasswordHasher } from '../credentials/credential-store.js';
 import type { PasswordPolicy } from '../credentials/password-policy.js';
 import { normaliseEmail } from '../customers/email.js';
 import { badInput, conflict, DomainError, notFound, stepUpRequired, unauthenticated } from '../errors.js';
-import { type AttemptLimiter, clientKeyOf, consumeAttempts } from '../sessions/attempt-limiter.js';
+import { type AttemptLimiter, consumeAttempts, perClient } from '../sessions/attempt-limiter.js';
 import { checkPasswordLength, createPasswordAttempts } from '../credentials/password-attempts.js';
 import type { LockoutPolicy } from '../sessions/lockout.js';
 import type { UnitOfWork } from '../stores.js';
@@ -137,7 +137,7 @@ export function createStaffService(deps: StaffServiceDeps) {
       checkPasswordLength(command.password);
       const email = normaliseEmail(command.email);
       await consumeAttempts('sign-in', [
-        { limiter: deps.signInLimits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
+        perClient(deps.signInLimits.perIp, command.ip),
         { limiter: deps.signInLimits.perAccount, key: staffAttemptKey(email) },
       ]);
       const member = await uow.read.staff.findByEmail(email);

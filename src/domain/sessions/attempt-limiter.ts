@@ -36,6 +36,12 @@ export function clientKeyOf(raw: string): string {
     .join(':')}::/64`;
 }
 
+/** A per-address limiter's entry for consumeAttempts: keyed by clientKeyOf, skipped when the address is unknown. */
+export const perClient = (limiter: AttemptLimiter, ip: string | null | undefined): { limiter: AttemptLimiter; key: string | null } => ({
+  limiter,
+  key: ip ? clientKeyOf(ip) : null,
+});
+
 /**
  * Counts one attempt against every limiter (null keys are skipped) and waits for all of them; RATE_LIMITED
  * when any is exhausted. `what` names the attempts in the message, such as "sign-in".

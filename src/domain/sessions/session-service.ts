@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { PasswordHasher } from '../credentials/credential-store.js';
 import { normaliseEmail } from '../customers/email.js';
 import { badInput, unauthenticated } from '../errors.js';
-import { accountAttemptKey, type AttemptLimiter, clientKeyOf, consumeAttempts } from './attempt-limiter.js';
+import { accountAttemptKey, type AttemptLimiter, consumeAttempts, perClient } from './attempt-limiter.js';
 import type { UnitOfWork } from '../stores.js';
 import type { LockoutPolicy } from './lockout.js';
 import { checkPasswordLength, createPasswordAttempts } from '../credentials/password-attempts.js';
@@ -122,7 +122,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       // from many requests hits a shared limit before any password is checked. An attempt the limits allow
       // is then counted against the account's lockout, in the statement that finds the account.
       await consumeAttempts('sign-in', [
-        { limiter: deps.signInLimits.perIp, key: command.ip ? clientKeyOf(command.ip) : null },
+        perClient(deps.signInLimits.perIp, command.ip),
         { limiter: deps.signInLimits.perAccount, key: email.toLowerCase() },
       ]);
       passwords.refuseWhenBusy();

@@ -617,8 +617,8 @@ export type Mutation = {
    */
   changeStaffPassword: StaffSessionPayload;
   /**
-   * Sets a new password with a code from startRecovery: every code of the account is used up, any lockout
-   * lifted and every session ended. A wrong, used or expired code is BAD_USER_INPUT on `code`. Anyone.
+   * Sets a new password with a code from startRecovery: every code of the account is used up, the sign-in
+   * lockout lifted and every session ended. A wrong, used or expired code is BAD_USER_INPUT on `code`. Anyone.
    */
   completeRecovery: Scalars['Boolean']['output'];
   /**
@@ -774,7 +774,7 @@ export type Mutation = {
   startPasskeyStepUp: PasskeyCeremony;
   /**
    * Starts password recovery: mails a one-time code to the registered account with this email, if there is
-   * one. Always true, with the same work whether or not the email has an account. RATE_LIMITED past
+   * one. Always true, answered before the account is looked up, so it tells nothing. RATE_LIMITED past
    * KITH_RECOVERIES_PER_IP a minute from one address or KITH_RECOVERIES_PER_EMAIL an hour for one email;
    * FORBIDDEN when the server has no KITH_SMTP_URL to send mail with. Anyone.
    */
