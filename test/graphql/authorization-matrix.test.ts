@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GraphQLResponse, type RequestOptions, startKith, type TestKith, uniqueEmail, uniqueTag } from '../support/kith.js';
+import { changeEventsOnce } from '../support/change-log.js';
 import { CAPTURE, REGISTER } from './operations.js';
 
 // Who may do what, written out cell by cell from src/auth/permissions.ts as the specification (not computed
@@ -76,6 +77,8 @@ beforeAll(async () => {
     serviceClient(['SEGMENTS_READ', 'PROVISIONING_WRITE'], purpose),
   ]);
   w = { purpose, target, readerId: reader.id, tokens: { self: target.token, other: other.token, reader: reader.token, outsider: outsider.token } };
+  // The changeEvents cells read T's log, which other files' open transactions can hold back for a moment.
+  await changeEventsOnce(k, target.id, (logged) => logged.length > 0);
 });
 
 /** How `role` calls: its token, or for `fresh` rows (which end or change the caller's own access) a principal of its own. */
