@@ -13,6 +13,20 @@ function guarded<T>(parse: () => T): T {
   }
 }
 
+/**
+ * A signal that aborts when either does. AbortSignal.any holds its sources weakly (Node 20), and an
+ * AbortSignal.timeout() signal lives only while something holds it: with nothing else listening, a garbage
+ * collection takes the timeout away and a request to a target that never answers waits forever, holding the
+ * delivery pass. A listener keeps the request's own signal alive until it aborts (for a timeout: at most the
+ * timeout), as fetch's own listener does when it is handed the signal directly.
+ */
+function either(own: AbortSignal, stop: AbortSignal): AbortSignal {
+  own.addEventListener('abort', keepAlive, { once: true });
+  return AbortSignal.any([own, stop]);
+}
+
+const keepAlive = () => undefined;
+
 /** The connector registry as the delivery engine's port: real fetch, the clock, the timeout. */
 export function createConnectorTargets(deps: { kinds: ReadonlyMap<string, ConnectorKind>; clock: Clock; timeoutMs: number }): ConnectorTargets {
   const kindOf = (name: string): ConnectorKind => {
@@ -30,9 +44,7 @@ export function createConnectorTargets(deps: { kinds: ReadonlyMap<string, Connec
     client(name, settings, secrets, signal) {
       const kind = kindOf(name);
       // A stopping process ends its requests at once; the kind's own timeout still applies.
-      const stoppable: typeof fetch = signal
-        ? (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal })
-        : fetch;
+      const stoppable: typeof fetch = signal ? (input, init) => fetch(input, { ...init, signal: init?.signal ? either(init.signal, signal) : signal }) : fetch;
       return kind.create({
         settings: guarded(() => kind.parseSettings(settings)),
         secrets: guarded(() => kind.parseSecrets(secrets)),
