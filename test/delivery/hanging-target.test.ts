@@ -1,8 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { collectGarbage } from '../support/gc.js';
 import { capture, createWebhook, isolatedKithWithSink } from './support.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a target that never answers', () => {
   const made = isolatedKithWithSink();
